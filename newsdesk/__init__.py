@@ -1,0 +1,1 @@
+"""Build tools for a bilingual news site on Pelican."""

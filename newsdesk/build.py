@@ -1,0 +1,133 @@
+"""Run one Pelican pass into a staging folder and put it in place only when it is good.
+
+Every warning and error logged during the build is collected. A preview build keeps going and
+publishes what it could build; a strict build (CI, publishing) fails on any of them and leaves
+the previous output untouched. The output folder is swapped in whole, never half-written.
+"""
+
+import argparse
+import ctypes
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.log import init as init_logging
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+class BuildFailed(Exception):
+    """A build that must not replace the output."""
+
+
+class ProblemCollector(logging.Handler):
+    """Keeps every warning and error logged while it is attached."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+    def summary(self):
+        errors = sum(r.levelno >= logging.ERROR for r in self.records)
+        return errors, len(self.records) - errors
+
+
+def _exchange(a, b):
+    """Swap two paths atomically where the kernel can (renameat2 RENAME_EXCHANGE)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def replace_folder(staging, output):
+    """Put the staging folder where the output is; readers see the old or the new, whole."""
+    if output.exists() and _exchange(staging, output):
+        shutil.rmtree(staging)
+        return
+    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+    if output.exists():
+        os.rename(output, retired)
+    os.rename(staging, output)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _check_paths(content, output):
+    if not content.is_dir():
+        raise BuildFailed(f"{content}: content folder not found")
+    if output == content or output in content.parents or content in output.parents:
+        raise BuildFailed(f"{output}: the output folder must not contain or be inside the content")
+    if output == Path(output.anchor) or output == Path.home():
+        raise BuildFailed(f"{output}: refusing to replace this folder with a build")
+
+
+def build(content=None, output=None, *, settings_file=None, strict=False, overrides=None):
+    """Build the site; return the collected problems. Raise BuildFailed if it must not be used."""
+    settings_file = Path(settings_file or ROOT / "pelicanconf.py").resolve()
+    defaults = read_settings(str(settings_file))
+    content = Path(content or defaults["PATH"]).resolve()
+    output = Path(output or defaults["OUTPUT_PATH"]).resolve()
+    _check_paths(content, output)
+
+    staging = output.with_name(f".{output.name}.new-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    settings = read_settings(
+        str(settings_file),
+        override={**(overrides or {}), "PATH": str(content), "OUTPUT_PATH": str(staging),
+                  "STRICT": strict},
+    )
+    collector = ProblemCollector()
+    logging.getLogger().addHandler(collector)
+    started = time.perf_counter()
+    try:
+        Pelican(settings).run()
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(f"build stopped: {exc}") from exc
+    finally:
+        logging.getLogger().removeHandler(collector)
+
+    errors, warnings = collector.summary()
+    elapsed = time.perf_counter() - started
+    if strict and collector.records:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(
+            f"strict build failed with {errors} error(s) and {warnings} warning(s); "
+            f"{output} was left as it was"
+        )
+    replace_folder(staging, output)
+    print(f"Built {output} in {elapsed:.1f} s: {errors} error(s), {warnings} warning(s)")
+    return collector.records
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m newsdesk.build", description=__doc__)
+    parser.add_argument("--content", type=Path, help="content folder (default: PATH setting)")
+    parser.add_argument("--output", type=Path, help="output folder (default: OUTPUT_PATH)")
+    parser.add_argument("--settings", type=Path, help="settings file (default: pelicanconf.py)")
+    parser.add_argument("--strict", action="store_true", help="fail on any warning or error")
+    parser.add_argument("--verbose", action="store_true", help="log every file written")
+    args = parser.parse_args(argv)
+    init_logging(level=logging.INFO if args.verbose else logging.WARNING)
+    try:
+        build(args.content, args.output, settings_file=args.settings, strict=args.strict)
+    except BuildFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Interface-string catalogs: gettext PO files read and compiled in memory with Babel."""
+
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+DOMAIN = "messages"
+
+
+def po_path(translations_dir, locale):
+    """Where the catalog of one locale lives."""
+    return Path(translations_dir) / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_catalog(po_file, locale):
+    """Read a PO file and return its compiled gettext translations, never touching disk."""
+    with open(po_file, "rb") as fp:
+        catalog = read_po(fp, locale=locale, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def load_translations(translations_dir, locale):
+    """Translations for a locale; the source strings (English) when it has no catalog."""
+    po_file = po_path(translations_dir, locale)
+    if po_file.exists():
+        return compile_catalog(po_file, locale)
+    return NullTranslations()
+
+
+def extract_template(theme_dir):
+    """A fresh catalog of every interface string used in the theme's templates."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    theme_dir = Path(theme_dir)
+    with open(theme_dir / "babel.cfg", encoding="utf-8") as fp:
+        method_map, options_map = parse_mapping_cfg(fp)
+    catalog = Catalog(project="Pregled", fuzzy=False)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        theme_dir, method_map, options_map
+    ):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def _locales(theme_dir):
+    base = Path(theme_dir) / "translations"
+    return sorted(p.name for p in base.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").exists())
+
+
+def update_catalogs(theme_dir):
+    """Extract the template, merge it into every locale's catalog; yield what was done."""
+    from babel.messages.pofile import write_po
+
+    template = extract_template(theme_dir)
+    base = Path(theme_dir) / "translations"
+    _write_atomic(base / f"{DOMAIN}.pot",
+                  lambda fp: write_po(fp, template, width=100, sort_output=True,
+                                      no_location=True))
+    yield f"extracted {len(template)} strings into {base / (DOMAIN + '.pot')}"
+    for locale in _locales(theme_dir):
+        path = po_path(base, locale)
+        with open(path, "rb") as fp:
+            catalog = read_po(fp, locale=locale)
+        catalog.update(template, update_header_comment=False)
+        _write_atomic(path, lambda fp, catalog=catalog: write_po(
+            fp, catalog, width=100, sort_output=True, no_location=True, ignore_obsolete=True))
+        compile_catalog(path, locale)
+        untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+        yield f"{path}: {len(catalog)} strings, {len(untranslated)} to translate"
+
+
+def check_catalogs(theme_dir):
+    """Problems that would make a reader see an untranslated or broken interface string."""
+    template = extract_template(theme_dir)
+    problems = []
+    base = Path(theme_dir) / "translations"
+    for locale in _locales(theme_dir):
+        path = po_path(base, locale)
+        with open(path, "rb") as fp:
+            catalog = read_po(fp, locale=locale)
+        for message in template:
+            if not message.id:
+                continue
+            found = catalog.get(message.id)
+            if found is None:
+                problems.append(f"{path}: missing {message.id!r}")
+            elif not found.string or found.fuzzy or (
+                isinstance(found.string, tuple) and not all(found.string)
+            ):
+                problems.append(f"{path}: untranslated {message.id!r}")
+        for message, errors in catalog.check():
+            problems += [f"{path}: {message.id!r}: {error}" for error in errors]
+    return problems
+
+
+def _write_atomic(path, write):
+    """Write a file through a temporary one, so a reader never sees half of it."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fp:
+            write(fp)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

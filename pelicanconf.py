@@ -1,0 +1,81 @@
+"""Site settings for local builds. publishconf.py adds what publishing needs.
+
+Every setting the project's plugins read is listed here with its default documented where the
+plugin reads it (plugins/*/settings or the module docstring).
+"""
+
+SITENAME = "Pregled"
+SITEURL = ""  # root-relative links; publishconf.py sets the public address
+# Absolute base for feeds and other machine-read links in local builds (the preview server).
+FEED_DOMAIN = "http://127.0.0.1:8000"
+TIMEZONE = "Europe/Belgrade"
+DEFAULT_LANG = "sr"  # the language of an article that names none
+
+PATH = "content"
+OUTPUT_PATH = "output"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = []
+READERS = {"rst": None}  # articles are Markdown
+STATIC_PATHS = ["images"]
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["newsmeta", "editions"]
+
+# Articles are named <key>.<lang>.md; the key links the translations of one article.
+FILENAME_METADATA = r"(?P<key>[^.]+)\.(?P<file_lang>[A-Za-z]{2,3}(?:-[A-Za-z]{4})?)"
+ARTICLE_TRANSLATION_ID = None  # the editions plugin groups translations by key
+WITH_FUTURE_DATES = False  # an article dated in the future waits for a later build
+DEFAULT_PAGINATION = 5
+DEFAULT_ORPHANS = 0
+SUMMARY_MAX_LENGTH = 40
+
+# The editions plugin writes every listing and feed per edition (see plugins/editions);
+# Pelican's own single-language listings are switched off.
+DIRECT_TEMPLATES = []
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# Editions: BCP 47 tag, the Babel locale for dates and plurals, URL prefix, the name shown in
+# the switcher (in the edition's own language), and the words used in its URLs.
+EDITIONS = [
+    {
+        "code": "sr-Latn",
+        "locale": "sr_Latn",
+        "prefix": "",
+        "name": "Srpski",
+        "paths": {"category": "kategorija", "tag": "tema", "author": "autor", "page": "strana",
+                  "archives": "arhiva", "categories": "kategorije", "tags": "teme",
+                  "authors": "autori"},
+    },
+    {
+        "code": "en",
+        "locale": "en_150",
+        "prefix": "en/",
+        "name": "English",
+        "paths": {"category": "category", "tag": "tag", "author": "author", "page": "page",
+                  "archives": "archives", "categories": "categories", "tags": "tags",
+                  "authors": "authors"},
+    },
+]
+
+# Newsroom settings read by the theme and plugins.
+SITE_SOURCE = "Pregled"  # the outlet named in bylines when an article gives no Source
+NEWSLETTER_ACTION = "https://lists.example.org/subscribe/pregled"  # unset or "" hides the box
+RELATED_ARTICLES = 4  # how many "Read more" links an article page shows
+
+JINJA_ENVIRONMENT = {
+    "autoescape": True,  # author text, photo metadata and translations are escaped
+    "extensions": ["jinja2.ext.i18n"],
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}

@@ -1,0 +1,19 @@
+"""Editions: every language edition of the site built in one Pelican pass.
+
+Pelican reads the articles; this plugin takes them over, groups the translations of each article
+by its key, and writes every edition's article pages, listings and feeds under its URL prefix.
+"""
+
+from pelican import signals
+
+from .generator import EditionsGenerator, add_filters, take_articles
+
+
+def get_generators(_pelican):
+    return EditionsGenerator
+
+
+def register():
+    signals.article_generator_finalized.connect(take_articles)
+    signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(add_filters)

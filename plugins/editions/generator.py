@@ -1,0 +1,277 @@
+"""Groups articles into editions and writes each edition's pages, listings and feeds.
+
+Settings read here (defaults in brackets):
+- RELATIVE_URLS [False]: passed on to Pelican's writer.
+- RELATED_ARTICLES [4]: how many "Read more" links an article page gets.
+- FEED_MAX_ITEMS [None]: Pelican's cap on feed entries, per feed.
+"""
+
+import logging
+from collections import Counter, defaultdict
+from itertools import groupby
+from operator import attrgetter
+
+from babel.dates import format_date, format_skeleton
+from jinja2 import pass_context
+from pelican.generators import Generator
+from pelican.urlwrappers import Author, Category, Tag
+
+from .model import load_editions
+from .related import related_articles
+from .writer import EditionWriter
+
+log = logging.getLogger(__name__)
+
+
+def take_articles(generator):
+    """Take the articles Pelican read away from its own single-language generator."""
+    generator.context["news_articles"] = generator.articles + generator.hidden_articles
+    generator.context["news_articles_generator"] = generator
+    for draft in generator.drafts + generator.drafts_translations:
+        log.info("%s: not published yet (draft or dated in the future)", draft.source_path)
+    generator.articles, generator.translations = [], []
+    generator.hidden_articles, generator.hidden_translations = [], []
+    generator.drafts, generator.drafts_translations = [], []
+    generator.dates, generator.tags, generator.categories, generator.authors = [], {}, [], []
+    generator.period_archives = {}
+    for name in ("articles", "dates", "tags", "categories", "authors", "drafts",
+                 "hidden_articles"):
+        generator.context[name] = []
+
+
+class EditionListing:
+    """One edition's articles and the listings made from them."""
+
+    def __init__(self, edition, articles):
+        self.edition = edition
+        self.all_articles = sorted(articles, key=attrgetter("date"), reverse=True)
+        self.articles = [a for a in self.all_articles if a.status == "published"]
+        self.categories = self._group(lambda a: [a.category])
+        self.tags = self._group(lambda a: getattr(a, "tags", []))
+        self.authors = self._group(lambda a: a.authors)
+        self.months = [
+            (period, list(items))
+            for period, items in groupby(self.articles, key=lambda a: (a.date.year, a.date.month))
+        ]
+
+    def _group(self, keys):
+        groups = defaultdict(list)
+        for article in self.articles:
+            for key in keys(article):
+                groups[key].append(article)
+        return sorted(groups.items(), key=lambda item: item[0].slug)
+
+
+class EditionsGenerator(Generator):
+    """Writes every edition of the site from the articles Pelican read."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editions = load_editions(self.settings)
+        self.listings = {}
+
+    # -- context -------------------------------------------------------------------------------
+
+    def generate_context(self):
+        articles = [a for a in self.context.pop("news_articles", []) if not a.invalid]
+        groups = self._group_by_key(articles)
+        for edition in self.editions:
+            members = [group[edition.code] for group in groups.values() if edition.code in group]
+            for article in members:
+                self._place(article, edition)
+            self.listings[edition.code] = EditionListing(edition, members)
+        for group in groups.values():
+            for article in group.values():
+                article.versions = group
+        self.counterparts = self._taxonomy_counterparts(groups)
+        limit = self.settings.get("RELATED_ARTICLES", 4)
+        for listing in self.listings.values():
+            related = related_articles(listing.articles, limit)
+            for article in listing.all_articles:
+                article.related = related.get(id(article), [])
+        self.context["editions"] = self.editions
+
+    def _group_by_key(self, articles):
+        """key -> {edition code: article}; two files for one key and language is an error."""
+        groups = defaultdict(dict)
+        for article in sorted(articles, key=attrgetter("source_path")):
+            group = groups[article.key]
+            if article.lang in group:
+                log.error("%s: article '%s' in %s is also written in %s; keep one of them",
+                          article.source_path, article.key, article.lang,
+                          group[article.lang].source_path)
+                continue
+            group[article.lang] = article
+        return dict(sorted(groups.items()))
+
+    def _place(self, article, edition):
+        """Give the article its edition's URL and the edition's categories, tags and authors."""
+        settings = edition.settings
+        article.edition = edition
+        article.settings = settings
+        article.override_url = settings["ARTICLE_URL"].format(**article.url_format)
+        article.override_save_as = settings["ARTICLE_SAVE_AS"].format(**article.url_format)
+        article.category = Category(article.category.name, settings)
+        if hasattr(article, "tags"):
+            article.tags = [Tag(tag.name, settings) for tag in article.tags]
+        article.authors = [Author(author.name, settings) for author in article.authors]
+        if article.authors:
+            article.author = article.authors[0]
+
+    def _taxonomy_counterparts(self, groups):
+        """For each edition pair, which category and tag of one is which of the other.
+
+        Learned from the articles that exist in both: the category (or the tag in the same
+        position) that their translations use most often.
+        """
+        votes = defaultdict(Counter)
+        for group in groups.values():
+            for a in group.values():
+                for b in group.values():
+                    if a is b:
+                        continue
+                    pair = (a.edition.code, b.edition.code)
+                    votes["category", pair, a.category.slug][b.category.slug] += 1
+                    a_tags, b_tags = getattr(a, "tags", []), getattr(b, "tags", [])
+                    if len(a_tags) == len(b_tags):
+                        for ta, tb in zip(a_tags, b_tags, strict=True):
+                            votes["tag", pair, ta.slug][tb.slug] += 1
+        return {where: counter.most_common(1)[0][0] for where, counter in votes.items()}
+
+    # -- output --------------------------------------------------------------------------------
+
+    def generate_output(self, writer):
+        for edition in self.editions:
+            self.env.install_gettext_translations(edition.translations, newstyle=True)
+            EditionOutput(self, edition, EditionWriter(self.output_path, edition.settings)).write()
+        self.env.uninstall_gettext_translations(None)
+        # Give Pelican's generator back what was written, so its closing summary counts it.
+        pelican_articles = self.context["news_articles_generator"]
+        for listing in self.listings.values():
+            pelican_articles.articles += listing.articles
+            pelican_articles.hidden_articles += [
+                a for a in listing.all_articles if a.status == "hidden"]
+
+
+class EditionOutput:
+    """Writes one edition."""
+
+    def __init__(self, generator, edition, writer):
+        self.generator = generator
+        self.edition = edition
+        self.writer = writer
+        self.listing = generator.listings[edition.code]
+        self.others = [e for e in generator.editions if e is not edition]
+        self.context = dict(generator.context, edition=edition, DEFAULT_LANG=edition.code,
+                            categories=self.listing.categories, tags=self.listing.tags,
+                            authors=self.listing.authors, months=self.listing.months)
+
+    def write(self):
+        self._articles()
+        self._paginated("index", self.edition.url("index"), self.listing.articles,
+                        lambda e: e.url("index"))
+        self._simple("archives", self.edition.url("archives"), lambda e: e.url("archives"))
+        for kind in ("categories", "tags", "authors"):
+            self._simple(kind, self.edition.url(kind), lambda e, kind=kind: e.url(kind))
+        self._taxonomy("category", self.listing.categories)
+        self._taxonomy("tag", self.listing.tags)
+        self._taxonomy("author", self.listing.authors)
+        self._months()
+        self._feeds()
+        self._simple("404", self.edition.url("404"), lambda e: e.url("404"))
+
+    def _write(self, save_as, template, alternates, **kwargs):
+        self.writer.write_file(
+            save_as, self.generator.get_template(template), self.context,
+            relative_urls=self.edition.settings["RELATIVE_URLS"], alternates=alternates,
+            template_name=template, **kwargs,
+        )
+
+    def _alternates(self, url_in):
+        """The switcher's targets: this page in every other edition (None: nothing there)."""
+        return [(other, url_in(other)) for other in self.others]
+
+    def _articles(self):
+        for article in self.listing.all_articles:
+            alternates = [
+                (other, article.versions[other.code].url if other.code in article.versions
+                 else other.url("index"))
+                for other in self.others
+            ]
+            self._write(article.save_as, article.template, alternates, article=article,
+                        category=article.category, url=article.url, page_kind="article")
+
+    def _paginated(self, template, url, articles, url_in, **kwargs):
+        self._write(self.edition.save_as(url), template, self._alternates(url_in), url=url,
+                    articles=articles, page_kind=template, **kwargs)
+
+    def _simple(self, template, url, url_in):
+        self.writer.write_file(
+            self.edition.save_as(url), self.generator.get_template(template), self.context,
+            relative_urls=self.edition.settings["RELATIVE_URLS"],
+            alternates=self._alternates(url_in), url=url, page_kind=template,
+        )
+
+    def _taxonomy(self, kind, groups):
+        counterparts = self.generator.counterparts
+        listings = self.generator.listings
+        for wrapper, articles in groups:
+
+            def url_in(other, wrapper=wrapper):
+                slug = wrapper.slug if kind == "author" else counterparts.get(
+                    (kind, (self.edition.code, other.code), wrapper.slug))
+                for candidate, _ in getattr(listings[other.code], _PLURAL[kind]):
+                    if candidate.slug == slug:
+                        return candidate.url
+                return other.url(_PLURAL[kind])
+
+            self._paginated(kind, wrapper.url, articles, url_in, **{kind: wrapper})
+
+    def _months(self):
+        def months_in(edition):
+            return {period for period, _ in self.generator.listings[edition.code].months}
+
+        for (year, month), articles in self.listing.months:
+            url = self.edition.url("month", year=year, month=month)
+            self._write(
+                self.edition.save_as(url), "period_archives",
+                self._alternates(lambda e, y=year, m=month: e.url("month", year=y, month=m)
+                                 if (y, m) in months_in(e) else e.url("archives")),
+                url=url, articles=articles, period=articles[0].date, page_kind="month",
+            )
+
+    def _feeds(self):
+        edition, settings = self.edition, self.edition.settings
+        feeds = [("all", None, self.listing.articles)]
+        feeds += [(f"{edition.paths['category']}-{c.slug}", c.name, arts)
+                  for c, arts in self.listing.categories]
+        # Feeds are read by machines elsewhere: their links are always absolute.
+        context = dict(self.context, SITEURL=settings["SITEURL"] or settings["FEED_DOMAIN"])
+        for name, title, articles in feeds:
+            for kind in ("atom", "rss"):
+                url = edition.url("feed", name=name, format=kind)
+                self.writer.write_feed(articles, context, url, url, feed_type=kind,
+                                       feed_title=title)
+
+
+_PLURAL = {"category": "categories", "tag": "tags", "author": "authors"}
+
+
+def add_filters(generator):
+    """Date filters for every template, formatted by Babel in the edition's locale."""
+    generator.env.filters.update(
+        date_long=_babel_filter(lambda value, locale: format_date(value, "long", locale)),
+        datetime_iso=lambda value: value.isoformat(timespec="seconds"),
+        month_year=_babel_filter(lambda value, locale: format_skeleton("yMMMM", value,
+                                                                       locale=locale)),
+    )
+
+
+def _babel_filter(format_value):
+    """A Jinja filter formatting a date with the locale of the edition being written."""
+
+    @pass_context
+    def babel_filter(context, value):
+        return format_value(value, context["edition"].locale)
+
+    return babel_filter

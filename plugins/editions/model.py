@@ -1,0 +1,92 @@
+"""An edition: one language (and script) of the site, with its own URLs and locale.
+
+Settings read here (defaults in brackets):
+- EDITIONS [required]: a list of dicts with `code` (BCP 47 tag), `locale` (Babel locale),
+  `prefix` (URL prefix, "" or ending in "/"), `name` (shown in the switcher, in the edition's
+  own language) and `paths` (the words used in its URLs, see DEFAULT_PATHS).
+- EDITION_ARTICLE_URL ["{date:%Y}/{slug}/"]: an article's URL below the edition's prefix.
+"""
+
+import os
+from dataclasses import dataclass, field
+
+from pelican.paginator import PaginationRule
+
+from newsdesk.catalogs import load_translations
+
+DEFAULT_PATHS = {
+    "category": "category", "tag": "tag", "author": "author", "page": "page",
+    "archives": "archives", "categories": "categories", "tags": "tags", "authors": "authors",
+    "feeds": "feeds",
+}
+
+
+@dataclass
+class Edition:
+    code: str
+    locale: str
+    prefix: str
+    name: str
+    paths: dict
+    settings: dict = field(repr=False)
+    translations: object = field(repr=False)
+
+    @property
+    def language(self):
+        """The language part of the tag: "sr" for both Serbian scripts."""
+        return self.code.split("-")[0]
+
+    def url(self, page, **values):
+        """URL (below SITEURL) of one of the edition's pages: 'index', 'archives', 'feed', ..."""
+        p = self.paths
+        patterns = {
+            "index": "",
+            "archives": f"{p['archives']}/",
+            "month": f"{p['archives']}/{{year}}/{{month:02d}}/",
+            "categories": f"{p['categories']}/",
+            "tags": f"{p['tags']}/",
+            "authors": f"{p['authors']}/",
+            "feed": f"{p['feeds']}/{{name}}.{{format}}.xml",
+            "404": "404.html",
+        }
+        return self.prefix + patterns[page].format(**values)
+
+    def save_as(self, url):
+        """The output file for a URL: folders get an index.html."""
+        return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def edition_settings(settings, prefix, paths):
+    """A copy of the Pelican settings whose URL patterns point into the edition."""
+    article_url = settings.get("EDITION_ARTICLE_URL", "{date:%Y}/{slug}/")
+    edition = dict(settings)
+    edition["ARTICLE_URL"] = prefix + article_url
+    edition["ARTICLE_SAVE_AS"] = prefix + article_url + "index.html"
+    for kind in ("category", "tag", "author"):
+        url = f"{prefix}{paths[kind]}/{{slug}}/"
+        edition[f"{kind.upper()}_URL"] = url
+        edition[f"{kind.upper()}_SAVE_AS"] = url + "index.html"
+    page = paths["page"]
+    edition["PAGINATION_PATTERNS"] = [
+        PaginationRule(1, "{url}", "{save_as}"),
+        PaginationRule(2, f"{{base_name}}/{page}/{{number}}/",
+                       f"{{base_name}}/{page}/{{number}}/index.html"),
+    ]
+    return edition
+
+
+def load_editions(settings):
+    """The editions named in the settings, each with its settings and interface catalog."""
+    translations_dir = os.path.join(settings["THEME"], "translations")
+    editions = []
+    for spec in settings["EDITIONS"]:
+        paths = {**DEFAULT_PATHS, **spec.get("paths", {})}
+        prefix = spec.get("prefix", "")
+        edition_config = edition_settings(settings, prefix, paths)
+        edition_config["DEFAULT_LANG"] = spec["code"]
+        editions.append(Edition(
+            code=spec["code"], locale=spec["locale"], prefix=prefix, name=spec["name"],
+            paths=paths, settings=edition_config,
+            translations=load_translations(translations_dir, spec["locale"]),
+        ))
+    return editions

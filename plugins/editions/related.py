@@ -1,0 +1,37 @@
+"""'Read more': the articles of an edition most related to each article.
+
+Articles sharing more tags rank higher, then those of the same category, then the nearest in
+time. Only neighbours in time are compared, so the cost grows with the archive, not its square.
+"""
+
+from collections import Counter, defaultdict
+
+
+def related_articles(articles, limit, window=None):
+    """Map each article to at most `limit` related ones; `articles` sorted newest first."""
+    window = window or max(limit * 2, 4)
+    rank = {id(a): i for i, a in enumerate(articles)}
+    by_tag, by_category = defaultdict(list), defaultdict(list)
+    for article in articles:
+        for tag in getattr(article, "tags", ()):
+            by_tag[tag.slug].append(article)
+        by_category[article.category.slug].append(article)
+    position = {}
+    for group in (*by_tag.values(), *by_category.values()):
+        for i, article in enumerate(group):
+            position[id(group), id(article)] = i
+
+    related = {}
+    for article in articles:
+        scores = Counter()
+        groups = [(by_tag[t.slug], 2) for t in getattr(article, "tags", ())]
+        groups.append((by_category[article.category.slug], 1))
+        for group, weight in groups:
+            i = position[id(group), id(article)]
+            for other in group[max(0, i - window): i + window + 1]:
+                if other is not article:
+                    scores[rank[id(other)]] += weight
+        me = rank[id(article)]
+        ranked = sorted(scores, key=lambda other: (-scores[other], abs(other - me), other))
+        related[id(article)] = [articles[other] for other in ranked[:limit]]
+    return related

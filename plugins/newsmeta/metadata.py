@@ -1,0 +1,143 @@
+"""Checks and normalises an article's metadata as soon as Pelican has read it.
+
+Settings read here (defaults in brackets):
+- SITE_SOURCE [SITENAME]: the outlet named in the byline when an article gives no Source.
+- DEFAULT_LANG ["sr"]: the language of an article that names none.
+
+Problems are logged naming the file; an article that cannot be placed in any edition is
+marked ``invalid`` and left out of the site, the rest of the site still builds.
+"""
+
+import logging
+import os
+import re
+
+from pelican.contents import Article
+from pelican.readers import ensure_metadata_list
+from pelican.urlwrappers import Author
+from pelican.utils import slugify
+
+from newsdesk.languages import known_codes, normalize_language
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPES = ("news", "analysis", "opinion", "interview", "sponsored", "press release")
+UNSIGNED_TYPES = ("sponsored", "press release")  # bylines name the outlet, not a person
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LINKED_FILE_RE = re.compile(r"""\{(?:static|attach)\}([^"')\s>]+)""")
+CREDIT_IN_CAPTION_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
+
+
+def where(article):
+    """The article's file as the author knows it: relative to the working folder if possible."""
+    path = article.source_path or "?"
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
+
+
+def content_file(article, link):
+    """The content-relative path a {static} link or Image value points to."""
+    link = link.split("#")[0].split("?")[0]
+    link = re.sub(r"^\{(static|attach)\}", "", link)
+    if link.startswith("/"):
+        return link.lstrip("/")
+    return os.path.normpath(os.path.join(article.relative_dir, link))
+
+
+def normalise_article(content):
+    if not isinstance(content, Article):
+        return
+    settings = content.settings
+    _language(content)
+    _key_and_slug(content)
+    _content_type(content)
+    _authors(content, settings)
+    content.source = content.metadata.get("source") or settings.get("SITE_SOURCE") or settings[
+        "SITENAME"]
+    _lead_image(content, settings)
+    _linked_files(content, settings)
+
+
+def _language(article):
+    article.invalid = False
+    written = str(article.metadata.get("lang", article.lang))
+    from_name = article.metadata.get("file_lang")
+    if from_name and "lang" in article.metadata and (
+        normalize_language(from_name) != normalize_language(written)
+    ):
+        log.error("%s: the file name says language '%s' but Lang says '%s'; make them agree",
+                  where(article), from_name, written)
+    tag = normalize_language(from_name or written)
+    if tag is None:
+        log.error("%s: unknown language '%s'; use one of %s", where(article),
+                  from_name or written, known_codes())
+        article.invalid = True
+        return
+    article.lang = tag
+
+
+def _key_and_slug(article):
+    base = os.path.basename(article.source_path or "")
+    article.key = article.metadata.get("key") or base.split(".")[0]
+    if "slug" not in article.metadata:
+        article.slug = slugify(article.key)
+    if not SLUG_RE.match(article.slug):
+        log.error("%s: slug '%s' must be lower-case ASCII letters, digits and hyphens",
+                  where(article), article.slug)
+        article.slug = slugify(article.slug) or slugify(article.key)
+
+
+def _content_type(article):
+    value = str(article.metadata.get("type", "news")).strip().lower().replace("-", " ")
+    if value not in CONTENT_TYPES:
+        log.error("%s: unknown Type '%s'; use one of %s", where(article), value,
+                  ", ".join(CONTENT_TYPES))
+        value = "news"
+    article.content_type = value
+
+
+def _authors(article, settings):
+    """`Author: A, B` names two authors, as `Authors:` does."""
+    author = article.metadata.get("author")
+    if author is not None and "authors" not in article.metadata:
+        names = ensure_metadata_list(str(author))
+        if len(names) > 1:
+            article.authors = [Author(name, settings) for name in names]
+            article.author = article.authors[0]
+    if not getattr(article, "authors", None):
+        if article.content_type not in UNSIGNED_TYPES:
+            log.warning("%s: no Author; the byline will name only the outlet", where(article))
+        article.authors = []
+
+
+def _lead_image(article, settings):
+    article.lead_image = None
+    image = article.metadata.get("image")
+    if not image:
+        return
+    path = content_file(article, str(image))
+    if not os.path.isfile(os.path.join(settings["PATH"], path)):
+        log.error("%s: lead image '%s' not found in the content folder", where(article), image)
+        return
+    caption = str(article.metadata.get("caption", "")).strip()
+    credit = str(article.metadata.get("credit", "")).strip()
+    match = CREDIT_IN_CAPTION_RE.search(caption)
+    if match:
+        caption = caption[: match.start()].strip()
+        credit = credit or match.group(1).strip()
+    article.lead_image = {
+        "path": path,
+        "url": path.replace(os.sep, "/"),
+        "caption": caption,
+        "credit": credit,
+        "alt": str(article.metadata.get("alt", caption)).strip(),
+    }
+
+
+def _linked_files(article, settings):
+    for link in LINKED_FILE_RE.findall(article._content or ""):
+        path = content_file(article, link)
+        if not os.path.isfile(os.path.join(settings["PATH"], path)):
+            log.error("%s: linked file '%s' not found in the content folder", where(article), link)

@@ -1,0 +1,121 @@
+"""Tasks for building, previewing and maintaining the site. `invoke --list` shows them."""
+
+import datetime as dt
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+THEME = ROOT / "theme"
+TRANSLATIONS = THEME / "translations"
+PYTHON = sys.executable
+
+
+@task(help={
+    "content": "content folder to build (default: content/)",
+    "output": "output folder (default: output/)",
+    "strict": "fail on any warning or error and leave the output as it was",
+    "settings": "settings file (default: pelicanconf.py)",
+    "verbose": "log every file written",
+})
+def build(c, content=None, output=None, strict=False, settings=None, verbose=False):
+    """Build every edition of the site in one pass."""
+    args = [PYTHON, "-m", "newsdesk.build"]
+    for flag, value in (("--content", content), ("--output", output), ("--settings", settings)):
+        if value:
+            args += [flag, str(value)]
+    args += ["--strict"] * strict + ["--verbose"] * verbose
+    result = c.run(" ".join(_quote(a) for a in args), warn=True, pty=sys.stdout.isatty())
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
+@task
+def clean(c):
+    """Remove the output folder and build caches."""
+    for path in (ROOT / "output", ROOT / ".cache"):
+        shutil.rmtree(path, ignore_errors=True)
+        print(f"removed {path.relative_to(ROOT)}")
+
+
+@task(help={"port": "port on 127.0.0.1 (default 8000)", "content": "content folder"})
+def serve(c, port=8000, content=None):
+    """Preview the site on http://127.0.0.1:PORT/ and rebuild it when a file changes."""
+    from newsdesk.preview import serve_and_watch
+
+    serve_and_watch(ROOT, port=int(port), content=content)
+
+
+@task(help={
+    "title": "the headline",
+    "lang": "language of the article: sr (default) or en",
+    "category": "section, e.g. Politika",
+    "author": "byline; several names separated by commas",
+    "type": "news (default), analysis, opinion, interview, sponsored or press release",
+    "key": "file key linking translations (default: from the title)",
+})
+def new(c, title, lang="sr", category="Vesti", author="Redakcija", type="news", key=None):
+    """Create a new article with today's date and every metadata field filled in."""
+    from pelican.utils import slugify
+
+    key = key or slugify(title)
+    now = dt.datetime.now().replace(second=0, microsecond=0)
+    folder = ROOT / "content" / "articles" / f"{now:%Y}"
+    path = folder / f"{key}.{lang}.md"
+    if path.exists():
+        raise Exit(f"{path.relative_to(ROOT)} already exists")
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"Title: {title}\n"
+        f"Date: {now:%Y-%m-%d %H:%M}\n"
+        f"Modified: \n"
+        f"Author: {author}\n"
+        f"Category: {category}\n"
+        f"Tags: \n"
+        f"Type: {type}\n"
+        f"Source: \n"
+        f"Summary: \n"
+        f"Image: \n"
+        f"Caption: \n"
+        f"Credit: \n\n"
+        "The first paragraph.\n",
+        encoding="utf-8",
+    )
+    print(f"created {path.relative_to(ROOT)}")
+
+
+@task(help={"check": "fail if the catalogs are not up to date with the templates"})
+def i18n(c, check=False):
+    """Extract interface strings from the templates, update and compile the catalogs."""
+    from newsdesk.catalogs import check_catalogs, update_catalogs
+
+    if check:
+        problems = check_catalogs(THEME)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            raise Exit("catalogs are out of date: run `invoke i18n` and translate", code=1)
+        print("catalogs are complete and up to date")
+        return
+    for line in update_catalogs(THEME):
+        print(line)
+
+
+@task
+def lint(c):
+    """Check the code style with ruff."""
+    c.run(f"{_quote(PYTHON)} -m ruff check .", pty=sys.stdout.isatty())
+
+
+@task(help={"k": "only tests matching this expression"})
+def test(c, k=None):
+    """Run the whole test suite."""
+    c.run(f"{_quote(PYTHON)} -m pytest" + (f" -k {_quote(k)}" if k else ""),
+          pty=sys.stdout.isatty())
+
+
+def _quote(value):
+    return shlex.quote(str(value))
