@@ -56,17 +56,19 @@ def serve(c, port=8000, content=None):
     "author": "byline; several names separated by commas",
     "type": "news (default), analysis, opinion, interview, sponsored or press release",
     "key": "file key linking translations (default: from the title)",
+    "content": "content folder (default: content/)",
 })
-def new(c, title, lang="sr", category="Vesti", author="Redakcija", type="news", key=None):
+def new(c, title, lang="sr", category="Vesti", author="Redakcija", type="news", key=None,
+        content=None):
     """Create a new article with today's date and every metadata field filled in."""
     from pelican.utils import slugify
 
     key = key or slugify(title)
     now = dt.datetime.now().replace(second=0, microsecond=0)
-    folder = ROOT / "content" / "articles" / f"{now:%Y}"
+    folder = Path(content or ROOT / "content") / "articles" / f"{now:%Y}"
     path = folder / f"{key}.{lang}.md"
     if path.exists():
-        raise Exit(f"{path.relative_to(ROOT)} already exists")
+        raise Exit(f"{path} already exists")
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(
         f"Title: {title}\n"
@@ -84,7 +86,7 @@ def new(c, title, lang="sr", category="Vesti", author="Redakcija", type="news", 
         "The first paragraph.\n",
         encoding="utf-8",
     )
-    print(f"created {path.relative_to(ROOT)}")
+    print(f"created {path}")
 
 
 @task(help={"check": "fail if the catalogs are not up to date with the templates"})

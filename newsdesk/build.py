@@ -76,8 +76,14 @@ def _check_paths(content, output):
 def build(content=None, output=None, *, settings_file=None, strict=False, overrides=None):
     """Build the site; return the collected problems. Raise BuildFailed if it must not be used."""
     settings_file = Path(settings_file or ROOT / "pelicanconf.py").resolve()
-    defaults = read_settings(str(settings_file))
-    content = Path(content or defaults["PATH"]).resolve()
+    if not settings_file.is_file():
+        raise BuildFailed(f"{settings_file}: settings file not found")
+    try:
+        defaults = read_settings(str(settings_file),
+                                 override={"PATH": str(Path(content).resolve())} if content else None)
+    except (ValueError, OSError, SyntaxError) as exc:
+        raise BuildFailed(f"{settings_file}: {exc}") from exc
+    content = Path(defaults["PATH"]).resolve()
     output = Path(output or defaults["OUTPUT_PATH"]).resolve()
     _check_paths(content, output)
 

@@ -143,7 +143,7 @@ class EditionsGenerator(Generator):
     def generate_output(self, writer):
         for edition in self.editions:
             self.env.install_gettext_translations(edition.translations, newstyle=True)
-            EditionOutput(self, edition, EditionWriter(self.output_path, edition.settings)).write()
+            EditionOutput(self, edition, EditionWriter(self.output_path, edition)).write()
         self.env.uninstall_gettext_translations(None)
         # Give Pelican's generator back what was written, so its closing summary counts it.
         pelican_articles = self.context["news_articles_generator"]

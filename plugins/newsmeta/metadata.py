@@ -8,10 +8,12 @@ Problems are logged naming the file; an article that cannot be placed in any edi
 marked ``invalid`` and left out of the site, the rest of the site still builds.
 """
 
+import functools
 import logging
 import os
 import re
 
+from PIL import Image
 from pelican.contents import Article
 from pelican.readers import ensure_metadata_list
 from pelican.urlwrappers import Author
@@ -44,6 +46,21 @@ def content_file(article, link):
     if link.startswith("/"):
         return link.lstrip("/")
     return os.path.normpath(os.path.join(article.relative_dir, link))
+
+
+@functools.lru_cache(maxsize=4096)
+def _image_size(path, _mtime):
+    with Image.open(path) as image:
+        return image.size
+
+
+def image_size(path):
+    """(width, height) of an image file, read from its header; (None, None) if unreadable."""
+    try:
+        return _image_size(path, os.stat(path).st_mtime_ns)
+    except (OSError, Image.DecompressionBombError) as exc:
+        log.error("%s: cannot read image: %s", path, exc)
+        return None, None
 
 
 def normalise_article(content):
@@ -127,8 +144,11 @@ def _lead_image(article, settings):
     if match:
         caption = caption[: match.start()].strip()
         credit = credit or match.group(1).strip()
+    width, height = image_size(os.path.join(settings["PATH"], path))
     article.lead_image = {
         "path": path,
+        "width": width,
+        "height": height,
         "url": path.replace(os.sep, "/"),
         "caption": caption,
         "credit": credit,

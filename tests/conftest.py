@@ -1,0 +1,60 @@
+"""Shared fixtures: real builds of real content into temporary folders."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_SCRIPT = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+
+
+def run_build(content, output, *flags, settings=None, cwd=ROOT):
+    """Build a content folder with the project's build command; return the finished process."""
+    args = [sys.executable, "-m", "newsdesk.build", "--content", str(content),
+            "--output", str(output), *flags]
+    if settings:
+        args += ["--settings", str(settings)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+def read_html(path):
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
+
+
+def copy_content(tmp_path, name="content"):
+    """A private copy of the example content an test may change."""
+    target = tmp_path / name
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
+def write_settings(tmp_path, **values):
+    """A settings file: the project's settings with some values changed."""
+    path = tmp_path / "testconf.py"
+    lines = ["import sys", f"sys.path.insert(0, {str(ROOT)!r})", "from pelicanconf import *"]
+    lines += [f"{key} = {value!r}" for key, value in values.items()]
+    lines += [f"THEME = {str(ROOT / 'theme')!r}", f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]"]
+    if "THEME" in values:
+        lines[-2] = f"THEME = {values['THEME']!r}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory):
+    """The example site, built once for the whole session."""
+    output = tmp_path_factory.mktemp("example") / "output"
+    result = run_build(ROOT / "content", output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output, result
+
+
+@pytest.fixture(scope="session")
+def site(example_site):
+    return example_site[0]

@@ -1,0 +1,195 @@
+"""The example site, built for real, checked on its HTML and feeds."""
+
+import re
+
+import feedparser
+import pytest
+
+from .conftest import ROOT, read_html, run_build, write_settings
+
+EDITIONS = {"sr-Latn": "", "en": "en/"}
+SEED_SR = "2024/srbija-i-rusija-obecale-dublju-saradnju/index.html"
+SEED_EN = "en/2024/serbia-russia-pledge-deeper-cooperation/index.html"
+LISTINGS = {
+    "sr-Latn": ["index.html", "strana/2/index.html", "kategorija/politika/index.html",
+                "tema/srbija/index.html", "autor/milena-antonijevic/index.html",
+                "arhiva/index.html", "arhiva/2024/02/index.html", "kategorije/index.html",
+                "teme/index.html", "autori/index.html", "404.html"],
+    "en": ["en/index.html", "en/page/2/index.html", "en/category/politics/index.html",
+           "en/tag/serbia/index.html", "en/author/milena-antonijevic/index.html",
+           "en/archives/index.html", "en/archives/2024/02/index.html",
+           "en/categories/index.html", "en/tags/index.html", "en/authors/index.html",
+           "en/404.html"],
+}
+
+
+def test_builds_without_warnings(example_site):
+    _, result = example_site
+    assert "0 error(s), 0 warning(s)" in result.stdout, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+
+
+def test_strict_build_passes(tmp_path):
+    result = run_build(ROOT / "content", tmp_path / "out", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_listing_page_type_exists_in_its_language(site, edition):
+    prefix = EDITIONS[edition]
+    for page in LISTINGS[edition]:
+        html = read_html(site / page)
+        assert html.html["lang"] == edition, page
+        # every article linked from a listing belongs to the same edition
+        for link in html.select(".teaser-title a, .archive-list a, .term-list a"):
+            href = link["href"].lstrip("/")
+            if prefix:
+                assert href.startswith(prefix), (page, href)
+            else:
+                assert not href.startswith("en/"), (page, href)
+
+
+def test_article_pages_carry_their_language(site):
+    assert read_html(site / SEED_SR).html["lang"] == "sr-Latn"
+    assert read_html(site / SEED_EN).html["lang"] == "en"
+    sr_pages = [p for p in (site / "2024").glob("*/index.html")]
+    en_pages = [p for p in (site / "en" / "2024").glob("*/index.html")]
+    assert len(sr_pages) == 7 and len(en_pages) == 6
+
+
+def switcher(html):
+    return {a["hreflang"]: a for a in html.select("nav.editions a")}
+
+
+def test_switcher_leads_to_the_same_article_in_the_other_language(site):
+    sr = read_html(site / SEED_SR)
+    link = switcher(sr)["en"]
+    assert link["lang"] == "en" and link.get_text(strip=True) == "English"
+    target = read_html(site / (link["href"].lstrip("/") + "index.html"))
+    assert target.h1.get_text(strip=True).startswith("Serbia and Russia pledge")
+    back = switcher(target)["sr-Latn"]
+    assert back["lang"] == "sr-Latn" and back.get_text(strip=True) == "Srpski"
+    assert back["href"] == "/" + SEED_SR.removesuffix("index.html")
+
+
+def test_switcher_on_listings_leads_to_the_same_listing(site):
+    assert switcher(read_html(site / "kategorija/zdravlje/index.html"))["en"]["href"] == \
+        "/en/category/health/"
+    assert switcher(read_html(site / "en/tag/healthcare/index.html"))["sr-Latn"]["href"] == \
+        "/tema/zdravstvo/"
+    assert switcher(read_html(site / "strana/2/index.html"))["en"]["href"] == "/en/"
+    assert switcher(read_html(site / "en/author/nikola-dordevic/index.html"))["sr-Latn"][
+        "href"] == "/autor/nikola-dordevic/"
+    assert switcher(read_html(site / "arhiva/2024/01/index.html"))["en"]["href"] == \
+        "/en/archives/2024/01/"
+
+
+def test_article_without_translation_switches_to_the_other_front_page(site):
+    html = read_html(site / "2024/citaonice-nocu/index.html")
+    assert switcher(html)["en"]["href"] == "/en/"
+
+
+def test_dates_are_formatted_by_babel_for_each_edition(site):
+    assert "9. februar 2024." in read_html(site / SEED_SR).select_one(".dateline").text
+    assert "9 February 2024" in read_html(site / SEED_EN).select_one(".dateline").text
+    assert read_html(site / SEED_SR).select_one(".dateline time")["datetime"] == \
+        "2024-02-09T14:20:00+01:00"
+    assert read_html(site / "arhiva/2024/02/index.html").h1.text.strip() == "februar 2024."
+    assert read_html(site / "en/archives/2024/02/index.html").h1.text.strip() == "February 2024"
+
+
+def test_serbian_plural_forms_in_listings(site):
+    counts = {p: read_html(site / p).select_one(".listing-count").text.strip()
+              for p in ("kategorija/politika/index.html", "kategorija/ekonomija/index.html",
+                        "tema/srbija/index.html")}
+    assert counts == {"kategorija/politika/index.html": "1 članak",
+                      "kategorija/ekonomija/index.html": "2 članka",
+                      "tema/srbija/index.html": "4 članka"}
+    assert read_html(site / "en/category/politics/index.html").select_one(
+        ".listing-count").text.strip() == "1 article"
+    assert read_html(site / "en/category/economy/index.html").select_one(
+        ".listing-count").text.strip() == "2 articles"
+
+
+def test_article_page_has_the_news_furniture(site):
+    html = read_html(site / SEED_SR)
+    assert html.select_one(".content-type-label").text.strip() == "Vest"
+    assert html.select_one(".content-type-definition").text.strip().startswith(
+        "Zasnovano na činjenicama")
+    assert html.h1.text.startswith("Srbija i Rusija obećale dublju saradnju")
+    assert html.select_one(".standfirst").text.startswith("Srbija i Rusija dodatno")
+    assert re.sub(r"\s+", " ", html.select_one(".byline").text).strip() == \
+        "Milena Antonijević | Euractiv.rs"
+    figure = html.select_one("figure.lead-figure")
+    assert figure.img["src"] == "/images/delegacija-beograd.jpg"
+    assert figure.img["width"] == "1200" and figure.img["height"] == "675"
+    credit = figure.select_one("figcaption .credit")
+    assert credit.text == "EPA-EFE/KOCA SULEJMANOVIC"
+    assert "[" not in figure.figcaption.text.replace(credit.text, "")
+    assert [a.text for a in html.select(".tags a")] == ["Rusija", "Srbija", "Kosovo", "odbrana"]
+    related = [a["href"] for a in html.select(".related a")]
+    assert related and all(not href.startswith("/en/") for href in related)
+    assert html.select_one(".related h2").text == "Pročitajte još"
+    form = html.select_one(".newsletter form")
+    assert form["action"] == "https://lists.example.org/subscribe/pregled"
+    assert html.select_one(".newsletter label").text == "Adresa e-pošte"
+
+
+def test_english_article_is_labelled_in_english(site):
+    html = read_html(site / "en/2024/economist-ana-petrovic-inflation-interview/index.html")
+    assert html.select_one(".content-type-label").text.strip() == "Interview"
+    assert [a.text for a in html.select(".byline a")] == ["Jelena Ljubičić", "Nikola Đorđević"]
+    assert html.select_one(".related h2").text == "Read more"
+
+
+def test_press_release_names_its_source(site):
+    html = read_html(site / "2024/festival-nauke-novi-sad/index.html")
+    assert html.select_one(".content-type-label").text.strip() == "Saopštenje"
+    assert html.select_one(".byline").text.strip() == "Naučni centar Novi Sad"
+
+
+def test_home_page_has_lead_story_and_list(site):
+    html = read_html(site / "index.html")
+    lead = html.select_one(".lead-story .teaser-lead")
+    assert lead.h2.a["href"] == "/2024/srbija-i-rusija-obecale-dublju-saradnju/"
+    assert lead.img["fetchpriority"] == "high"
+    assert len(html.select(".latest .teaser")) == 4
+    assert html.select_one(".pagination a[rel=next]")["href"] == "/strana/2/"
+    assert html.select_one(".pagination span").text == "Strana 1 od 2"
+
+
+@pytest.mark.parametrize("feed,lang,count", [
+    ("feeds/all.atom.xml", "sr-Latn", 7), ("feeds/all.rss.xml", "sr-Latn", 7),
+    ("en/feeds/all.atom.xml", "en", 6), ("en/feeds/all.rss.xml", "en", 6),
+    ("feeds/kategorija-kultura.atom.xml", "sr-Latn", 2),
+    ("en/feeds/category-culture.rss.xml", "en", 1),
+])
+def test_feeds_are_valid_and_in_their_language(site, feed, lang, count):
+    parsed = feedparser.parse((site / feed).read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.feed.language == lang
+    assert len(parsed.entries) == count
+    prefix = "http://127.0.0.1:8000/" + EDITIONS[lang]
+    assert all(e.link.startswith(prefix) for e in parsed.entries)
+    if lang == "en":
+        assert all("/en/" in e.link for e in parsed.entries)
+    else:
+        assert not any("/en/" in e.link for e in parsed.entries)
+    assert parsed.feed.get("subtitle") or parsed.feed.get("description")
+
+
+def test_no_third_party_requests(site):
+    for page in site.rglob("*.html"):
+        html = read_html(page)
+        for tag in html.select("link[href], script[src], img[src]"):
+            url = tag.get("href") or tag.get("src")
+            assert not re.match(r"^(https?:)?//", url) or url.startswith("http://127.0.0.1"), (
+                page, url)
+        assert not html.select("script"), page
+
+
+def test_newsletter_box_hidden_when_unset(tmp_path):
+    settings = write_settings(tmp_path, NEWSLETTER_ACTION="")
+    result = run_build(ROOT / "content", tmp_path / "out", settings=settings)
+    assert result.returncode == 0, result.stderr
+    assert not read_html(tmp_path / "out" / SEED_SR).select(".newsletter")
