@@ -61,9 +61,9 @@ def serve(c, port=8000, content=None):
 def new(c, title, lang="sr", category="Vesti", author="Redakcija", type="news", key=None,
         content=None):
     """Create a new article with today's date and every metadata field filled in."""
-    from pelican.utils import slugify
+    from newsdesk.slugs import make_slug
 
-    key = key or slugify(title)
+    key = key or make_slug(title)
     now = dt.datetime.now().replace(second=0, microsecond=0)
     folder = Path(content or ROOT / "content") / "articles" / f"{now:%Y}"
     path = folder / f"{key}.{lang}.md"

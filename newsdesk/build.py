@@ -78,9 +78,9 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
     settings_file = Path(settings_file or ROOT / "pelicanconf.py").resolve()
     if not settings_file.is_file():
         raise BuildFailed(f"{settings_file}: settings file not found")
+    override = {"PATH": str(Path(content).resolve())} if content else None
     try:
-        defaults = read_settings(str(settings_file),
-                                 override={"PATH": str(Path(content).resolve())} if content else None)
+        defaults = read_settings(str(settings_file), override=override)
     except (ValueError, OSError, SyntaxError) as exc:
         raise BuildFailed(f"{settings_file}: {exc}") from exc
     content = Path(defaults["PATH"]).resolve()

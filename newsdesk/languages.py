@@ -15,4 +15,4 @@ def normalize_language(code):
 
 def known_codes():
     """The codes an author may use, for error messages."""
-    return ", ".join(sorted(LANGUAGE_TAGS))
+    return ", ".join(["sr", *sorted(set(LANGUAGE_TAGS.values()))])

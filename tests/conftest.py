@@ -58,3 +58,15 @@ def example_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site(example_site):
     return example_site[0]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under NEWSDESK_REQUIRE_TOOLS (CI), a test skipped for a missing tool fails instead."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("NEWSDESK_REQUIRE_TOOLS") and report.skipped and not hasattr(
+        report, "wasxfail"
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but NEWSDESK_REQUIRE_TOOLS is set: {report.longrepr}"

@@ -16,6 +16,8 @@ from jinja2 import pass_context
 from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category, Tag
 
+from newsdesk.report import where
+
 from .model import load_editions
 from .related import related_articles
 from .writer import EditionWriter
@@ -98,8 +100,8 @@ class EditionsGenerator(Generator):
             group = groups[article.key]
             if article.lang in group:
                 log.error("%s: article '%s' in %s is also written in %s; keep one of them",
-                          article.source_path, article.key, article.lang,
-                          group[article.lang].source_path)
+                          where(article), article.key, article.lang,
+                          where(group[article.lang]))
                 continue
             group[article.lang] = article
         return dict(sorted(groups.items()))

@@ -2,7 +2,6 @@
 
 from pelican.writers import Writer
 
-
 # The site's tagline, translated by the theme's catalog (the templates use the same string).
 TAGLINE = "News and analysis from Serbia and Europe"
 

@@ -3,7 +3,9 @@
 from pelican import signals
 
 from .metadata import normalise_article
+from .reader import use_news_reader
 
 
 def register():
+    signals.readers_init.connect(use_news_reader)
     signals.content_object_init.connect(normalise_article)

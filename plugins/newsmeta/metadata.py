@@ -13,13 +13,14 @@ import logging
 import os
 import re
 
-from PIL import Image
 from pelican.contents import Article
 from pelican.readers import ensure_metadata_list
 from pelican.urlwrappers import Author
-from pelican.utils import slugify
+from PIL import Image
 
 from newsdesk.languages import known_codes, normalize_language
+from newsdesk.report import where
+from newsdesk.slugs import make_slug
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +29,6 @@ UNSIGNED_TYPES = ("sponsored", "press release")  # bylines name the outlet, not 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LINKED_FILE_RE = re.compile(r"""\{(?:static|attach)\}([^"')\s>]+)""")
 CREDIT_IN_CAPTION_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
-
-
-def where(article):
-    """The article's file as the author knows it: relative to the working folder if possible."""
-    path = article.source_path or "?"
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return path
 
 
 def content_file(article, link):
@@ -99,11 +91,11 @@ def _key_and_slug(article):
     base = os.path.basename(article.source_path or "")
     article.key = article.metadata.get("key") or base.split(".")[0]
     if "slug" not in article.metadata:
-        article.slug = slugify(article.key)
+        article.slug = make_slug(article.key, article.settings)
     if not SLUG_RE.match(article.slug):
         log.error("%s: slug '%s' must be lower-case ASCII letters, digits and hyphens",
                   where(article), article.slug)
-        article.slug = slugify(article.slug) or slugify(article.key)
+        article.slug = make_slug(article.slug, article.settings)
 
 
 def _content_type(article):

@@ -1,0 +1,92 @@
+"""Bad input: the build names the file and the problem, previews keep going, strict fails."""
+
+import shutil
+
+import pytest
+
+from .conftest import ROOT, copy_content, read_html, run_build, write_settings
+
+GOOD_ARTICLE = "2024/litijum-jadar-analiza/index.html"
+
+CASES = {
+    "missing title": ("no-title.sr.md", "Date: 2024-01-01 10:00\nAuthor: A\n\nBody.\n",
+                      "could not find information about 'title'"),
+    "missing date": ("no-date.sr.md", "Title: No date\nAuthor: A\n\nBody.\n",
+                     "could not find information about 'date'"),
+    "unparseable date": ("bad-date.sr.md", "Title: Bad date\nDate: 31.02.2024 25:61\n\nBody.\n",
+                         "'31.02.2024 25:61' is not a valid date"),
+    "unknown language in file name": ("deutsch.de.md", "Title: T\nDate: 2024-01-01\n\nBody.\n",
+                                      "unknown language 'de'"),
+    "unknown language in metadata": ("lang.md", "Title: T\nDate: 2024-01-01\nLang: xx\n\nB.\n",
+                                     "unknown language 'xx'"),
+    "same key and language twice": ("2023/citaonice-nocu.sr.md",
+                                    "Title: Dup\nDate: 2023-01-01\nAuthor: A\n\nBody.\n",
+                                    "article 'citaonice-nocu' in sr-Latn is also written in"),
+    "missing lead image": ("no-image.sr.md", "Title: T\nDate: 2024-01-01\nAuthor: A\n"
+                           "Image: {static}/images/nope.jpg\n\nBody.\n",
+                           "lead image '{static}/images/nope.jpg' not found"),
+    "missing inline image": ("no-inline.sr.md", "Title: T\nDate: 2024-01-01\nAuthor: A\n\n"
+                             "![A photo]({static}/images/gone.jpg \"Caption\")\n",
+                             "linked file '/images/gone.jpg' not found"),
+    "file name and Lang disagree": ("mixed.en.md", "Title: T\nDate: 2024-01-01\nLang: sr\n\nB.\n",
+                                    "the file name says language 'en' but Lang says 'sr'"),
+    "unknown content type": ("typo.sr.md", "Title: T\nDate: 2024-01-01\nAuthor: A\n"
+                             "Type: gossip\n\nBody.\n", "unknown Type 'gossip'"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_named_preview_builds_strict_fails(tmp_path, case):
+    name, text, message = CASES[case]
+    content = copy_content(tmp_path)
+    bad = content / "articles" / name
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_text(text, encoding="utf-8")
+    output = tmp_path / "out"
+
+    preview = run_build(content, output)
+    log = preview.stdout + preview.stderr
+    assert preview.returncode == 0, log
+    assert message in log, log
+    assert bad.name in log, log
+    assert (output / GOOD_ARTICLE).is_file()
+    assert read_html(output / "index.html").select(".teaser")
+
+    marker = output / "previous-build.txt"
+    marker.write_text("old")
+    strict = run_build(content, output, "--strict")
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    assert "strict build failed" in strict.stderr
+    assert marker.read_text() == "old", "a failed strict build must leave the output as it was"
+    assert not list(tmp_path.glob(".out.*")), "no staging folder is left behind"
+
+
+def test_a_build_that_crashes_leaves_the_output_untouched(tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block x %}")
+    settings = write_settings(tmp_path, THEME=str(theme))
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "index.html").write_text("old site")
+    result = run_build(ROOT / "content", output, settings=settings)
+    assert result.returncode == 1
+    assert "build stopped" in result.stderr
+    assert (output / "index.html").read_text() == "old site"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_output_is_replaced_whole(tmp_path):
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "stale.html").write_text("from an old build")
+    assert run_build(ROOT / "content", output).returncode == 0
+    assert not (output / "stale.html").exists()
+    assert (output / "index.html").is_file()
+
+
+def test_output_inside_content_is_refused(tmp_path):
+    content = copy_content(tmp_path)
+    result = run_build(content, content / "output")
+    assert result.returncode == 1
+    assert "must not contain or be inside the content" in result.stderr

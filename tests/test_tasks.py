@@ -1,0 +1,54 @@
+"""The Invoke tasks, run as a user runs them."""
+
+import subprocess
+import sys
+
+from .conftest import ROOT, read_html, run_build
+
+
+def invoke(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_every_task_is_listed_with_its_docstring():
+    listing = invoke("--list").stdout
+    for task in ("build", "clean", "serve", "new", "i18n", "lint", "test"):
+        line = next((ln for ln in listing.splitlines() if ln.strip().startswith(task + " ")), "")
+        assert len(line.split(None, 1)) == 2, f"{task} has no description in:\n{listing}"
+
+
+def test_new_scaffolds_an_article_that_builds(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "images").mkdir()
+    result = invoke("new", "--title", "Nova vest o Đerdapu", "--category", "Ekonomija",
+                    "--author", "Jelena Ljubičić", "--content", str(content))
+    assert result.returncode == 0, result.stderr
+    created = list((content / "articles").rglob("*.sr.md"))
+    assert [p.name for p in created] == ["nova-vest-o-djerdapu.sr.md"]
+    text = created[0].read_text(encoding="utf-8")
+    for field in ("Title", "Date", "Modified", "Author", "Category", "Tags", "Type", "Source",
+                  "Summary", "Image", "Caption", "Credit"):
+        assert f"\n{field}:" in "\n" + text, field
+    again = invoke("new", "--title", "Nova vest o Đerdapu", "--content", str(content))
+    assert again.returncode != 0 and "already exists" in again.stderr
+    build = run_build(content, tmp_path / "out", "--strict")
+    assert build.returncode == 0, build.stdout + build.stderr
+    page = next((tmp_path / "out").glob("*/nova-vest-o-djerdapu/index.html"))
+    assert read_html(page).h1.text == "Nova vest o Đerdapu"
+
+
+def test_catalogs_are_complete():
+    result = invoke("i18n", "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_strict_build_task_exits_non_zero_on_bad_input(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "articles" / "x.sr.md").write_text("Title: X\n\nNo date.\n")
+    result = invoke("build", "--content", str(content), "--output", str(tmp_path / "o"),
+                    "--strict")
+    assert result.returncode == 1
+    assert not (tmp_path / "o").exists()
