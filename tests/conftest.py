@@ -10,7 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS_SCRIPT = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+# The benchmark corpus generator lives in the shared folder beside the checkout.
+CORPUS_SCRIPT = Path(os.environ.get("NEWSDESK_CORPUS_SCRIPT",
+                                    ROOT.parent / "shared" / "bench" / "make_corpus.py"))
 
 
 def run_build(content, output, *flags, settings=None, cwd=ROOT):

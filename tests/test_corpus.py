@@ -14,6 +14,8 @@ ARTICLES = 130
 
 @pytest.fixture(scope="module")
 def corpus_site(tmp_path_factory):
+    if not CORPUS_SCRIPT.is_file():
+        pytest.skip(f"corpus generator not found at {CORPUS_SCRIPT}")
     base = tmp_path_factory.mktemp("corpus")
     subprocess.run([sys.executable, str(CORPUS_SCRIPT), "--articles", str(ARTICLES),
                     "--images", "4", "--image-size", "64x36", "--out", str(base / "content")],
