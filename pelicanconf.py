@@ -19,7 +19,7 @@ READERS = {"rst": None}  # articles are Markdown
 STATIC_PATHS = ["images"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["newsmeta", "editions"]
+PLUGINS = ["newsmeta", "editions", "machine_translation"]
 
 # Articles are named <key>.<lang>.md; the key links the translations of one article.
 FILENAME_METADATA = r"(?P<key>[^.]+)\.(?P<file_lang>[A-Za-z]{2,3}(?:-[A-Za-z]{4})?)"
@@ -79,3 +79,14 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+
+# Machine translation (newsdesk/providers.py and newsdesk/translate.py document every MT_* setting).
+# MT_PROVIDER, MT_URL and MT_API_KEY may be set in the environment; the key only there.
+MT_PROVIDER = "google"
+MT_TARGETS = ["sr-Latn", "en"]
+TRANSLATION_MEMORY = "translations"  # inside the content folder, kept in git
+MT_TIMEOUT = (5, 30)
+MT_RETRIES = 2
+MT_BACKOFF = 0.5
+MT_BREAKER = 3
+MT_CHAR_BUDGET = 200_000

@@ -126,7 +126,9 @@ def main(argv=None):
     parser.add_argument("--strict", action="store_true", help="fail on any warning or error")
     parser.add_argument("--verbose", action="store_true", help="log every file written")
     args = parser.parse_args(argv)
-    init_logging(level=logging.INFO if args.verbose else logging.WARNING)
+    handler = logging.StreamHandler()  # one unwrapped line per problem, for people and CI logs
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    init_logging(level=logging.INFO if args.verbose else logging.WARNING, handler=handler)
     try:
         build(args.content, args.output, settings_file=args.settings, strict=args.strict)
     except BuildFailed as exc:

@@ -19,9 +19,9 @@ CASES = {
                                       "unknown language 'de'"),
     "unknown language in metadata": ("lang.md", "Title: T\nDate: 2024-01-01\nLang: xx\n\nB.\n",
                                      "unknown language 'xx'"),
-    "same key and language twice": ("2023/citaonice-nocu.sr.md",
+    "same key and language twice": ("2023/intervju-inflacija.sr.md",
                                     "Title: Dup\nDate: 2023-01-01\nAuthor: A\n\nBody.\n",
-                                    "article 'citaonice-nocu' in sr-Latn is also written in"),
+                                    "article 'intervju-inflacija' in sr-Latn is also written in"),
     "missing lead image": ("no-image.sr.md", "Title: T\nDate: 2024-01-01\nAuthor: A\n"
                            "Image: {static}/images/nope.jpg\n\nBody.\n",
                            "lead image '{static}/images/nope.jpg' not found"),
@@ -38,11 +38,12 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input_is_named_preview_builds_strict_fails(tmp_path, case):
     name, text, message = CASES[case]
-    content = copy_content(tmp_path)
+    content = copy_content(tmp_path, complete=True)
+    output = tmp_path / "out"
+    assert run_build(content, output, "--strict").returncode == 0, "the base content is clean"
     bad = content / "articles" / name
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_text(text, encoding="utf-8")
-    output = tmp_path / "out"
 
     preview = run_build(content, output)
     log = preview.stdout + preview.stderr
@@ -56,7 +57,7 @@ def test_bad_input_is_named_preview_builds_strict_fails(tmp_path, case):
     marker.write_text("old")
     strict = run_build(content, output, "--strict")
     assert strict.returncode == 1, strict.stdout + strict.stderr
-    assert "strict build failed" in strict.stderr
+    assert "strict build failed" in strict.stderr and message in strict.stdout + strict.stderr
     assert marker.read_text() == "old", "a failed strict build must leave the output as it was"
     assert not list(tmp_path.glob(".out.*")), "no staging folder is left behind"
 

@@ -1,5 +1,6 @@
 """The benchmark corpus builds unchanged, every article in its edition."""
 
+import os
 import re
 import subprocess
 import sys
@@ -23,7 +24,8 @@ def corpus_site(tmp_path_factory):
     result = subprocess.run(
         [sys.executable, "-m", "invoke", "build", "--content", str(base / "content"),
          "--output", str(base / "out")],
-        cwd=ROOT, capture_output=True, text=True, timeout=600)
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "MT_PROVIDER": "none"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s), 0 warning(s)" in result.stdout, result.stdout + result.stderr
     return base
@@ -34,7 +36,8 @@ def test_every_article_is_built_in_its_edition(corpus_site):
     english = [p for p in sources if p.name.endswith(".en.md")]
     out = corpus_site / "out"
     assert len(list(out.glob("2024/vest-*/index.html"))) == ARTICLES
-    assert len(list(out.glob("en/2024/vest-*/index.html"))) == len(english)
+    # every article has an English page; those without a human translation wait for one
+    assert len(list(out.glob("en/2024/vest-*/index.html"))) == ARTICLES
     feed = feedparser.parse((out / "en/feeds/all.atom.xml").read_bytes())
     assert not feed.bozo and len(feed.entries) == len(english)
 

@@ -5,7 +5,7 @@ import re
 import feedparser
 import pytest
 
-from .conftest import ROOT, read_html, run_build, write_settings
+from .conftest import ROOT, copy_content, read_html, run_build, write_settings
 
 EDITIONS = {"sr-Latn": "", "en": "en/"}
 SEED_SR = "2024/srbija-i-rusija-obecale-dublju-saradnju/index.html"
@@ -29,8 +29,16 @@ def test_builds_without_warnings(example_site):
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
 
 
-def test_strict_build_passes(tmp_path):
+def test_strict_build_fails_while_translations_are_pending(tmp_path):
     result = run_build(ROOT / "content", tmp_path / "out", "--strict")
+    assert result.returncode == 1, result.stdout + result.stderr
+    log = result.stdout + result.stderr
+    assert "2 translation(s) pending" in log and "citaonice-nocu.sr.md → en" in log
+
+
+def test_strict_build_passes_when_everything_is_translated(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    result = run_build(content, tmp_path / "out", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -54,7 +62,7 @@ def test_article_pages_carry_their_language(site):
     assert read_html(site / SEED_EN).html["lang"] == "en"
     sr_pages = [p for p in (site / "2024").glob("*/index.html")]
     en_pages = [p for p in (site / "en" / "2024").glob("*/index.html")]
-    assert len(sr_pages) == 7 and len(en_pages) == 6
+    assert len(sr_pages) == 8 and len(en_pages) == 8  # every article in every edition
 
 
 def switcher(html):
@@ -84,9 +92,24 @@ def test_switcher_on_listings_leads_to_the_same_listing(site):
         "/en/archives/2024/01/"
 
 
-def test_article_without_translation_switches_to_the_other_front_page(site):
-    html = read_html(site / "2024/citaonice-nocu/index.html")
-    assert switcher(html)["en"]["href"] == "/en/"
+def test_article_awaiting_translation_is_shown_in_the_original_with_a_notice(site):
+    sr = read_html(site / "2024/citaonice-nocu/index.html")
+    assert switcher(sr)["en"]["href"] == "/en/2024/citaonice-nocu/"
+    assert not sr.select('link[rel=alternate][hreflang="en"]'), "no hreflang to a pending page"
+    en = read_html(site / "en/2024/citaonice-nocu/index.html")
+    notice = en.select_one(".notice-pending")
+    assert notice.strong.text == "Translation pending"
+    assert notice.a["href"] == "/2024/citaonice-nocu/" and notice.a["hreflang"] == "sr-Latn"
+    assert en.h1["lang"] == "sr-Latn" and en.h1.text == "Neka čitaonice rade do ponoći"
+    assert not en.select("link[rel=alternate][hreflang]")
+    feed = (site / "en/feeds/all.atom.xml").read_text(encoding="utf-8")
+    assert "citaonice-nocu" not in feed
+    listed = [a["href"] for p in ("en/index.html", "en/page/2/index.html")
+              for a in read_html(site / p).select(".teaser-title a")]
+    assert "/en/2024/citaonice-nocu/" not in listed
+    sr_notice = read_html(site / "2024/eu-growth-plan-explainer/index.html").select_one(
+        ".notice-pending strong")
+    assert sr_notice.text == "Prevod u pripremi"
 
 
 def test_dates_are_formatted_by_babel_for_each_edition(site):
@@ -108,7 +131,7 @@ def test_serbian_plural_forms_in_listings(site):
     assert read_html(site / "en/category/politics/index.html").select_one(
         ".listing-count").text.strip() == "1 article"
     assert read_html(site / "en/category/economy/index.html").select_one(
-        ".listing-count").text.strip() == "2 articles"
+        ".listing-count").text.strip() == "3 articles"
 
 
 def test_article_page_has_the_news_furniture(site):
@@ -160,7 +183,7 @@ def test_home_page_has_lead_story_and_list(site):
 
 @pytest.mark.parametrize("feed,lang,count", [
     ("feeds/all.atom.xml", "sr-Latn", 7), ("feeds/all.rss.xml", "sr-Latn", 7),
-    ("en/feeds/all.atom.xml", "en", 6), ("en/feeds/all.rss.xml", "en", 6),
+    ("en/feeds/all.atom.xml", "en", 7), ("en/feeds/all.rss.xml", "en", 7),
     ("feeds/kategorija-kultura.atom.xml", "sr-Latn", 2),
     ("en/feeds/category-culture.rss.xml", "en", 1),
 ])
@@ -185,7 +208,8 @@ def test_no_third_party_requests(site):
             url = tag.get("href") or tag.get("src")
             assert not re.match(r"^(https?:)?//", url) or url.startswith("http://127.0.0.1"), (
                 page, url)
-        assert not html.select("script"), page
+        scripts = html.select("script")
+        assert all(s.get("type") == "application/ld+json" for s in scripts), page
 
 
 def test_newsletter_box_hidden_when_unset(tmp_path):

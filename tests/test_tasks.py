@@ -1,13 +1,15 @@
 """The Invoke tasks, run as a user runs them."""
 
+import os
 import subprocess
 import sys
 
 from .conftest import ROOT, read_html, run_build
 
 
-def invoke(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=cwd,
+def invoke(*args, cwd=ROOT, env=None):
+    env = {**os.environ, "MT_PROVIDER": "none", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
 
 
@@ -33,8 +35,8 @@ def test_new_scaffolds_an_article_that_builds(tmp_path):
         assert f"\n{field}:" in "\n" + text, field
     again = invoke("new", "--title", "Nova vest o Đerdapu", "--content", str(content))
     assert again.returncode != 0 and "already exists" in again.stderr
-    build = run_build(content, tmp_path / "out", "--strict")
-    assert build.returncode == 0, build.stdout + build.stderr
+    build = run_build(content, tmp_path / "out")
+    assert "0 error(s), 0 warning(s)" in build.stdout, build.stdout + build.stderr
     page = next((tmp_path / "out").glob("*/nova-vest-o-djerdapu/index.html"))
     assert read_html(page).h1.text == "Nova vest o Đerdapu"
 

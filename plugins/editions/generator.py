@@ -8,10 +8,12 @@ Settings read here (defaults in brackets):
 
 import logging
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
 
 from babel.dates import format_date, format_skeleton
+from blinker import signal
 from jinja2 import pass_context
 from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category, Tag
@@ -23,6 +25,10 @@ from .related import related_articles
 from .writer import EditionWriter
 
 log = logging.getLogger(__name__)
+
+# Sent with the articles grouped by key ({key: {edition code: article}}), before they are placed
+# in their editions: plugins add the versions they derive (machine translation, other script).
+editions_grouped = signal("editions_grouped")
 
 
 def take_articles(generator):
@@ -47,7 +53,9 @@ class EditionListing:
     def __init__(self, edition, articles):
         self.edition = edition
         self.all_articles = sorted(articles, key=attrgetter("date"), reverse=True)
-        self.articles = [a for a in self.all_articles if a.status == "published"]
+        # Pages still waiting for their translation are written but not listed.
+        self.articles = [a for a in self.all_articles
+                         if a.status == "published" and not getattr(a, "translation_pending", 0)]
         self.categories = self._group(lambda a: [a.category])
         self.tags = self._group(lambda a: getattr(a, "tags", []))
         self.authors = self._group(lambda a: a.authors)
@@ -77,6 +85,7 @@ class EditionsGenerator(Generator):
     def generate_context(self):
         articles = [a for a in self.context.pop("news_articles", []) if not a.invalid]
         groups = self._group_by_key(articles)
+        editions_grouped.send(self, groups=groups)
         for edition in self.editions:
             members = [group[edition.code] for group in groups.values() if edition.code in group]
             for article in members:
@@ -171,35 +180,39 @@ class EditionOutput:
     def write(self):
         self._articles()
         self._paginated("index", self.edition.url("index"), self.listing.articles,
-                        lambda e: e.url("index"))
-        self._simple("archives", self.edition.url("archives"), lambda e: e.url("archives"))
+                        lambda e: (e.url("index"), True))
+        self._simple("archives", self.edition.url("archives"),
+                     lambda e: (e.url("archives"), True))
         for kind in ("categories", "tags", "authors"):
-            self._simple(kind, self.edition.url(kind), lambda e, kind=kind: e.url(kind))
+            self._simple(kind, self.edition.url(kind), lambda e, kind=kind: (e.url(kind), True))
         self._taxonomy("category", self.listing.categories)
         self._taxonomy("tag", self.listing.tags)
         self._taxonomy("author", self.listing.authors)
         self._months()
         self._feeds()
-        self._simple("404", self.edition.url("404"), lambda e: e.url("404"))
+        self._simple("404", self.edition.url("404"), lambda e: (e.url("404"), False))
 
-    def _write(self, save_as, template, alternates, **kwargs):
+    def _write(self, save_as, template, alternates, url, **kwargs):
         self.writer.write_file(
             save_as, self.generator.get_template(template), self.context,
             relative_urls=self.edition.settings["RELATIVE_URLS"], alternates=alternates,
-            template_name=template, **kwargs,
+            template_name=template, url=url, page_url=url, **kwargs,
         )
 
     def _alternates(self, url_in):
-        """The switcher's targets: this page in every other edition (None: nothing there)."""
-        return [(other, url_in(other)) for other in self.others]
+        """The switcher's targets: this page in every other edition."""
+        return [Alternate(other, *url_in(other)) for other in self.others]
 
     def _articles(self):
         for article in self.listing.all_articles:
-            alternates = [
-                (other, article.versions[other.code].url if other.code in article.versions
-                 else other.url("index"))
-                for other in self.others
-            ]
+            alternates = []
+            for other in self.others:
+                version = article.versions.get(other.code)
+                if version is None:
+                    alternates.append(Alternate(other, other.url("index"), False))
+                else:
+                    same = not getattr(version, "translation_pending", 0)
+                    alternates.append(Alternate(other, version.url, same))
             self._write(article.save_as, article.template, alternates, article=article,
                         category=article.category, url=article.url, page_kind="article")
 
@@ -208,11 +221,8 @@ class EditionOutput:
                     articles=articles, page_kind=template, **kwargs)
 
     def _simple(self, template, url, url_in):
-        self.writer.write_file(
-            self.edition.save_as(url), self.generator.get_template(template), self.context,
-            relative_urls=self.edition.settings["RELATIVE_URLS"],
-            alternates=self._alternates(url_in), url=url, page_kind=template,
-        )
+        self._write(self.edition.save_as(url), template, self._alternates(url_in), url,
+                    page_kind=template)
 
     def _taxonomy(self, kind, groups):
         counterparts = self.generator.counterparts
@@ -224,8 +234,8 @@ class EditionOutput:
                     (kind, (self.edition.code, other.code), wrapper.slug))
                 for candidate, _ in getattr(listings[other.code], _PLURAL[kind]):
                     if candidate.slug == slug:
-                        return candidate.url
-                return other.url(_PLURAL[kind])
+                        return candidate.url, True
+                return other.url(_PLURAL[kind]), False
 
             self._paginated(kind, wrapper.url, articles, url_in, **{kind: wrapper})
 
@@ -237,8 +247,8 @@ class EditionOutput:
             url = self.edition.url("month", year=year, month=month)
             self._write(
                 self.edition.save_as(url), "period_archives",
-                self._alternates(lambda e, y=year, m=month: e.url("month", year=y, month=m)
-                                 if (y, m) in months_in(e) else e.url("archives")),
+                self._alternates(lambda e, y=year, m=month: (e.url("month", year=y, month=m), True)
+                                 if (y, m) in months_in(e) else (e.url("archives"), False)),
                 url=url, articles=articles, period=articles[0].date, page_kind="month",
             )
 
@@ -257,6 +267,15 @@ class EditionOutput:
 
 
 _PLURAL = {"category": "categories", "tag": "tags", "author": "authors"}
+
+
+@dataclass
+class Alternate:
+    """This page in another edition: `same` when it is the same page, not a fallback."""
+
+    edition: object
+    url: str
+    same: bool
 
 
 def add_filters(generator):

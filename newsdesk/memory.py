@@ -1,0 +1,161 @@
+"""The translation memory: one gettext PO file per article and target language, in git.
+
+Each entry's msgctxt says what the text is (title, paragraph, caption...), msgid is the source
+text with its white space folded, msgstr the translation. A machine translation is flagged
+`fuzzy` and says which provider made it and when; an editor reviews it by correcting msgstr and
+removing the `fuzzy` flag. Reviewed entries are never overwritten. An empty msgstr is a segment
+still waiting for a translation. Files are replaced atomically, under a lock, so two runs at once
+or a run killed midway never leave a broken or half-written file.
+"""
+
+import datetime as dt
+import fcntl
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+MACHINE_FLAG = "fuzzy"
+
+
+@dataclass
+class Entry:
+    translation: str
+    reviewed: bool
+    provider: str = ""
+
+
+class MemoryFile:
+    """The memory of one article in one target language."""
+
+    def __init__(self, root, key, target, source_lang):
+        self.path = Path(root) / target / f"{key}.po"
+        self.key, self.target, self.source_lang = key, target, source_lang
+        self.catalog = self._read(self.path) if self.path.exists() else self._new()
+        self.used = set()
+        self.changed = False
+
+    def _new(self):
+        catalog = Catalog(locale=self.target.replace("-", "_"), project=self.key, fuzzy=False)
+        catalog.header_comment = (f"# article: {self.key}\n# source-language: {self.source_lang}"
+                                  f"\n# target-language: {self.target}")
+        return catalog
+
+    @staticmethod
+    def _read(path):
+        with open(path, "rb") as fp:
+            return read_po(fp, abort_invalid=True)
+
+    def lookup(self, kind, text):
+        """The entry for a segment, or None; marks it as still in use."""
+        self.used.add((text, kind))
+        message = self.catalog.get(text, context=kind)
+        if message is None or not message.string:
+            return None
+        return Entry(message.string, MACHINE_FLAG not in message.flags, _provider(message))
+
+    def record(self, kind, text, translation, provider):
+        """Store a machine translation (or a pending segment, with translation "")."""
+        self.used.add((text, kind))
+        existing = self.catalog.get(text, context=kind)
+        if existing is not None and existing.string and MACHINE_FLAG not in existing.flags:
+            return  # reviewed by a person: never overwritten
+        if existing is not None and existing.string == translation:
+            return
+        comments = [f"provider: {provider}", f"translated: {dt.date.today().isoformat()}"] \
+            if translation else ["pending: no translation yet"]
+        self.catalog.add(text, translation, context=kind, flags=[MACHINE_FLAG] if translation
+                         else [], auto_comments=comments)
+        self.changed = True
+
+    def note(self, name):
+        """A `# name: value` line of the file's header comment."""
+        for line in (self.catalog.header_comment or "").splitlines():
+            if line.startswith(f"# {name}: "):
+                return line.split(": ", 1)[1]
+        return None
+
+    def set_note(self, name, value):
+        if self.note(name) == value:
+            return
+        lines = [ln for ln in (self.catalog.header_comment or "").splitlines()
+                 if ln.startswith("# ") and not ln.startswith(f"# {name}: ")
+                 and ": " in ln]
+        lines.append(f"# {name}: {value}")
+        self.catalog.header_comment = "\n".join(sorted(lines))
+        self.changed = True
+
+    def save(self, drop_unused=True):
+        """Merge into the file on disk under a lock and replace it atomically."""
+        unused = {(m.id, m.context) for m in self.catalog if m.id} - self.used
+        if drop_unused and unused:
+            self.changed = True
+        if not self.changed:
+            return False
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(self.path.parent):
+            on_disk = self._read(self.path) if self.path.exists() else None
+            catalog = self._merged(on_disk, unused if drop_unused else set())
+            _replace(self.path, catalog)
+        self.changed = False
+        return True
+
+    def _merged(self, on_disk, unused):
+        """This run's catalog, keeping what another run or an editor saved meanwhile."""
+        catalog = self.catalog
+        if on_disk is not None:
+            for message in on_disk:
+                if not message.id:
+                    continue
+                mine = catalog.get(message.id, context=message.context)
+                theirs_reviewed = message.string and MACHINE_FLAG not in message.flags
+                if mine is None or theirs_reviewed or (message.string and not mine.string):
+                    catalog[message.id] = message  # keyed by id; context kept on the message
+            for message in on_disk.obsolete.values():
+                catalog.obsolete.setdefault(message.id, message)
+        for msgid, context in unused:
+            message = catalog.get(msgid, context=context)
+            if message is None:
+                continue
+            catalog.delete(msgid, context=context)
+            if message.string and MACHINE_FLAG not in message.flags:
+                catalog.obsolete[msgid] = message  # an editor's work is kept, as obsolete
+        catalog.revision_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        return catalog
+
+
+def _provider(message):
+    for comment in message.auto_comments:
+        if comment.startswith("provider: "):
+            return comment.removeprefix("provider: ")
+    return ""
+
+
+@contextmanager
+def _locked(folder):
+    """An exclusive lock on a folder, held by one process at a time."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _replace(path, catalog):
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fp:
+            write_po(fp, catalog, width=100, sort_output=True, omit_header=False,
+                     include_previous=False)
+            fp.flush()
+            os.fsync(fp.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

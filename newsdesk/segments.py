@@ -1,0 +1,220 @@
+"""Markdown split into the segments a translator sees, and put back together.
+
+A document becomes a list of pieces: literal Markdown that is never sent (code blocks, block
+markers, URLs) and segments (paragraphs, headings, list items, quotes, table cells, image alt
+texts and captions). Inside a segment, links, emphasis, inline code, inline HTML, footnote marks,
+URLs and do-not-translate terms are replaced by numbered placeholders; an answer must bring every
+placeholder back, or the segment stays untranslated.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+PLACEHOLDER = "⟦{}⟧"
+PLACEHOLDER_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
+
+INLINE_RE = re.compile(
+    r"(?P<code>(`+).+?\2)"
+    r"|(?P<image>!\[[^\]]*\]\([^)]*\))"
+    r"|(?P<footnote>\[\^[^\]]+\])"
+    r"|(?P<credit>\[[^\[\]]+\]\s*$)"
+    r"|(?P<link_close>\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)|\]\[[^\]]*\])"
+    r"|(?P<link_open>\[)"
+    r"|(?P<autolink><(?:https?://|mailto:)[^>]+>)"
+    r"|(?P<html></?[A-Za-z][^>]*>|&[a-zA-Z]+;|&#\d+;)"
+    r"|(?P<url>\b(?:https?://|www\.)[^\s<>()\[\]]+[^\s<>()\[\].,;:!?\"'])"
+    r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<emphasis>\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)|(?<=\S)_(?!\w))"
+)
+FENCE_RE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+HEADING_RE = re.compile(r"^(#{1,6}\s+)(.*?)(\s+#+\s*)?$")
+LIST_RE = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)(.*)$")
+QUOTE_RE = re.compile(r"^((?:\s*>\s?)+)(.*)$")
+FOOTNOTE_DEF_RE = re.compile(r"^(\[\^[^\]]+\]:\s*)(.*)()$")
+IMAGE_BLOCK_RE = re.compile(
+    r'^(\s*!\[)(?P<alt>[^\]]*)(\]\(\s*[^)\s]+)(?:(\s+")(?P<title>[^"]*)("))?(\s*\)\s*)$')
+TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+@dataclass
+class Segment:
+    """A piece of text to translate; `kind` says what it is (paragraph, heading, caption...)."""
+
+    kind: str
+    text: str
+
+    @property
+    def key(self):
+        """What the memory files it under: the text with its white space folded."""
+        return normalise(self.text)
+
+
+@dataclass
+class Document:
+    """Markdown as literal pieces and segments, in order."""
+
+    pieces: list = field(default_factory=list)
+
+    @property
+    def segments(self):
+        return [p for p in self.pieces if isinstance(p, Segment)]
+
+    def render(self, translate):
+        """The Markdown with each segment replaced by translate(segment)."""
+        return "".join(translate(p) if isinstance(p, Segment) else p for p in self.pieces)
+
+
+def normalise(text):
+    return " ".join(text.split())
+
+
+def split_markdown(text):
+    """Split a Markdown body into literal pieces and segments."""
+    doc = Document()
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        fence = FENCE_RE.match(line)
+        if fence:
+            end = i + 1
+            while end < len(lines) and not lines[end].strip().startswith(fence.group(2)):
+                end += 1
+            doc.pieces.append("\n".join(lines[i: end + 1]) + "\n")
+            i = end + 1
+            continue
+        if not line.strip() or line.startswith(("    ", "\t")) or re.match(r"^\s*[-*_]{3,}\s*$",
+                                                                        line):
+            doc.pieces.append(line + "\n")
+            i += 1
+            continue
+        # a paragraph-like block runs to the next blank line
+        end = i
+        while end + 1 < len(lines) and lines[end + 1].strip() and not FENCE_RE.match(
+            lines[end + 1]
+        ):
+            end += 1
+        _split_block(lines[i: end + 1], doc)
+        i = end + 1
+    if doc.pieces and not text.endswith("\n"):
+        last = doc.pieces[-1]
+        if isinstance(last, str) and last.endswith("\n"):
+            doc.pieces[-1] = last[:-1]
+    return doc
+
+
+def _split_block(block, doc):
+    first = block[0]
+    if re.match(r"\s*<(?!https?://|mailto:)[A-Za-z!/]", first):
+        doc.pieces.append("\n".join(block) + "\n")  # a raw HTML block is kept as written
+        return
+    if "|" in first and len(block) > 1 and TABLE_SEPARATOR_RE.match(block[1]):
+        for line in block:
+            _split_table_row(line, doc)
+        return
+    if len(block) == 1 and IMAGE_BLOCK_RE.match(first):
+        m = IMAGE_BLOCK_RE.match(first)
+        doc.pieces += [m.group(1), *_maybe(Segment("alt", m.group("alt"))), m.group(3)]
+        if m.group("title") is not None:
+            doc.pieces += [m.group(4), *_maybe(Segment("caption", m.group("title"))), m.group(6)]
+        doc.pieces.append(m.group(7) + "\n")
+        return
+    for pattern, kind in ((HEADING_RE, "heading"), (FOOTNOTE_DEF_RE, "footnote")):
+        m = pattern.match(first)
+        if m and len(block) == 1:
+            doc.pieces += [m.group(1), *_maybe(Segment(kind, m.group(2))),
+                           (m.group(3) or "") + "\n"]
+            return
+    if LIST_RE.match(first) or QUOTE_RE.match(first):
+        _split_items(block, doc)
+        return
+    doc.pieces += [*_maybe(Segment("paragraph", "\n".join(block))), "\n"]
+
+
+def _split_items(block, doc):
+    """List items and quoted lines: the marker stays, each item's text is one segment."""
+    items = []
+    for line in block:
+        m = LIST_RE.match(line) or QUOTE_RE.match(line)
+        if m:
+            items.append([m.group(1), m.group(2)])
+        elif items:
+            items[-1][1] += " " + line.strip()
+        else:
+            items.append(["", line])
+    for marker, text in items:
+        doc.pieces += [marker, *_maybe(Segment("item", text)), "\n"]
+
+
+def _split_table_row(line, doc):
+    if TABLE_SEPARATOR_RE.match(line):
+        doc.pieces.append(line + "\n")
+        return
+    cells = line.split("|")
+    for n, cell in enumerate(cells):
+        stripped = cell.strip()
+        lead = cell[: len(cell) - len(cell.lstrip())]
+        trail = cell[len(cell.rstrip()):]
+        doc.pieces += [lead, *_maybe(Segment("cell", stripped)), trail]
+        if n < len(cells) - 1:
+            doc.pieces.append("|")
+    doc.pieces.append("\n")
+
+
+def _maybe(segment):
+    """A segment only if it has words to translate; otherwise its text as it is."""
+    protected, _ = protect(segment.text)
+    if re.search(r"[^\W\d_]", PLACEHOLDER_RE.sub("", protected)):
+        return [segment]
+    return [segment.text] if segment.text else []
+
+
+def protect(text, terms=()):
+    """Replace markup and do-not-translate terms with placeholders; return (text, tokens)."""
+    tokens = []
+
+    def hold(value):
+        tokens.append(value)
+        return PLACEHOLDER.format(len(tokens) - 1)
+
+    def protect_markup(chunk):
+        return INLINE_RE.sub(lambda m: hold(m.group()), chunk)
+
+    if terms:
+        pattern = re.compile(r"(?<!\w)(" + "|".join(
+            re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)")
+        parts, last = [], 0
+        for m in pattern.finditer(text):
+            parts.append(protect_markup(text[last: m.start()]))
+            parts.append(hold(m.group()))
+            last = m.end()
+        parts.append(protect_markup(text[last:]))
+        return "".join(parts), tokens
+    return protect_markup(text), tokens
+
+
+class BrokenMarkup(ValueError):
+    """A translation lost, duplicated or invented a placeholder."""
+
+
+def restore(answer, tokens):
+    """Put the protected pieces back into a translation, or raise BrokenMarkup."""
+    found = [int(n) for n in PLACEHOLDER_RE.findall(answer)]
+    if sorted(found) != list(range(len(tokens))):
+        raise BrokenMarkup(f"expected placeholders 0..{len(tokens) - 1}, got {found}")
+    opens = [i for i, t in enumerate(tokens) if t == "["]
+    closes = [i for i, t in enumerate(tokens) if t.startswith("](") or t.startswith("][")]
+    order = {n: pos for pos, n in enumerate(found)}
+    for o, c in zip(opens, closes, strict=False):
+        if order[o] > order[c]:
+            raise BrokenMarkup("a link's text was moved outside the link")
+    text = sanitise(PLACEHOLDER_RE.sub(lambda m: "\0" + m.group(1) + "\0", answer))
+    return re.sub("\0(\\d+)\0", lambda m: tokens[int(m.group(1))], text)
+
+
+def sanitise(text):
+    """Make a provider's text inert as Markdown: no HTML, links or new blocks of its own."""
+    text = normalise(text)
+    text = text.replace("<", "&lt;")
+    text = re.sub(r"([\[\]`\\])", r"\\\1", text)
+    return re.sub(r"^([#>+\-*]|\d+[.)])", r"\\\1", text)

@@ -1,0 +1,59 @@
+"""Articles as their authors wrote them: the raw Markdown fields that translation works on."""
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsdesk.languages import normalize_language
+
+FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
+# The fields that are translated; the rest (date, images, authors, credits) carry over.
+TRANSLATED_FIELDS = ("title", "summary", "caption", "alt")
+
+
+@dataclass
+class SourceArticle:
+    path: Path
+    key: str
+    lang: str
+    fields: dict = field(default_factory=dict)
+    body: str = ""
+
+    @property
+    def digest(self):
+        """A hash of what translators translate: fields and body, white space folded."""
+        text = "\n".join(" ".join(str(self.fields.get(f, "")).split()) for f in TRANSLATED_FIELDS)
+        text += "\n" + " ".join(self.body.split())
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def read_source(path, default_lang="sr"):
+    """Read the metadata header and the body of an article file."""
+    text = Path(path).read_text(encoding="utf-8")
+    header, _, body = text.partition("\n\n")
+    fields, last = {}, None
+    for line in header.splitlines():
+        m = FIELD_RE.match(line)
+        if m:
+            last = m.group(1).lower()
+            fields[last] = m.group(2).strip()
+        elif last and line.startswith((" ", "\t")):
+            fields[last] += " " + line.strip()
+    name = os.path.basename(path)
+    parts = name.split(".")
+    file_lang = parts[1] if len(parts) > 2 else None
+    lang = normalize_language(file_lang or fields.get("lang") or default_lang)
+    return SourceArticle(Path(path), fields.get("key") or parts[0], lang, fields, body)
+
+
+def find_sources(content, article_paths=("articles",), default_lang="sr"):
+    """Every article file under the content folder, grouped by key: {key: {lang: source}}."""
+    groups = {}
+    for folder in article_paths:
+        for path in sorted((Path(content) / folder).rglob("*.md")):
+            source = read_source(path, default_lang)
+            if source.lang:
+                groups.setdefault(source.key, {}).setdefault(source.lang, source)
+    return groups

@@ -1,0 +1,314 @@
+"""The translation stage: fill every missing edition of an article from the memory or a provider.
+
+Used by the build (plugins/machine_translation) and on its own by `invoke translate`:
+
+    python -m newsdesk.translate [--content DIR] [--settings FILE]
+
+Settings (defaults in brackets), besides the MT_* ones of newsdesk.providers:
+- TRANSLATION_MEMORY ["translations"]: the memory's folder, inside the content folder.
+- MT_TARGETS [["sr-Latn", "en"]]: the editions machine translation may fill.
+"""
+
+import argparse
+import logging
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from newsdesk.memory import MemoryFile
+from newsdesk.progress import progress
+from newsdesk.providers import Provider, TranslationUnavailable
+from newsdesk.segments import BrokenMarkup, normalise, protect, restore, split_markdown
+from newsdesk.sources import find_sources
+
+log = logging.getLogger(__name__)
+CREDIT_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
+GLOSSARY = "glossary"
+
+
+@dataclass
+class Translation:
+    """One article in one target language, as the memory and the provider made it."""
+
+    source: object
+    target: str
+    fields: dict = field(default_factory=dict)
+    body: str = ""
+    category: str = ""
+    tags: list = field(default_factory=list)
+    segments: int = 0
+    pending: int = 0
+    reviewed: int = 0
+
+    @property
+    def fully_reviewed(self):
+        return self.segments > 0 and self.reviewed == self.segments
+
+
+@dataclass
+class Stats:
+    segments: int = 0
+    memory_hits: int = 0
+    pending: int = 0
+    broken: int = 0
+
+    def summary(self, provider):
+        return (f"machine translation ({provider.name}): {self.segments} segments, "
+                f"{self.memory_hits} from memory, {provider.chars_sent} characters sent in "
+                f"{provider.requests} requests, {provider.failures} failures, "
+                f"{self.pending} pending")
+
+
+def original_version(versions):
+    """The version others are translated from: the Serbian one where there is one."""
+    for lang in ("sr-Latn", "en"):
+        if lang in versions:
+            return versions[lang]
+    return next(iter(versions.values()), None)
+
+
+class TranslationStage:
+    def __init__(self, settings, content_path, provider=None):
+        self.settings = settings
+        self.root = Path(content_path) / settings.get("TRANSLATION_MEMORY", "translations")
+        self.targets = settings.get("MT_TARGETS", ["sr-Latn", "en"])
+        self.provider = provider or Provider(settings)
+        self.terms = _read_terms(self.root / "do-not-translate.txt")
+        self.stats = Stats()
+        self.glossaries = {}
+
+    # -- whole groups --------------------------------------------------------------------------
+
+    def run(self, groups, show_progress=True):
+        """Translate every article missing in a target language: {(key, target): Translation}."""
+        learned = _learned_terms(groups)
+        jobs = [(key, versions, target) for key, versions in sorted(groups.items())
+                for target in self.targets if target not in versions and original_version(versions)]
+        results = {}
+        for key, versions, target in progress(jobs, "Translating", enabled=show_progress):
+            original = original_version(versions)
+            results[key, target] = self.translate(original, target, learned)
+        self._track_human_translations(groups)
+        for glossary in self.glossaries.values():
+            glossary.save(drop_unused=False)
+        return results
+
+    # -- one article ---------------------------------------------------------------------------
+
+    def translate(self, source, target, learned=None):
+        memory = MemoryFile(self.root, source.key, target, source.lang)
+        result = Translation(source=source, target=target)
+        terms = set(self.terms) | _author_names(source)
+        for name in ("title", "summary", "alt"):
+            if source.fields.get(name):
+                result.fields[name] = self._segment(memory, name, source.fields[name], source.lang,
+                                                    target, terms, result)
+        caption = source.fields.get("caption", "")
+        credit = CREDIT_RE.search(caption)
+        if credit:
+            caption = caption[: credit.start()]
+        if caption.strip():
+            result.fields["caption"] = self._segment(memory, "caption", caption, source.lang,
+                                                     target, terms, result)
+        if credit:
+            result.fields["credit"] = source.fields.get("credit") or credit.group(1)
+        document = split_markdown(source.body)
+        result.body = document.render(
+            lambda seg: self._segment(memory, seg.kind, seg.text, source.lang, target, terms,
+                                      result))
+        memory.set_note("source-hash", source.digest)
+        memory.save()
+        result.category = self.term("category", source.fields.get("category", ""), source.lang,
+                                    target, learned)
+        result.tags = [self.term("tag", t.strip(), source.lang, target, learned)
+                       for t in source.fields.get("tags", "").split(",") if t.strip()]
+        return result
+
+    def _segment(self, memory, kind, text, source_lang, target, terms, result):
+        key = normalise(text)
+        result.segments += 1
+        self.stats.segments += 1
+        entry = memory.lookup(kind, key)
+        if entry is not None:
+            self.stats.memory_hits += 1
+            result.reviewed += entry.reviewed
+            return entry.translation
+        protected, tokens = protect(key, terms)
+        try:
+            answer = self.provider.translate(protected, source_lang, target)
+            translation = restore(answer, tokens)
+        except TranslationUnavailable:
+            memory.record(kind, key, "", self.provider.name)
+            return self._pending(result, text)
+        except BrokenMarkup as exc:
+            log.warning("%s: a %s kept in the original: the translation broke its markup (%s)",
+                        memory.path.name, kind, exc)
+            self.stats.broken += 1
+            memory.record(kind, key, "", self.provider.name)
+            return self._pending(result, text)
+        memory.record(kind, key, translation, self.provider.name)
+        return translation
+
+    def _pending(self, result, text):
+        result.pending += 1
+        self.stats.pending += 1
+        return text
+
+    # -- categories and tags -------------------------------------------------------------------
+
+    def term(self, kind, name, source_lang, target, learned=None):
+        """A category or tag name in the target language: glossary, learned, then provider."""
+        if not name:
+            return name
+        glossary = self.glossaries.get(target)
+        if glossary is None:
+            glossary = self.glossaries[target] = MemoryFile(self.root, GLOSSARY, target,
+                                                            source_lang)
+        entry = glossary.lookup(kind, name)
+        if entry is not None:
+            return entry.translation
+        known = (learned or {}).get((kind, source_lang, target, name))
+        if known:
+            return known
+        try:
+            translation = self.provider.translate(name, source_lang, target)
+            translation = normalise(translation)
+        except TranslationUnavailable:
+            return name
+        glossary.record(kind, name, translation, self.provider.name)
+        return translation
+
+    # -- human translations --------------------------------------------------------------------
+
+    def _track_human_translations(self, groups):
+        """Record the original's hash beside each human translation, to tell when it is outdated."""
+        for key, versions in groups.items():
+            original = original_version(versions)
+            for lang, version in versions.items():
+                if version is original:
+                    continue
+                memory = MemoryFile(self.root, key, lang, original.lang)
+                if memory.note("translation-hash") != version.digest:
+                    memory.set_note("translation-hash", version.digest)
+                    memory.set_note("source-hash", original.digest)
+                memory.set_note("human-translation", str(version.path.name))
+                memory.save(drop_unused=True)
+
+
+def _author_names(source):
+    names = re.split(r"[;,]", source.fields.get("author", "") + "," + source.fields.get(
+        "authors", ""))
+    return {n.strip() for n in names if n.strip()}
+
+
+def _read_terms(path):
+    if not path.exists():
+        return set()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
+
+
+def _learned_terms(groups):
+    """Category and tag names that human translations already pair up."""
+    learned = {}
+    for versions in groups.values():
+        for a in versions.values():
+            for b in versions.values():
+                if a is b:
+                    continue
+                pair = (a.lang, b.lang)
+                ca, cb = a.fields.get("category"), b.fields.get("category")
+                if ca and cb:
+                    learned.setdefault(("category", *pair, ca), cb)
+                ta = [t.strip() for t in a.fields.get("tags", "").split(",") if t.strip()]
+                tb = [t.strip() for t in b.fields.get("tags", "").split(",") if t.strip()]
+                if len(ta) == len(tb):
+                    for x, y in zip(ta, tb, strict=True):
+                        learned.setdefault(("tag", *pair, x), y)
+    return learned
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+
+def status_report(settings, content_path):
+    """Per article and language: human, machine, reviewed, pending or outdated."""
+    root = Path(content_path) / settings.get("TRANSLATION_MEMORY", "translations")
+    groups = find_sources(content_path, settings.get("ARTICLE_PATHS", ["articles"]))
+    targets = settings.get("MT_TARGETS", ["sr-Latn", "en"])
+    rows = []
+    for key, versions in sorted(groups.items()):
+        original = original_version(versions)
+        for lang in sorted(set(versions) | set(targets)):
+            if versions.get(lang) is original:
+                rows.append((key, lang, "original", ""))
+                continue
+            path = root / lang / f"{key}.po"
+            catalog = _read_catalog(path)
+            if lang in versions:
+                recorded = _note(catalog, "source-hash")
+                state = "outdated" if recorded and recorded != original.digest else "human"
+                detail = "the original changed after this translation" if state == "outdated" \
+                    else ""
+                rows.append((key, lang, state, detail))
+                continue
+            messages = [m for m in catalog if m.id] if catalog else []
+            pending = sum(not m.string for m in messages)
+            machine = sum(bool(m.string) and "fuzzy" in m.flags for m in messages)
+            reviewed = len(messages) - pending - machine
+            state = ("pending" if pending or not messages else
+                     "reviewed" if machine == 0 else "machine")
+            rows.append((key, lang, state,
+                         f"{len(messages)} segments: {reviewed} reviewed, {machine} machine, "
+                         f"{pending} pending"))
+    return rows
+
+
+def _read_catalog(path):
+    if not path.exists():
+        return None
+    with open(path, "rb") as fp:
+        return read_po(fp)
+
+
+def _note(catalog, name):
+    for line in ((catalog.header_comment if catalog else "") or "").splitlines():
+        if line.startswith(f"# {name}: "):
+            return line.split(": ", 1)[1]
+    return None
+
+
+def main(argv=None):
+    from pelican.settings import read_settings
+
+    root = Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser(prog="python -m newsdesk.translate", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--content", type=Path, help="content folder (default: PATH setting)")
+    parser.add_argument("--settings", type=Path, default=root / "pelicanconf.py")
+    parser.add_argument("--report", action="store_true",
+                        help="report the state of every translation instead of translating")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    override = {"PATH": str(args.content.resolve())} if args.content else None
+    settings = read_settings(str(args.settings), override=override)
+    content = Path(settings["PATH"])
+    if args.report:
+        rows = status_report(settings, content)
+        width = max((len(r[0]) for r in rows), default=10)
+        for key, lang, state, detail in rows:
+            print(f"{key:<{width}}  {lang:<8} {state:<9} {detail}")
+        return 0
+    stage = TranslationStage(settings, content)
+    groups = find_sources(content, settings.get("ARTICLE_PATHS", ["articles"]),
+                          settings.get("DEFAULT_LANG", "sr"))
+    results = stage.run(groups, show_progress=True)
+    print(f"{len(results)} article translations; " + stage.stats.summary(stage.provider))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

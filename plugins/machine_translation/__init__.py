@@ -1,0 +1,10 @@
+"""Machine translation: every article appears in every edition, from the translation memory or a
+provider (see newsdesk.translate and newsdesk.providers for the settings)."""
+
+from editions.generator import editions_grouped
+
+from .derive import add_machine_translations
+
+
+def register():
+    editions_grouped.connect(add_machine_translations)

@@ -1,0 +1,65 @@
+"""Builds the machine-translated Article objects for the editions that have no human version."""
+
+import logging
+
+from markdown import Markdown
+from pelican.contents import Article
+from pelican.urlwrappers import Category, Tag
+
+from newsdesk.slugs import make_slug
+from newsdesk.sources import read_source
+from newsdesk.translate import TranslationStage
+
+log = logging.getLogger(__name__)
+
+
+def add_machine_translations(generator, groups):
+    settings = generator.settings
+    sources = {key: {lang: read_source(a.source_path) for lang, a in versions.items()}
+               for key, versions in groups.items()}
+    stage = TranslationStage(settings, settings["PATH"])
+    results = stage.run(sources, show_progress=True)
+    markdown = Markdown(**settings["MARKDOWN"])
+    pending = []
+    for (key, target), translation in sorted(results.items()):
+        original = groups[key][translation.source.lang]
+        article = _derived_article(original, translation, target, markdown, generator)
+        groups[key][target] = article
+        if translation.pending:
+            pending.append(f"{original.source_path} → {target}")
+    if stage.stats.segments:
+        print(stage.stats.summary(stage.provider))
+    if pending:
+        level = logging.ERROR if settings.get("STRICT") else logging.INFO
+        log.log(level, "%d translation(s) pending, shown in the original language: %s",
+                len(pending), "; ".join(pending))
+
+
+def _html(markdown, text):
+    markdown.reset()
+    return markdown.convert(text)
+
+
+def _derived_article(original, translation, target, markdown, generator):
+    meta = {k: v for k, v in original.metadata.items() if k not in ("file_lang", "slug")}
+    fields = translation.fields
+    meta.update(lang=target, key=original.key, slug=make_slug(original.key),
+                title=fields.get("title", original.title))
+    for name in ("caption", "alt", "credit"):
+        if name in fields:
+            meta[name] = fields[name]
+    if "summary" in fields:
+        meta["summary"] = _html(markdown, fields["summary"])
+    settings = generator.settings
+    if translation.category:
+        meta["category"] = Category(translation.category, settings)
+    if translation.tags:
+        meta["tags"] = [Tag(tag, settings) for tag in translation.tags]
+    article = Article(_html(markdown, translation.body), metadata=meta,
+                      settings=generator.settings, source_path=original.source_path,
+                      context=generator.context)
+    article.translation_of = original
+    article.machine_translation = True
+    article.translation_pending = translation.pending
+    article.translation_reviewed = translation.fully_reviewed
+    return article
