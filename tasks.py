@@ -89,6 +89,25 @@ def new(c, title, lang="sr", category="Vesti", author="Redakcija", type="news", 
     print(f"created {path}")
 
 
+@task(help={"content": "content folder (default: content/)"})
+def translate(c, content=None):
+    """Run only the translation stage: fill missing editions from the memory or the provider."""
+    _run_module(c, "newsdesk.translate", content)
+
+
+@task(help={"content": "content folder (default: content/)"})
+def translations(c, content=None):
+    """Report every article's translations: human, machine, reviewed, pending or outdated."""
+    _run_module(c, "newsdesk.translate", content, "--report")
+
+
+def _run_module(c, module, content, *extra):
+    args = [PYTHON, "-m", module, *(["--content", str(content)] if content else []), *extra]
+    result = c.run(" ".join(_quote(a) for a in args), warn=True, pty=sys.stdout.isatty())
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
 @task(help={"check": "fail if the catalogs are not up to date with the templates"})
 def i18n(c, check=False):
     """Extract interface strings from the templates, update and compile the catalogs."""

@@ -115,15 +115,16 @@ class MemoryFile:
                 theirs_reviewed = message.string and MACHINE_FLAG not in message.flags
                 if mine is None or theirs_reviewed or (message.string and not mine.string):
                     catalog[message.id] = message  # keyed by id; context kept on the message
-            for message in on_disk.obsolete.values():
-                catalog.obsolete.setdefault(message.id, message)
+            for key, message in on_disk.obsolete.items():
+                catalog.obsolete.setdefault(key, message)
         for msgid, context in unused:
             message = catalog.get(msgid, context=context)
             if message is None:
                 continue
             catalog.delete(msgid, context=context)
             if message.string and MACHINE_FLAG not in message.flags:
-                catalog.obsolete[msgid] = message  # an editor's work is kept, as obsolete
+                # an editor's work is kept, as obsolete (keyed as Babel keys it)
+                catalog.obsolete[(msgid, context) if context else msgid] = message
         catalog.revision_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
         return catalog
 
@@ -148,6 +149,10 @@ def _locked(folder):
 
 
 def _replace(path, catalog):
+    """Write through a temporary file; called under the folder's lock, so any older temporary
+    file of this name was left by a run that was killed, and goes."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fp:

@@ -255,7 +255,7 @@ def status_report(settings, content_path):
                     else ""
                 rows.append((key, lang, state, detail))
                 continue
-            messages = [m for m in catalog if m.id] if catalog else []
+            messages = [m for m in catalog if m.id] if catalog is not None else []
             pending = sum(not m.string for m in messages)
             machine = sum(bool(m.string) and "fuzzy" in m.flags for m in messages)
             reviewed = len(messages) - pending - machine
@@ -275,7 +275,7 @@ def _read_catalog(path):
 
 
 def _note(catalog, name):
-    for line in ((catalog.header_comment if catalog else "") or "").splitlines():
+    for line in ((catalog.header_comment if catalog is not None else "") or "").splitlines():
         if line.startswith(f"# {name}: "):
             return line.split(": ", 1)[1]
     return None

@@ -19,7 +19,7 @@ def add_machine_translations(generator, groups):
                for key, versions in groups.items()}
     stage = TranslationStage(settings, settings["PATH"])
     results = stage.run(sources, show_progress=True)
-    markdown = Markdown(**settings["MARKDOWN"])
+    markdown = _body_markdown(settings)
     pending = []
     for (key, target), translation in sorted(results.items()):
         original = groups[key][translation.source.lang]
@@ -33,6 +33,15 @@ def add_machine_translations(generator, groups):
         level = logging.ERROR if settings.get("STRICT") else logging.INFO
         log.log(level, "%d translation(s) pending, shown in the original language: %s",
                 len(pending), "; ".join(pending))
+
+
+def _body_markdown(settings):
+    """Pelican's Markdown set-up without the metadata extension: a translated first paragraph
+    that starts "Word: ..." is text, not a header."""
+    config = dict(settings["MARKDOWN"])
+    config["extensions"] = [e for e in config.get("extensions", [])
+                            if e not in ("markdown.extensions.meta", "meta")]
+    return Markdown(**config)
 
 
 def _html(markdown, text):

@@ -1,0 +1,391 @@
+"""Machine translation against a real HTTP server on 127.0.0.1, through deep-translator's code."""
+
+import re
+import time
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+from PIL import Image
+
+from .conftest import read_html, run_build, write_settings
+from .fake_provider import FakeTranslationServer
+
+SR_ARTICLE = """Title: Vlada usvojila budžet za sledeću godinu
+Date: 2024-03-01 10:00
+Author: Jelena Ljubičić
+Category: Politika
+Tags: budžet, Srbija
+Summary: Skupština će o predlogu raspravljati sledeće nedelje.
+Image: {static}/images/photo.jpg
+Caption: Sednica vlade u Beogradu. [Tanjug/ZORAN ŽESTIĆ]
+
+Vlada je usvojila predlog budžeta, javlja
+[agencija Tanjug](https://www.tanjug.rs/vest?id=7 "Tanjug") i **Pregled**.
+
+Ministar je rekao da se u kodu `budget_total()` nalazi greška koju niko nije primetio.
+
+## Šta sledi
+
+- Rasprava u Skupštini
+- Glasanje do kraja meseca
+
+![Zgrada vlade u Beogradu]({static}/images/photo.jpg "Zgrada vlade. [Tanjug/ZORAN ŽESTIĆ]")
+
+```
+kod koji se ne prevodi
+```
+
+Više na https://www.pregled.example.org/budzet i u izveštaju EU.
+"""
+
+EN_ARTICLE = """Title: Parliament opens the debate
+Date: 2024-03-02 10:00
+Author: Marko Njegoš
+Category: Politics
+Tags: parliament
+
+The debate starts on Monday.
+"""
+
+SEGMENTS = [  # what the Serbian article sends, each exactly once
+    "Vlada usvojila budžet za sledeću godinu", "Skupština će o predlogu raspravljati sledeće "
+    "nedelje.", "Sednica vlade u Beogradu.", "Šta sledi", "Rasprava u Skupštini",
+    "Glasanje do kraja meseca", "Zgrada vlade u Beogradu", "Zgrada vlade. ⟦0⟧",
+]
+ARTICLE_URL = "en/2024/vest/index.html"
+
+
+@pytest.fixture
+def server():
+    with FakeTranslationServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def content(tmp_path):
+    root = tmp_path / "content"
+    (root / "articles").mkdir(parents=True)
+    (root / "images").mkdir()
+    (root / "translations").mkdir()
+    Image.new("RGB", (64, 36), (90, 120, 150)).save(root / "images" / "photo.jpg")
+    (root / "articles" / "vest.sr.md").write_text(SR_ARTICLE, encoding="utf-8")
+    (root / "translations" / "do-not-translate.txt").write_text(
+        "# names and terms sent back as written\nPregled\nEU\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return write_settings(tmp_path, MT_BACKOFF=0.01, MT_TIMEOUT=(1, 1), MT_RETRIES=2,
+                          MT_BREAKER=3)
+
+
+def build(content, tmp_path, server_url, settings, *flags, **env):
+    env = {"MT_PROVIDER": "libre", "MT_URL": server_url, **env}
+    result = run_build(content, tmp_path / "out", *flags, settings=settings, env=env)
+    assert result.returncode == 0 or "--strict" in flags, result.stdout + result.stderr
+    return result
+
+
+def page(tmp_path, path=ARTICLE_URL):
+    return read_html(tmp_path / "out" / path)
+
+
+def memory(content, key="vest", target="en"):
+    with open(content / "translations" / target / f"{key}.po", "rb") as fp:
+        return read_po(fp)
+
+
+def test_first_build_sends_each_segment_once_then_nothing(content, tmp_path, server, settings):
+    build(content, tmp_path, server.url, settings)
+    sent = server.texts()
+    assert len(sent) == len(set(sent)), "a segment was sent twice"
+    for segment in SEGMENTS:
+        assert segment in sent, segment
+    assert {"Politika", "budžet", "Srbija"} <= set(sent)  # category and tags, once each
+    # protected markup and never-sent parts
+    assert not any("https://" in t or "budget_total" in t or "kod koji" in t for t in sent)
+    assert not any("ZORAN" in t for t in sent), "credits are never translated"
+    html = page(tmp_path)
+    assert html.h1.text == "EN: Vlada usvojila budžet za sledeću godinu"
+    body = html.select_one(".story-body")
+    link = body.find("a", href="https://www.tanjug.rs/vest?id=7")
+    assert link is not None and link.text == "agencija Tanjug" and link["title"] == "Tanjug"
+    assert body.find("strong").text == "Pregled"
+    assert body.find("code").text == "budget_total()"
+    assert body.find("pre").text.strip() == "kod koji se ne prevodi"
+    assert "EU." in body.text and "https://www.pregled.example.org/budzet" in body.text
+    assert html.select_one(".lead-figure .credit").text == "Tanjug/ZORAN ŽESTIĆ"
+    assert html.select_one(".lead-figure figcaption").text.startswith("EN: Sednica vlade")
+    assert html.select_one(".notice-mt strong").text == "Machine translation"
+    assert html.select_one(".notice-mt a")["href"] == "/2024/vest/"
+    assert "EN: Politika" in html.select_one(".kicker").text
+    ld = html.select_one('script[type="application/ld+json"]').string
+    assert '"translationOfWork": {"@id": "/2024/vest/"}' in ld
+    entries = {m.id: m for m in memory(content) if m.id}
+    assert entries["Šta sledi"].string == "EN: Šta sledi"
+    assert "fuzzy" in entries["Šta sledi"].flags
+    assert "provider: libre" in entries["Šta sledi"].auto_comments
+
+    server.requests.clear()
+    build(content, tmp_path, server.url, settings)
+    assert server.texts() == [], "an unchanged rebuild sends nothing"
+
+
+def test_editing_one_paragraph_sends_exactly_that_paragraph(content, tmp_path, server,
+                                                            settings):
+    build(content, tmp_path, server.url, settings)
+    source = content / "articles" / "vest.sr.md"
+    text = source.read_text(encoding="utf-8")
+    # white space alone changes nothing
+    source.write_text(text.replace("Rasprava u Skupštini", "Rasprava   u Skupštini  "),
+                      encoding="utf-8")
+    server.requests.clear()
+    build(content, tmp_path, server.url, settings)
+    assert server.texts() == []
+    source.write_text(text.replace("Glasanje do kraja meseca", "Glasanje do kraja aprila"),
+                      encoding="utf-8")
+    build(content, tmp_path, server.url, settings)
+    assert server.texts() == ["Glasanje do kraja aprila"]
+    ids = {m.id for m in memory(content) if m.id}
+    assert "Glasanje do kraja meseca" not in ids, "an unused machine entry is dropped"
+
+
+def test_provider_down_then_up(content, tmp_path, settings):
+    with FakeTranslationServer() as down:
+        url = down.url
+    result = build(content, tmp_path, url, settings)  # nothing listens there any more
+    assert "pending" in result.stdout + result.stderr
+    html = page(tmp_path)
+    assert html.select_one(".notice-pending strong").text == "Translation pending"
+    assert html.h1.text == "Vlada usvojila budžet za sledeću godinu"
+    assert all(m.string == "" for m in memory(content) if m.id), "kept as pending"
+    strict = build(content, tmp_path, url, settings, "--strict")
+    assert strict.returncode == 1 and "translation(s) pending" in strict.stderr
+
+    with FakeTranslationServer() as up:
+        build(content, tmp_path, up.url, settings)
+        html = page(tmp_path)
+        assert not html.select(".notice-pending")
+        assert html.h1.text.startswith("EN: ")
+        assert html.select_one(".notice-mt")
+        assert build(content, tmp_path, up.url, settings, "--strict").returncode == 0
+
+
+@pytest.mark.parametrize("script,requests", [([429, 500, "ok"], 3), ([503, "ok"], 2)])
+def test_transient_errors_are_retried(content, tmp_path, server, settings, script, requests):
+    server.script = list(script)
+    build(content, tmp_path, server.url, settings)
+    first = server.texts()[0]
+    assert server.texts()[:requests] == [first] * requests
+    assert page(tmp_path).h1.text.startswith("EN: ")
+
+
+def test_a_hanging_provider_times_out_and_the_segment_waits(content, tmp_path, server,
+                                                            settings):
+    server.script = ["hang"] * 3
+    server.hang_seconds = 4
+    started = time.monotonic()
+    build(content, tmp_path, server.url, settings)
+    assert time.monotonic() - started < 30
+    html = page(tmp_path)
+    assert html.select_one(".notice-pending"), "the title waits for its translation"
+    assert html.h1.text == "Vlada usvojila budžet za sledeću godinu"
+
+
+def test_malformed_answers_leave_the_segment_pending(content, tmp_path, server, settings):
+    server.script = ["malformed"]
+    build(content, tmp_path, server.url, settings)
+    entries = {m.id: m.string for m in memory(content) if m.id}
+    assert list(entries.values()).count("") == 1
+    assert page(tmp_path).select_one(".notice-pending")
+
+
+def test_script_in_an_answer_comes_out_escaped(content, tmp_path, server, settings):
+    server.script = ["script"] * 20
+    build(content, tmp_path, server.url, settings)
+    html = page(tmp_path)
+    assert [s.get("type") for s in html.select("script")] == ["application/ld+json"]
+    assert re.search(r"<script>alert\(.x.\)</script> Vlada je usvojila",
+                     html.select_one(".story-body").text)
+    raw = (tmp_path / "out" / ARTICLE_URL).read_text(encoding="utf-8")
+    assert "<script>alert" not in raw
+
+
+def test_an_answer_that_breaks_markup_keeps_the_original(content, tmp_path, server, settings):
+    # the third request is the first paragraph, whose link is placeholders 0 and 1
+    texts = []
+    server.script = []
+    build(content, tmp_path, server.url, settings)
+    texts = server.texts()
+    link_paragraph = next(i for i, t in enumerate(texts) if "agencija Tanjug" in t)
+    for path in (content / "translations").rglob("*.po"):
+        path.unlink()
+    server.requests.clear()
+    server.script = ["ok"] * link_paragraph + ["break"]
+    result = build(content, tmp_path, server.url, settings)
+    assert "broke its markup" in result.stderr
+    body = page(tmp_path).select_one(".story-body")
+    link = body.find("a", href="https://www.tanjug.rs/vest?id=7")
+    assert link is not None and body.find("p").text.startswith("Vlada je usvojila")
+    assert " ".join(body.find("p").text.split()).endswith("i Pregled.")
+
+
+def test_breaker_leaves_a_failing_provider_alone(content, tmp_path, server, settings):
+    server.script = [500] * 100
+    build(content, tmp_path, server.url, settings)
+    # three segments, each tried three times (two retries), then nothing more
+    assert len(server.requests) == 9
+
+
+def test_character_budget(content, tmp_path, server, tmp_path_factory):
+    settings = write_settings(tmp_path_factory.mktemp("s"), MT_BACKOFF=0.01,
+                              MT_CHAR_BUDGET=60)
+    result = build(content, tmp_path, server.url, settings)
+    assert sum(len(t) for t in server.texts()) <= 60
+    assert "pending" in result.stdout + result.stderr
+
+
+def test_reviewed_entries_are_kept_and_lose_the_label(content, tmp_path, server, settings):
+    build(content, tmp_path, server.url, settings)
+    path = content / "translations" / "en" / "vest.po"
+    catalog = memory(content)
+    for message in catalog:
+        if message.id:
+            message.string = message.string.replace("EN: ", "")
+            message.flags.discard("fuzzy")
+    catalog.get("Šta sledi", context="heading").string = "What comes next"
+    with open(path, "wb") as fp:
+        write_po(fp, catalog, width=100)
+    # the source changes elsewhere: the provider is asked again, reviewed entries stay
+    source = content / "articles" / "vest.sr.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "Rasprava u Skupštini", "Rasprava u Skupštini Srbije"), encoding="utf-8")
+    server.requests.clear()
+    build(content, tmp_path, server.url, settings)
+    assert server.texts() == ["Rasprava u Skupštini Srbije"]
+    html = page(tmp_path)
+    assert html.find("h2", string="What comes next")
+    assert html.select_one(".notice-mt"), "one segment is a machine's again"
+    obsolete = memory(content).obsolete
+    assert ("Rasprava u Skupštini", "item") in obsolete, "an editor's unused work stays, obsolete"
+    catalog = memory(content)
+    for message in catalog:
+        message.flags.discard("fuzzy")
+    with open(path, "wb") as fp:
+        write_po(fp, catalog, width=100)
+    build(content, tmp_path, server.url, settings)
+    html = page(tmp_path)
+    assert not html.select(".notice-mt"), "fully reviewed: no machine translation label"
+    assert html.h1.text == "Vlada usvojila budžet za sledeću godinu"
+
+
+def test_the_api_key_never_shows(content, tmp_path, server, settings):
+    secret = "s3cr3t-KEY-value"
+    server.script = [403] + [500] * 20
+    result = build(content, tmp_path, server.url, settings, MT_API_KEY=secret)
+    assert server.requests[0]["api_key"] == secret, "the key reaches the provider"
+    assert secret not in result.stdout + result.stderr
+    for path in [*(tmp_path / "out").rglob("*"), *content.rglob("*")]:
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+
+
+def test_google_answers_in_cyrillic_are_made_latin(content, tmp_path, server, settings):
+    (content / "articles" / "vest.sr.md").unlink()
+    (content / "articles" / "story.en.md").write_text(EN_ARTICLE, encoding="utf-8")
+    server.script = ["cyrillic"] * 10
+    build(content, tmp_path, server.url + "m", settings, MT_PROVIDER="google")
+    assert all(r["path"].startswith("/m?") for r in server.requests), "Google's web API"
+    assert {r["target"] for r in server.requests} == {"sr"}
+    html = page(tmp_path, "2024/story/index.html")
+    assert html.h1.text == "SR: Prevedeno Parliament opens the debate"
+    assert html.html["lang"] == "sr-Latn"
+    assert html.select_one(".notice-mt strong").text == "Mašinski prevod"
+
+
+def test_human_translation_replaces_the_machine_one_at_the_same_url(content, tmp_path, server,
+                                                                    settings):
+    build(content, tmp_path, server.url, settings)
+    assert page(tmp_path).select_one(".notice-mt")
+    (content / "articles" / "vest.en.md").write_text(
+        "Title: Government adopts next year's budget\nDate: 2024-03-01 10:00\n"
+        "Author: Jelena Ljubičić\nCategory: Politics\n\nA translation by a person.\n",
+        encoding="utf-8")
+    build(content, tmp_path, server.url, settings)
+    html = page(tmp_path)
+    assert html.h1.text == "Government adopts next year's budget"
+    assert not html.select(".notice-mt, .notice-pending")
+
+
+def test_translations_report(content, tmp_path, server, settings):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    (content / "articles" / "story.en.md").write_text(EN_ARTICLE, encoding="utf-8")
+    (content / "articles" / "story.sr.md").write_text(
+        EN_ARTICLE.replace("Parliament opens the debate", "Skupština otvara raspravu")
+        .replace("Lang: en", ""), encoding="utf-8")
+    build(content, tmp_path, server.url, settings)
+
+    def report():
+        out = subprocess.run(
+            [sys.executable, "-m", "invoke", "translations", "--content", str(content)],
+            cwd=ROOT, capture_output=True, text=True, env={"MT_PROVIDER": "none",
+                                                           "PATH": "/usr/bin:/bin"})
+        assert out.returncode == 0, out.stderr
+        return {tuple(line.split()[:2]): line.split()[2] for line in out.stdout.splitlines()
+                if line.strip()}
+
+    states = report()
+    assert states[("vest", "sr-Latn")] == "original"
+    assert states[("vest", "en")] == "machine"
+    assert states[("story", "en")] == "human"
+    story = content / "articles" / "story.sr.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nA new paragraph.\n",
+                     encoding="utf-8")
+    assert report()[("story", "en")] == "outdated"
+
+
+def test_killed_translate_leaves_readable_memory(content, tmp_path, server, settings):
+    import signal
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    # an editor has reviewed the title already
+    po = content / "translations" / "en" / "vest.po"
+    build(content, tmp_path, server.url, settings)
+    catalog = memory(content)
+    title = catalog.get("Vlada usvojila budžet za sledeću godinu", context="title")
+    title.string, title.flags = "Reviewed title", set()
+    with open(po, "wb") as fp:
+        write_po(fp, catalog, width=100)
+    source = content / "articles" / "vest.sr.md"
+    for attempt in range(6):
+        source.write_text(SR_ARTICLE + f"\nNovi pasus broj {attempt}.\n", encoding="utf-8")
+        server.script = ["hang"]
+        server.hang_seconds = 0.3
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newsdesk.translate", "--content", str(content),
+             "--settings", str(settings)], cwd=ROOT,
+            env={"MT_PROVIDER": "libre", "MT_URL": server.url, "PATH": "/usr/bin:/bin"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.15 + 0.1 * attempt)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        catalog = memory(content)  # Babel can read it
+        reviewed = catalog.get("Vlada usvojila budžet za sledeću godinu", context="title")
+        assert reviewed.string == "Reviewed title" and not reviewed.fuzzy
+    # the next run finishes the work and clears what a killed run left behind
+    server.script = []
+    done = subprocess.run(
+        [sys.executable, "-m", "newsdesk.translate", "--content", str(content),
+         "--settings", str(settings)], cwd=ROOT, capture_output=True, text=True,
+        env={"MT_PROVIDER": "libre", "MT_URL": server.url, "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in po.parent.iterdir() if p.name.startswith(".")] == []
+    assert memory(content).get("Novi pasus broj 5.", context="paragraph").string
