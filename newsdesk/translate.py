@@ -63,11 +63,15 @@ class Stats:
 
 
 def original_version(versions):
-    """The version others are translated from: the Serbian one where there is one."""
-    for lang in ("sr-Latn", "en"):
-        if lang in versions:
-            return versions[lang]
-    return next(iter(versions.values()), None)
+    """The version others are translated from: one not marked `Translation: true` (Pelican's
+    convention), the Serbian one first."""
+    ranked = sorted(versions.items(), key=lambda item: (
+        _is_translation(item[1]), item[0] not in ("sr-Latn", "sr-Cyrl"), item[0]))
+    return ranked[0][1] if ranked else None
+
+
+def _is_translation(source):
+    return str(source.fields.get("translation", "")).strip().lower() in ("true", "yes", "1")
 
 
 class TranslationStage:
@@ -174,9 +178,9 @@ class TranslationStage:
         if known:
             return known
         try:
-            translation = self.provider.translate(name, source_lang, target)
-            translation = normalise(translation)
+            translation = normalise(self.provider.translate(name, source_lang, target))
         except TranslationUnavailable:
+            glossary.record(kind, name, "", self.provider.name)  # waits for an editor
             return name
         glossary.record(kind, name, translation, self.provider.name)
         return translation

@@ -83,7 +83,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, google):
         params = self._params()
         text = params.get("q", "")
-        target = params.get("tl" if google else "target", "")
+        mymemory = urlparse(self.path).path.endswith("/get")
+        if mymemory:
+            target = params.get("langpair", "|").split("|")[1]
+        else:
+            target = params.get("tl" if google else "target", "")
         server = self.server
         behaviour = server.next_behaviour()
         with server.lock:
@@ -98,6 +102,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(200, "<html>no translation here" if google else "{not json",
                                 "text/html" if google else "application/json")
         translated = translate(text, target, behaviour)
+        if mymemory:
+            answer = {"responseData": {"translatedText": translated}, "matches": []}
+            return self._answer(200, json.dumps(answer), "application/json")
         if google:
             page = f'<html><body><div class="result-container">{escape(translated)}</div>'
             return self._answer(200, page + "</body></html>", "text/html; charset=utf-8")

@@ -389,3 +389,46 @@ def test_killed_translate_leaves_readable_memory(content, tmp_path, server, sett
     assert done.returncode == 0, done.stderr
     assert [p.name for p in po.parent.iterdir() if p.name.startswith(".")] == []
     assert memory(content).get("Novi pasus broj 5.", context="paragraph").string
+
+
+@pytest.mark.parametrize("provider,path,code", [
+    ("libre", "", "en"), ("google", "m", "en"), ("mymemory", "get", "langpair=sr-Latn-RS|en-GB"),
+])
+def test_each_provider_gets_its_own_language_codes(content, tmp_path, server, settings, provider,
+                                                   path, code):
+    build(content, tmp_path, server.url + path, settings, MT_PROVIDER=provider)
+    sent = server.requests[0]
+    assert sent["target"] == code or code in sent["path"].replace("%7C", "|")
+    assert page(tmp_path).h1.text == "EN: Vlada usvojila budžet za sledeću godinu"
+
+
+def test_the_glossary_names_categories_and_tags(content, tmp_path, server, settings):
+    glossary = content / "translations" / "en" / "glossary.po"
+    glossary.parent.mkdir(parents=True)
+    glossary.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                        'msgctxt "category"\nmsgid "Politika"\nmsgstr "Politics"\n\n'
+                        'msgctxt "tag"\nmsgid "budžet"\nmsgstr "budget"\n', encoding="utf-8")
+    build(content, tmp_path, server.url, settings)
+    assert "Politika" not in server.texts() and "budžet" not in server.texts()
+    assert "Srbija" in server.texts(), "a name missing from the glossary is translated"
+    html = page(tmp_path)
+    assert html.select_one(".kicker a").text == "Politics"
+    assert [a.text for a in html.select(".tags a")] == ["budget", "EN: Srbija"]
+    assert (tmp_path / "out" / "en/category/politics/index.html").is_file()
+
+
+def test_two_runs_at_once_lose_nothing(content, tmp_path, server, settings):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    env = {"MT_PROVIDER": "libre", "MT_URL": server.url, "PATH": "/usr/bin:/bin"}
+    runs = [subprocess.Popen([sys.executable, "-m", "newsdesk.translate", "--content",
+                              str(content), "--settings", str(settings)], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert all("segments" in out and "characters sent" in out for out in outputs), outputs
+    entries = {m.id: m.string for m in memory(content) if m.id}
+    assert entries and all(entries.values()), entries
