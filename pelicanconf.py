@@ -19,7 +19,8 @@ READERS = {"rst": None}  # articles are Markdown
 STATIC_PATHS = ["images"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["newsmeta", "editions", "machine_translation"]
+# editions first: the others add versions to it (other script, machine translation).
+PLUGINS = ["newsmeta", "editions", "serbian_scripts", "machine_translation"]
 
 # Articles are named <key>.<lang>.md; the key links the translations of one article.
 FILENAME_METADATA = r"(?P<key>[^.]+)\.(?P<file_lang>[A-Za-z]{2,3}(?:-[A-Za-z]{4})?)"
@@ -46,6 +47,16 @@ EDITIONS = [
         "locale": "sr_Latn",
         "prefix": "",
         "name": "Srpski",
+        "paths": {"category": "kategorija", "tag": "tema", "author": "autor", "page": "strana",
+                  "archives": "arhiva", "categories": "kategorije", "tags": "teme",
+                  "authors": "autori"},
+    },
+    {
+        "code": "sr-Cyrl",
+        "locale": "sr_Cyrl",
+        "prefix": "sr-cyrl/",
+        "name": "Српски",
+        "sitename": "Преглед",
         "paths": {"category": "kategorija", "tag": "tema", "author": "autor", "page": "strana",
                   "archives": "arhiva", "categories": "kategorije", "tags": "teme",
                   "authors": "autori"},

@@ -18,11 +18,12 @@ def po_path(translations_dir, locale):
 def compile_catalog(po_file, locale):
     """Read a PO file and return its compiled gettext translations, never touching disk."""
     with open(po_file, "rb") as fp:
-        catalog = read_po(fp, locale=locale, domain=DOMAIN)
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN)
+        return _compile(read_po(fp, locale=locale, domain=DOMAIN))
+
+
+# Locales whose catalog is made from another's by changing the script, so that translators keep
+# one Serbian catalog.
+SCRIPT_CATALOGS = {"sr_Cyrl": "sr_Latn"}
 
 
 def load_translations(translations_dir, locale):
@@ -30,7 +31,32 @@ def load_translations(translations_dir, locale):
     po_file = po_path(translations_dir, locale)
     if po_file.exists():
         return compile_catalog(po_file, locale)
+    base = SCRIPT_CATALOGS.get(locale)
+    if base and po_path(translations_dir, base).exists():
+        return _compile(_cyrillic_catalog(po_path(translations_dir, base), locale))
     return NullTranslations()
+
+
+def _cyrillic_catalog(po_file, locale):
+    from newsdesk.transliterate import to_cyrillic
+
+    with open(po_file, "rb") as fp:
+        catalog = read_po(fp, locale=locale, domain=DOMAIN)
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.string, tuple):
+            message.string = tuple(to_cyrillic(s) for s in message.string)
+        else:
+            message.string = to_cyrillic(message.string)
+    return catalog
+
+
+def _compile(catalog):
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
 
 
 def extract_template(theme_dir):

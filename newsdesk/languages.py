@@ -4,6 +4,7 @@
 LANGUAGE_TAGS = {
     "sr": "sr-Latn",
     "sr-latn": "sr-Latn",
+    "sr-cyrl": "sr-Cyrl",
     "en": "en",
 }
 

@@ -57,3 +57,9 @@ def find_sources(content, article_paths=("articles",), default_lang="sr"):
             if source.lang:
                 groups.setdefault(source.key, {}).setdefault(source.lang, source)
     return groups
+
+
+def in_script(source, lang, convert):
+    """The same article written in another script: every field and the body converted."""
+    return SourceArticle(source.path, source.key, lang,
+                         {k: convert(v) for k, v in source.fields.items()}, convert(source.body))

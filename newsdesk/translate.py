@@ -65,8 +65,10 @@ class Stats:
 def original_version(versions):
     """The version others are translated from: one not marked `Translation: true` (Pelican's
     convention), the Serbian one first."""
+    preference = ("sr-Latn", "sr-Cyrl", "en")
     ranked = sorted(versions.items(), key=lambda item: (
-        _is_translation(item[1]), item[0] not in ("sr-Latn", "sr-Cyrl"), item[0]))
+        _is_translation(item[1]),
+        preference.index(item[0]) if item[0] in preference else len(preference), item[0]))
     return ranked[0][1] if ranked else None
 
 

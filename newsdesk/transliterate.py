@@ -3,7 +3,9 @@
 Our own table: the PyPI packages turn ЉУБАВ into "LjUBAV". Here Љ becomes "LJ" inside an
 upper-case word and "Lj" in a capitalised one, and back again. Latin to Cyrillic knows the words
 where "nj", "lj" or "dž" are two letters (injekcija, konjunkcija, nadživeti). Left alone: URLs,
-e-mail addresses, words with q, w, x or y, and the words on a keep-as-is list.
+e-mail addresses, domain names, format placeholders, words with q, w, x or y, the names and terms
+on a keep-as-is list, and in HTML: tags and attributes (but for alt and title texts), code, and
+any element an author marked with translate="no".
 """
 
 import re
@@ -28,9 +30,14 @@ TWO_LETTER_PREFIXES = (
     "predžel", "izvanjez", "injektor",
 )
 
-URL_OR_MAIL_RE = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
-LATIN_WORD_RE = re.compile(r"[A-Za-zČčĆćĐđŠšŽž]+(?:['’][A-Za-zČčĆćĐđŠšŽž]+)*")
+# Never converted: URLs, e-mail addresses, domain names, %(name)s and {name} placeholders.
+KEEP_RE = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+(?:\.(?:rs|com|org|net|eu|info|io|me|ba|hr|de|uk))+\b"
+    r"|%\([^)]*\)[a-z]|\{[^{}\s]*\}", re.IGNORECASE)
+LATIN_WORD_RE = re.compile(r"[A-Za-zČčĆćĐđŠšŽž]+(?:['’-][A-Za-zČčĆćĐđŠšŽž]+)*")
+# Capitalised words in a row: a name. One foreign word in it (New York Times) keeps it all.
+NAME_RE = re.compile(r"[A-ZČĆĐŠŽ][\w'’-]*(?:[ \t]+[A-ZČĆĐŠŽ][\w'’-]*)+")
 FOREIGN_LETTERS = set("QqWwXxYy")
 
 
@@ -55,8 +62,8 @@ def to_latin(text):
     return "".join(out)
 
 
-def _word_to_cyrillic(word, keep):
-    if word in keep or FOREIGN_LETTERS & set(word):
+def _word_to_cyrillic(word):
+    if FOREIGN_LETTERS & set(word):
         return word
     lower = word.lower()
     split_at = set()
@@ -78,21 +85,68 @@ def _word_to_cyrillic(word, keep):
     return "".join(out)
 
 
-def to_cyrillic(text, keep=frozenset()):
-    """Latin to Cyrillic, leaving URLs, e-mail addresses, foreign words and `keep` as written."""
-    keep = frozenset(keep)
+def to_cyrillic(text, keep=()):
+    """Latin to Cyrillic, leaving URLs, foreign words and the `keep` names as written."""
+    pattern = KEEP_RE
+    if keep:
+        names = "|".join(re.escape(k) for k in sorted(keep, key=len, reverse=True))
+        pattern = re.compile(rf"{KEEP_RE.pattern}|(?<!\w)(?:{names})(?!\w)", re.IGNORECASE)
     out, last = [], 0
-    for match in URL_OR_MAIL_RE.finditer(text):
-        out.append(_words_to_cyrillic(text[last: match.start()], keep))
+    for match in pattern.finditer(text):
+        out.append(_words_to_cyrillic(text[last: match.start()]))
         out.append(match.group())
         last = match.end()
-    out.append(_words_to_cyrillic(text[last:], keep))
+    out.append(_words_to_cyrillic(text[last:]))
     return "".join(out)
 
 
-def _words_to_cyrillic(text, keep):
-    return LATIN_WORD_RE.sub(lambda m: _word_to_cyrillic(m.group(), keep), text)
+def _words_to_cyrillic(text):
+    out, last = [], 0
+    for name in NAME_RE.finditer(text):
+        foreign = re.search(r"[\w'’-]*[QqWwXxYy]", name.group())
+        if foreign:  # keep from the first foreign word to the end of the name
+            start = name.start() + foreign.start()
+            out.append(_plain_words_to_cyrillic(text[last: start]))
+            out.append(text[start: name.end()])
+            last = name.end()
+    out.append(_plain_words_to_cyrillic(text[last:]))
+    return "".join(out)
+
+
+def _plain_words_to_cyrillic(text):
+    return LATIN_WORD_RE.sub(lambda m: _word_to_cyrillic(m.group()), text)
 
 
 def has_cyrillic(text):
     return any("\u0400" <= ch <= "\u04ff" for ch in text)
+
+
+TAG_RE = re.compile(r"<!--.*?-->|<[^>]+>", re.DOTALL)
+ATTRIBUTE_TEXT_RE = re.compile(r'(\s(?:alt|title)=")([^"]*)(")')
+VERBATIM_TAGS = ("code", "pre", "script", "style", "kbd", "samp")
+
+
+def html_to_script(html, convert):
+    """Convert the text of an HTML fragment with convert(text), leaving markup, code and
+    elements marked translate="no" as they are."""
+    out, last, verbatim = [], 0, []
+    for match in TAG_RE.finditer(html):
+        text = html[last: match.start()]
+        out.append(text if verbatim else convert(text))
+        tag = match.group()
+        name = re.match(r"</?\s*([a-zA-Z0-9]+)", tag)
+        name = name.group(1).lower() if name else ""
+        if tag.startswith("</"):
+            if verbatim and verbatim[-1] == name:
+                verbatim.pop()
+        elif not tag.endswith("/>") and (name in VERBATIM_TAGS or verbatim and name == verbatim[-1]
+                                         or re.search(r'\stranslate="no"', tag)):
+            verbatim.append(name)
+        if not verbatim:
+            tag = ATTRIBUTE_TEXT_RE.sub(lambda m: m.group(1) + convert(m.group(2)) + m.group(3),
+                                        tag)
+        out.append(tag)
+        last = match.end()
+    rest = html[last:]
+    out.append(rest if verbatim else convert(rest))
+    return "".join(out)

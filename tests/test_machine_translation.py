@@ -7,6 +7,8 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from PIL import Image
 
+from newsdesk.transliterate import to_cyrillic
+
 from .conftest import read_html, run_build, write_settings
 from .fake_provider import FakeTranslationServer
 
@@ -302,6 +304,12 @@ def test_google_answers_in_cyrillic_are_made_latin(content, tmp_path, server, se
     assert html.h1.text == "SR: Prevedeno Parliament opens the debate"
     assert html.html["lang"] == "sr-Latn"
     assert html.select_one(".notice-mt strong").text == "Mašinski prevod"
+    # translated once, then transliterated: the Cyrillic edition asks no provider
+    cyrillic = page(tmp_path, "sr-cyrl/2024/story/index.html")
+    assert cyrillic.h1.text == to_cyrillic(html.h1.text)
+    assert cyrillic.h1.text.startswith("СР: Преведено")
+    assert cyrillic.select_one(".notice-mt strong").text == "Машински превод"
+    assert server.texts().count("Parliament opens the debate") == 1
 
 
 def test_human_translation_replaces_the_machine_one_at_the_same_url(content, tmp_path, server,

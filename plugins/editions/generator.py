@@ -26,9 +26,12 @@ from .writer import EditionWriter
 
 log = logging.getLogger(__name__)
 
-# Sent with the articles grouped by key ({key: {edition code: article}}), before they are placed
-# in their editions: plugins add the versions they derive (machine translation, other script).
+# Sent, in this order, with the articles grouped by key ({key: {edition code: article}}) before
+# they are placed in their editions, so that plugins add the versions they derive: first those
+# written in another script, then machine translations, then those derived from translations.
 editions_grouped = signal("editions_grouped")
+editions_translate = signal("editions_translate")
+editions_translated = signal("editions_translated")
 
 
 def take_articles(generator):
@@ -85,7 +88,8 @@ class EditionsGenerator(Generator):
     def generate_context(self):
         articles = [a for a in self.context.pop("news_articles", []) if not a.invalid]
         groups = self._group_by_key(articles)
-        editions_grouped.send(self, groups=groups)
+        for step in (editions_grouped, editions_translate, editions_translated):
+            step.send(self, groups=groups)
         for edition in self.editions:
             members = [group[edition.code] for group in groups.values() if edition.code in group]
             for article in members:
@@ -122,10 +126,10 @@ class EditionsGenerator(Generator):
         article.settings = settings
         article.override_url = settings["ARTICLE_URL"].format(**article.url_format)
         article.override_save_as = settings["ARTICLE_SAVE_AS"].format(**article.url_format)
-        article.category = Category(article.category.name, settings)
+        article.category = _rewrap(Category, article.category, settings)
         if hasattr(article, "tags"):
-            article.tags = [Tag(tag.name, settings) for tag in article.tags]
-        article.authors = [Author(author.name, settings) for author in article.authors]
+            article.tags = [_rewrap(Tag, tag, settings) for tag in article.tags]
+        article.authors = [_rewrap(Author, author, settings) for author in article.authors]
         if article.authors:
             article.author = article.authors[0]
 
@@ -174,6 +178,7 @@ class EditionOutput:
         self.listing = generator.listings[edition.code]
         self.others = [e for e in generator.editions if e is not edition]
         self.context = dict(generator.context, edition=edition, DEFAULT_LANG=edition.code,
+                            SITENAME=edition.sitename, editions=generator.editions,
                             categories=self.listing.categories, tags=self.listing.tags,
                             authors=self.listing.authors, months=self.listing.months)
 
@@ -276,6 +281,13 @@ class Alternate:
     edition: object
     url: str
     same: bool
+
+
+def _rewrap(kind, wrapper, settings):
+    """The same category, tag or author for another edition, keeping its slug."""
+    new = kind(wrapper.name, settings)
+    new.slug = wrapper.slug
+    return new
 
 
 def add_filters(generator):

@@ -3,7 +3,8 @@
 Settings read here (defaults in brackets):
 - EDITIONS [required]: a list of dicts with `code` (BCP 47 tag), `locale` (Babel locale),
   `prefix` (URL prefix, "" or ending in "/"), `name` (shown in the switcher, in the edition's
-  own language) and `paths` (the words used in its URLs, see DEFAULT_PATHS).
+  own language), `paths` (the words used in its URLs, see DEFAULT_PATHS) and, optionally,
+  `sitename` (the site's name as this edition writes it; default SITENAME).
 - EDITION_ARTICLE_URL ["{date:%Y}/{slug}/"]: an article's URL below the edition's prefix.
 """
 
@@ -30,11 +31,17 @@ class Edition:
     paths: dict
     settings: dict = field(repr=False)
     translations: object = field(repr=False)
+    sitename: str = ""
 
     @property
     def language(self):
         """The language part of the tag: "sr" for both Serbian scripts."""
         return self.code.split("-")[0]
+
+    @property
+    def script_name(self):
+        """The name of the edition's script, in that script, for the script switcher."""
+        return {"Latn": "Latinica", "Cyrl": "Ћирилица"}.get(self.code.rpartition("-")[2], "")
 
     def url(self, page, **values):
         """URL (below SITEURL) of one of the edition's pages: 'index', 'archives', 'feed', ..."""
@@ -88,5 +95,6 @@ def load_editions(settings):
             code=spec["code"], locale=spec["locale"], prefix=prefix, name=spec["name"],
             paths=paths, settings=edition_config,
             translations=load_translations(translations_dir, spec["locale"]),
+            sitename=spec.get("sitename", settings["SITENAME"]),
         ))
     return editions

@@ -1,10 +1,10 @@
 """Machine translation: every article appears in every edition, from the translation memory or a
 provider (see newsdesk.translate and newsdesk.providers for the settings)."""
 
-from editions.generator import editions_grouped
+from editions.generator import editions_translate
 
 from .derive import add_machine_translations
 
 
 def register():
-    editions_grouped.connect(add_machine_translations)
+    editions_translate.connect(add_machine_translations)

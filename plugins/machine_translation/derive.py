@@ -7,15 +7,17 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 
 from newsdesk.slugs import make_slug
-from newsdesk.sources import read_source
+from newsdesk.sources import in_script, read_source
 from newsdesk.translate import TranslationStage
+from newsdesk.transliterate import to_latin
 
 log = logging.getLogger(__name__)
 
 
 def add_machine_translations(generator, groups):
     settings = generator.settings
-    sources = {key: {lang: read_source(a.source_path) for lang, a in versions.items()}
+    sources = {key: {lang: _source(a) for lang, a in versions.items()
+                     if not (lang == "sr-Cyrl" and "sr-Latn" in versions)}
                for key, versions in groups.items()}
     stage = TranslationStage(settings, settings["PATH"])
     results = stage.run(sources, show_progress=True)
@@ -33,6 +35,15 @@ def add_machine_translations(generator, groups):
         level = logging.ERROR if settings.get("STRICT") else logging.INFO
         log.log(level, "%d translation(s) pending, shown in the original language: %s",
                 len(pending), "; ".join(pending))
+
+
+def _source(article):
+    """What the author wrote, in the article's own script (a Latin version of a Cyrillic file
+    is translated from Latin)."""
+    source = read_source(article.source_path)
+    if source.lang == "sr-Cyrl" and article.lang == "sr-Latn":
+        return in_script(source, "sr-Latn", to_latin)
+    return source
 
 
 def _body_markdown(settings):

@@ -1,0 +1,15 @@
+"""Serbian in both scripts: every Serbian article in Latin and Cyrillic, one derived from the other.
+
+Settings (defaults in brackets):
+- KEEP_AS_WRITTEN ["translations/keep-as-written.txt" in the content folder]: names and terms
+  (brands, foreign names) that stay in Latin letters in the Cyrillic edition, one per line.
+"""
+
+from editions.generator import editions_grouped, editions_translated
+
+from .derive import add_cyrillic_versions, add_latin_versions
+
+
+def register():
+    editions_grouped.connect(add_latin_versions)
+    editions_translated.connect(add_cyrillic_versions)

@@ -1,0 +1,85 @@
+"""Article versions in the other Serbian script."""
+
+import copy
+import functools
+import os
+
+from pelican.urlwrappers import Author, Category, Tag
+
+from newsdesk.transliterate import html_to_script, to_cyrillic, to_latin
+
+LATIN, CYRILLIC = "sr-Latn", "sr-Cyrl"
+
+
+def add_latin_versions(generator, groups):
+    """A Latin version of every article an author wrote in Cyrillic only."""
+    for versions in groups.values():
+        if CYRILLIC in versions and LATIN not in versions:
+            original = versions[CYRILLIC]
+            latin = versions[LATIN] = script_version(original, LATIN, to_latin, generator,
+                                                     keep_slugs=False)
+            # URLs come from the Latin names, in both scripts
+            for mine, theirs in _wrappers(original, latin):
+                mine.slug = theirs.slug
+
+
+def add_cyrillic_versions(generator, groups):
+    """A Cyrillic version of every Latin one, human or machine-translated."""
+    keep = _keep_list(generator.settings)
+    convert = functools.partial(to_cyrillic, keep=keep)
+    for versions in groups.values():
+        if LATIN in versions and CYRILLIC not in versions:
+            versions[CYRILLIC] = script_version(versions[LATIN], CYRILLIC, convert, generator)
+
+
+def _wrappers(a, b):
+    yield a.category, b.category
+    yield from zip(getattr(a, "tags", []), getattr(b, "tags", []), strict=True)
+    yield from zip(a.authors, b.authors, strict=True)
+
+
+def script_version(article, lang, convert, generator, keep_slugs=True):
+    """The article with every text a reader sees converted; URLs and slugs stay the same."""
+    settings = generator.settings
+    version = copy.copy(article)
+    version.metadata = dict(article.metadata)
+    version.lang = lang
+    version.title = convert(article.title)
+    version._content = html_to_script(article._content or "", convert)
+    if "summary" in article.metadata:
+        version.metadata["summary"] = version._summary = html_to_script(
+            article.metadata["summary"], convert)
+    version.source = convert(article.source)
+    if article.lead_image:
+        version.lead_image = dict(article.lead_image, caption=convert(article.lead_image[
+            "caption"]), alt=convert(article.lead_image["alt"]))
+    wrap = functools.partial(_converted, convert=convert, settings=settings, keep_slug=keep_slugs)
+    version.category = wrap(Category, article.category)
+    if hasattr(article, "tags"):
+        version.tags = [wrap(Tag, tag) for tag in article.tags]
+    version.authors = [wrap(Author, author) for author in article.authors]
+    if version.authors:
+        version.author = version.authors[0]
+    version.script_of = article
+    return version
+
+
+def _converted(kind, wrapper, convert, settings, keep_slug):
+    new = kind(convert(wrapper.name), settings)
+    if keep_slug:
+        new.slug = wrapper.slug  # URLs are ASCII and shared by the two scripts
+    return new
+
+
+@functools.lru_cache(maxsize=8)
+def _read_keep_list(path, _mtime):
+    with open(path, encoding="utf-8") as fp:
+        return tuple(ln.strip() for ln in fp if ln.strip() and not ln.startswith("#"))
+
+
+def _keep_list(settings):
+    path = os.path.join(settings["PATH"], settings.get("KEEP_AS_WRITTEN",
+                                                       "translations/keep-as-written.txt"))
+    if not os.path.exists(path):
+        return ()
+    return _read_keep_list(path, os.stat(path).st_mtime_ns)
