@@ -20,7 +20,8 @@ STATIC_PATHS = ["images"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # editions first: the others add versions to it (other script, machine translation).
-PLUGINS = ["newsmeta", "editions", "serbian_scripts", "machine_translation"]
+PLUGINS = ["newsmeta", "editions", "serbian_scripts", "machine_translation", "figures"]
+CACHE_PATH = ".cache"  # processed images, by content hash (IMAGE_* settings: plugins/figures)
 
 # Articles are named <key>.<lang>.md; the key links the translations of one article.
 FILENAME_METADATA = r"(?P<key>[^.]+)\.(?P<file_lang>[A-Za-z]{2,3}(?:-[A-Za-z]{4})?)"

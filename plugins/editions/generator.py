@@ -86,7 +86,7 @@ class EditionsGenerator(Generator):
     # -- context -------------------------------------------------------------------------------
 
     def generate_context(self):
-        articles = [a for a in self.context.pop("news_articles", []) if not a.invalid]
+        articles = [a for a in self.context.get("news_articles", []) if not a.invalid]
         groups = self._group_by_key(articles)
         for step in (editions_grouped, editions_translate, editions_translated):
             step.send(self, groups=groups)
