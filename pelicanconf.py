@@ -80,7 +80,7 @@ RELATED_ARTICLES = 4  # how many "Read more" links an article page shows
 
 JINJA_ENVIRONMENT = {
     "autoescape": True,  # author text, photo metadata and translations are escaped
-    "extensions": ["jinja2.ext.i18n"],
+    "extensions": ["jinja2.ext.i18n", "jinja2.ext.do"],
     "trim_blocks": True,
     "lstrip_blocks": True,
 }

@@ -125,6 +125,17 @@ def i18n(c, check=False):
         print(line)
 
 
+@task(help={"output": "the built site (default: output/)",
+            "skip": "checks to leave out, comma-separated: vnu, axe"})
+def check(c, output=None, skip=""):
+    """Check the built site: HTML validity, links, hreflang, structured data, feeds, a11y."""
+    args = [PYTHON, "-m", "newsdesk.check"] + (["--output", str(output)] if output else [])
+    args += ["--skip", skip] if skip else []
+    result = c.run(" ".join(_quote(a) for a in args), warn=True, pty=sys.stdout.isatty())
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
 @task
 def lint(c):
     """Check the code style with ruff."""

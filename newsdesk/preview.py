@@ -4,6 +4,7 @@ import functools
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -33,6 +34,24 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
         return None
+
+
+@contextmanager
+def serve_folder(folder):
+    """Serve a folder on http://127.0.0.1:PORT/ (a free port) for the duration of the block."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietHandler(PreviewHandler):
+    def log_message(self, *args):
+        pass
 
 
 def rebuild(root, content):

@@ -10,7 +10,7 @@ from newsdesk.languages import normalize_language
 
 FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
 # The fields that are translated; the rest (date, images, authors, credits) carry over.
-TRANSLATED_FIELDS = ("title", "summary", "caption", "alt")
+TRANSLATED_FIELDS = ("title", "summary", "caption", "alt", "correction")
 
 
 @dataclass

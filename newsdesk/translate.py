@@ -108,7 +108,7 @@ class TranslationStage:
         memory = MemoryFile(self.root, source.key, target, source.lang)
         result = Translation(source=source, target=target)
         terms = set(self.terms) | _author_names(source)
-        for name in ("title", "summary", "alt"):
+        for name in ("title", "summary", "alt", "correction"):
             if source.fields.get(name):
                 result.fields[name] = self._segment(memory, name, source.fields[name], source.lang,
                                                     target, terms, result)

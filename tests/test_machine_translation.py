@@ -1,5 +1,6 @@
 """Machine translation against a real HTTP server on 127.0.0.1, through deep-translator's code."""
 
+import json
 import re
 import time
 
@@ -122,8 +123,9 @@ def test_first_build_sends_each_segment_once_then_nothing(content, tmp_path, ser
     assert html.select_one(".notice-mt strong").text == "Machine translation"
     assert html.select_one(".notice-mt a")["href"] == "/2024/vest/"
     assert "EN: Politika" in html.select_one(".kicker").text
-    ld = html.select_one('script[type="application/ld+json"]').string
-    assert '"translationOfWork": {"@id": "/2024/vest/"}' in ld
+    ld = json.loads(html.select_one('script[type="application/ld+json"]').string)
+    assert ld["translationOfWork"] == {"@type": "NewsArticle", "inLanguage": "sr-Latn",
+                                       "@id": "http://127.0.0.1:8000/2024/vest/"}
     entries = {m.id: m for m in memory(content) if m.id}
     assert entries["Šta sledi"].string == "EN: Šta sledi"
     assert "fuzzy" in entries["Šta sledi"].flags

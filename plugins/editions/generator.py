@@ -7,6 +7,8 @@ Settings read here (defaults in brackets):
 """
 
 import logging
+import os
+import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import groupby
@@ -19,9 +21,12 @@ from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category, Tag
 
 from newsdesk.report import where
+from newsdesk.transliterate import to_cyrillic
 
 from .model import load_editions
 from .related import related_articles
+from .sitemaps import write_sitemaps
+from .structured import news_article_data
 from .writer import EditionWriter
 
 log = logging.getLogger(__name__)
@@ -82,6 +87,7 @@ class EditionsGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.editions = load_editions(self.settings)
         self.listings = {}
+        self.bios = load_bios(self.settings)
 
     # -- context -------------------------------------------------------------------------------
 
@@ -96,8 +102,12 @@ class EditionsGenerator(Generator):
                 self._place(article, edition)
             self.listings[edition.code] = EditionListing(edition, members)
         for group in groups.values():
+            originals = [a for a in group.values() if not _marked_translation(a)
+                         and not getattr(a, "translation_of", None)]
             for article in group.values():
                 article.versions = group
+                if _marked_translation(article) and originals:
+                    article.translation_of = originals[0]
         self.counterparts = self._taxonomy_counterparts(groups)
         limit = self.settings.get("RELATED_ARTICLES", 4)
         for listing in self.listings.values():
@@ -160,6 +170,8 @@ class EditionsGenerator(Generator):
             self.env.install_gettext_translations(edition.translations, newstyle=True)
             EditionOutput(self, edition, EditionWriter(self.output_path, edition)).write()
         self.env.uninstall_gettext_translations(None)
+        write_sitemaps(self.output_path, self.settings["SITEURL"] or self.settings["FEED_DOMAIN"],
+                       self.editions, self.listings, self.settings["SITENAME"], self.settings)
         # Give Pelican's generator back what was written, so its closing summary counts it.
         pelican_articles = self.context["news_articles_generator"]
         for listing in self.listings.values():
@@ -179,8 +191,14 @@ class EditionOutput:
         self.others = [e for e in generator.editions if e is not edition]
         self.context = dict(generator.context, edition=edition, DEFAULT_LANG=edition.code,
                             SITENAME=edition.sitename, editions=generator.editions,
+                            SITE_ORIGIN=edition.settings["SITEURL"] or edition.settings[
+                                "FEED_DOMAIN"],
                             categories=self.listing.categories, tags=self.listing.tags,
-                            authors=self.listing.authors, months=self.listing.months)
+                            authors=self.listing.authors, months=self.listing.months,
+                            listed_urls={w.url for groups in (self.listing.categories,
+                                                              self.listing.tags,
+                                                              self.listing.authors)
+                                         for w, _ in groups})
 
     def write(self):
         self._articles()
@@ -242,7 +260,16 @@ class EditionOutput:
                         return candidate.url, True
                 return other.url(_PLURAL[kind]), False
 
-            self._paginated(kind, wrapper.url, articles, url_in, **{kind: wrapper})
+            extra = {"bio": self._bio(wrapper)} if kind == "author" else {}
+            self._paginated(kind, wrapper.url, articles, url_in, **{kind: wrapper}, **extra)
+
+    def _bio(self, author):
+        """The author's short bio in this edition's language (Cyrillic made from Latin)."""
+        bios = self.generator.bios.get(author.slug, {})
+        bio = bios.get(self.edition.code) or bios.get(self.edition.language, "")
+        if bio and self.edition.code.endswith("Cyrl") and not bios.get(self.edition.code):
+            bio = to_cyrillic(bio)
+        return bio
 
     def _months(self):
         def months_in(edition):
@@ -283,6 +310,25 @@ class Alternate:
     same: bool
 
 
+def load_bios(settings):
+    """Authors' short bios: AUTHOR_BIOS ["authors.toml" in the content folder], a table per
+    author slug with one text per language (sr, en) or edition (sr-Cyrl)."""
+    path = os.path.join(settings["PATH"], settings.get("AUTHOR_BIOS", "authors.toml"))
+    if not os.path.exists(path):
+        return {}
+    try:
+        with open(path, "rb") as fp:
+            return tomllib.load(fp)
+    except tomllib.TOMLDecodeError as exc:
+        log.error("%s: %s", where(path), exc)
+        return {}
+
+
+def _marked_translation(article):
+    """A human translation marked with Pelican's `Translation: true` metadata."""
+    return str(article.metadata.get("translation", "")).lower() in ("true", "yes", "1")
+
+
 def _rewrap(kind, wrapper, settings):
     """The same category, tag or author for another edition, keeping its slug."""
     new = kind(wrapper.name, settings)
@@ -292,6 +338,7 @@ def _rewrap(kind, wrapper, settings):
 
 def add_filters(generator):
     """Date filters for every template, formatted by Babel in the edition's locale."""
+    generator.env.globals["news_article_data"] = news_article_data
     generator.env.filters.update(
         date_long=_babel_filter(lambda value, locale: format_date(value, "long", locale)),
         datetime_iso=lambda value: value.isoformat(timespec="seconds"),

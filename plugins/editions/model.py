@@ -15,6 +15,9 @@ from pelican.paginator import PaginationRule
 
 from newsdesk.catalogs import load_translations
 
+# Open Graph locales (language_TERRITORY) by language.
+OG_LOCALES = {"sr": "sr_RS", "en": "en_GB"}
+
 DEFAULT_PATHS = {
     "category": "category", "tag": "tag", "author": "author", "page": "page",
     "archives": "archives", "categories": "categories", "tags": "tags", "authors": "authors",
@@ -32,6 +35,7 @@ class Edition:
     settings: dict = field(repr=False)
     translations: object = field(repr=False)
     sitename: str = ""
+    og_locale: str = ""
 
     @property
     def language(self):
@@ -96,5 +100,6 @@ def load_editions(settings):
             paths=paths, settings=edition_config,
             translations=load_translations(translations_dir, spec["locale"]),
             sitename=spec.get("sitename", settings["SITENAME"]),
+            og_locale=spec.get("og_locale", OG_LOCALES.get(spec["code"].split("-")[0], "")),
         ))
     return editions

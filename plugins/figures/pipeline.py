@@ -164,6 +164,7 @@ def _link(source, target):
 
 def add_template_helpers(generator):
     generator.env.globals["picture"] = picture
+    generator.env.globals["share_image"] = share_image
     generator.env.filters["responsive_images"] = responsive_images
 
 
@@ -180,6 +181,17 @@ def picture(siteurl, path, alt, lead=False, sizes=None):
         f'srcset="{processed.srcset(siteurl, "jpg")}" sizes="{sizes}" '
         f'width="{processed.width}" height="{processed.height}" alt="{escape(alt)}"'
         f"{loading}></picture>")
+
+
+def share_image(origin, article):
+    """The lead photo for link previews: a 1200-pixel JPEG (or the widest there is)."""
+    lead = getattr(article, "lead_image", None)
+    processed = PROCESSED.get(os.path.normpath(lead["path"])) if lead else None
+    if processed is None:
+        return None
+    width = max([w for w in processed.widths if w <= 1200] or processed.widths[:1])
+    return {"url": f"{origin}/{VARIANTS_URL}/{processed.name(width, 'jpg')}", "width": width,
+            "height": round(processed.height * width / processed.width)}
 
 
 def responsive_images(html, siteurl):

@@ -41,6 +41,10 @@ def _source(article):
     """What the author wrote, in the article's own script (a Latin version of a Cyrillic file
     is translated from Latin)."""
     source = read_source(article.source_path)
+    lead = getattr(article, "lead_image", None)
+    if lead and lead.get("caption") and not source.fields.get("caption"):
+        source.fields["caption"] = lead["caption"]  # from the photo's IPTC/XMP fields
+        source.fields.setdefault("credit", lead.get("credit", ""))
     if source.lang == "sr-Cyrl" and article.lang == "sr-Latn":
         return in_script(source, "sr-Latn", to_latin)
     return source
@@ -65,7 +69,7 @@ def _derived_article(original, translation, target, markdown, generator):
     fields = translation.fields
     meta.update(lang=target, key=original.key, slug=make_slug(original.key),
                 title=fields.get("title", original.title))
-    for name in ("caption", "alt", "credit"):
+    for name in ("caption", "alt", "credit", "correction"):
         if name in fields:
             meta[name] = fields[name]
     if "summary" in fields:

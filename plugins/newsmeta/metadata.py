@@ -63,6 +63,7 @@ def normalise_article(content):
     _key_and_slug(content)
     _content_type(content)
     _authors(content, settings)
+    content.correction = str(content.metadata.get("correction", "")).strip()
     content.source = content.metadata.get("source") or settings.get("SITE_SOURCE") or settings[
         "SITENAME"]
     _lead_image(content, settings)

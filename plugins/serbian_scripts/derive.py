@@ -50,6 +50,7 @@ def script_version(article, lang, convert, generator, keep_slugs=True):
         version.metadata["summary"] = version._summary = html_to_script(
             article.metadata["summary"], convert)
     version.source = convert(article.source)
+    version.correction = convert(article.correction)
     if article.lead_image:
         version.lead_image = dict(article.lead_image, caption=convert(article.lead_image[
             "caption"]), alt=convert(article.lead_image["alt"]))

@@ -1,0 +1,45 @@
+"""schema.org NewsArticle data for an article page (JSON-LD)."""
+
+from markupsafe import Markup
+
+
+def news_article_data(article, edition, origin, sitename, image=None):
+    """The JSON-LD object describing an article; `image` as made by the figures plugin."""
+    url = f"{origin}/{article.url}"
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": url,
+        "mainEntityOfPage": url,
+        "url": url,
+        "headline": _text(article.title)[:110],
+        "description": _text(article.summary),
+        "inLanguage": edition.code,
+        "datePublished": article.date.isoformat(timespec="seconds"),
+        "dateModified": getattr(article, "modified", article.date).isoformat(timespec="seconds"),
+        "articleSection": article.category.name,
+        "keywords": [tag.name for tag in getattr(article, "tags", [])],
+        "author": [{"@type": "Person", "name": author.name, "url": f"{origin}/{author.url}"}
+                   for author in article.authors],
+        "publisher": {"@type": "NewsMediaOrganization", "name": sitename,
+                      "url": f"{origin}/{edition.url('index')}"},
+        "isAccessibleForFree": True,
+    }
+    if not article.authors:
+        data["author"] = [{"@type": "Organization", "name": article.source}]
+    lead = getattr(article, "lead_image", None)
+    if image and lead:
+        data["image"] = [{"@type": "ImageObject", "url": image["url"], "width": image["width"],
+                          "height": image["height"], "caption": lead.get("caption", ""),
+                          "creditText": lead.get("credit", "")}]
+    original = getattr(article, "translation_of", None)
+    if original is not None:
+        data["translationOfWork"] = {"@type": "NewsArticle", "@id": f"{origin}/{original.url}",
+                                     "inLanguage": original.edition.code}
+        if getattr(article, "machine_translation", False):
+            data["translator"] = {"@type": "Organization", "name": "Machine translation"}
+    return data
+
+
+def _text(html):
+    return " ".join(Markup(html or "").striptags().split())
