@@ -136,6 +136,12 @@ def check(c, output=None, skip=""):
         raise Exit(code=result.exited)
 
 
+@task(help={"output": "the built site (default: output/)"})
+def audit(c, output=None):
+    """Run Lighthouse on the front page and an article of every edition; print the scores."""
+    _run_module(c, "newsdesk.audit", None, *(["--output", str(output)] if output else []))
+
+
 @task
 def lint(c):
     """Check the code style with ruff."""
