@@ -42,15 +42,16 @@ AUTHOR_FEED_RSS = None
 
 # Editions: BCP 47 tag, the Babel locale for dates and plurals, URL prefix, the name shown in
 # the switcher (in the edition's own language), and the words used in its URLs.
+SERBIAN_PATHS = {"category": "kategorija", "tag": "tema", "author": "autor", "page": "strana",
+                 "archives": "arhiva", "categories": "kategorije", "tags": "teme",
+                 "authors": "autori"}  # shared by both scripts: URLs stay ASCII
 EDITIONS = [
     {
         "code": "sr-Latn",
         "locale": "sr_Latn",
         "prefix": "",
         "name": "Srpski",
-        "paths": {"category": "kategorija", "tag": "tema", "author": "autor", "page": "strana",
-                  "archives": "arhiva", "categories": "kategorije", "tags": "teme",
-                  "authors": "autori"},
+        "paths": SERBIAN_PATHS,
     },
     {
         "code": "sr-Cyrl",
@@ -58,9 +59,7 @@ EDITIONS = [
         "prefix": "sr-cyrl/",
         "name": "Српски",
         "sitename": "Преглед",
-        "paths": {"category": "kategorija", "tag": "tema", "author": "autor", "page": "strana",
-                  "archives": "arhiva", "categories": "kategorije", "tags": "teme",
-                  "authors": "autori"},
+        "paths": SERBIAN_PATHS,
     },
     {
         "code": "en",
