@@ -8,6 +8,7 @@ on a keep-as-is list, and in HTML: tags and attributes (but for alt and title te
 any element an author marked with translate="no".
 """
 
+import functools
 import re
 
 CYR_TO_LAT = {
@@ -62,6 +63,7 @@ def to_latin(text):
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=200_000)
 def _word_to_cyrillic(word):
     if FOREIGN_LETTERS & set(word):
         return word
@@ -87,10 +89,7 @@ def _word_to_cyrillic(word):
 
 def to_cyrillic(text, keep=()):
     """Latin to Cyrillic, leaving URLs, foreign words and the `keep` names as written."""
-    pattern = KEEP_RE
-    if keep:
-        names = "|".join(re.escape(k) for k in sorted(keep, key=len, reverse=True))
-        pattern = re.compile(rf"{KEEP_RE.pattern}|(?<!\w)(?:{names})(?!\w)", re.IGNORECASE)
+    pattern = _keep_pattern(tuple(keep))
     out, last = [], 0
     for match in pattern.finditer(text):
         out.append(_words_to_cyrillic(text[last: match.start()]))
@@ -98,6 +97,14 @@ def to_cyrillic(text, keep=()):
         last = match.end()
     out.append(_words_to_cyrillic(text[last:]))
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _keep_pattern(keep):
+    if not keep:
+        return KEEP_RE
+    names = "|".join(re.escape(k) for k in sorted(keep, key=len, reverse=True))
+    return re.compile(rf"{KEEP_RE.pattern}|(?<!\w)(?:{names})(?!\w)", re.IGNORECASE)
 
 
 def _words_to_cyrillic(text):
