@@ -2,9 +2,9 @@
 
     python -m newsdesk.audit [--output DIR]
 
-Prints the median of several runs of the four category scores (performance on a simulated mid-range phone, accessibility,
-best practices, SEO) for each page. Lighthouse comes from the npm registry, installed once into
-.cache/lighthouse.
+Prints, for each page, the median of several runs of the four category scores (performance on
+a simulated mid-range phone, accessibility, best practices, SEO). Lighthouse comes from the npm
+registry, installed once into .cache/lighthouse.
 """
 
 import argparse
