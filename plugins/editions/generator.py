@@ -20,6 +20,7 @@ from jinja2 import pass_context
 from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category, Tag
 
+from newsdesk.progress import progress
 from newsdesk.report import where
 from newsdesk.transliterate import to_cyrillic
 
@@ -227,7 +228,9 @@ class EditionOutput:
         return [Alternate(other, *url_in(other)) for other in self.others]
 
     def _articles(self):
-        for article in self.listing.all_articles:
+        articles = self.listing.all_articles
+        for article in progress(articles, f"Writing {self.edition.code}",
+                                enabled=len(articles) > 500):
             alternates = []
             for other in self.others:
                 version = article.versions.get(other.code)
