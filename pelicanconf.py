@@ -20,7 +20,8 @@ STATIC_PATHS = ["images"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # editions first: the others add versions to it (other script, machine translation).
-PLUGINS = ["newsmeta", "editions", "serbian_scripts", "machine_translation", "figures"]
+PLUGINS = ["newsmeta", "editions", "serbian_scripts", "machine_translation", "figures",
+           "search"]
 CACHE_PATH = ".cache"  # processed images, by content hash (IMAGE_* settings: plugins/figures)
 
 # Articles are named <key>.<lang>.md; the key links the translations of one article.
@@ -44,7 +45,7 @@ AUTHOR_FEED_RSS = None
 # the switcher (in the edition's own language), and the words used in its URLs.
 SERBIAN_PATHS = {"category": "kategorija", "tag": "tema", "author": "autor", "page": "strana",
                  "archives": "arhiva", "categories": "kategorije", "tags": "teme",
-                 "authors": "autori"}  # shared by both scripts: URLs stay ASCII
+                 "authors": "autori", "search": "pretraga"}  # shared by both scripts: ASCII URLs
 EDITIONS = [
     {
         "code": "sr-Latn",
@@ -68,7 +69,7 @@ EDITIONS = [
         "name": "English",
         "paths": {"category": "category", "tag": "tag", "author": "author", "page": "page",
                   "archives": "archives", "categories": "categories", "tags": "tags",
-                  "authors": "authors"},
+                  "authors": "authors", "search": "search"},
     },
 ]
 

@@ -85,6 +85,9 @@ def update_catalogs(theme_dir):
     """Extract the template, merge it into every locale's catalog; yield what was done."""
     from babel.messages.pofile import write_po
 
+    errors = template_errors(theme_dir)
+    if errors:
+        raise ValueError("templates the extractor cannot read: " + "; ".join(errors))
     template = extract_template(theme_dir)
     base = Path(theme_dir) / "translations"
     _write_atomic(base / f"{DOMAIN}.pot",
@@ -103,10 +106,24 @@ def update_catalogs(theme_dir):
         yield f"{path}: {len(catalog)} strings, {len(untranslated)} to translate"
 
 
+def template_errors(theme_dir):
+    """Templates the extractor cannot parse (Babel skips them silently, losing their strings)."""
+    from jinja2 import Environment, TemplateSyntaxError
+
+    env = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
+    problems = []
+    for path in sorted((Path(theme_dir) / "templates").rglob("*.html")):
+        try:
+            env.parse(path.read_text(encoding="utf-8"))
+        except TemplateSyntaxError as exc:
+            problems.append(f"{path}:{exc.lineno}: {exc.message}")
+    return problems
+
+
 def check_catalogs(theme_dir):
     """Problems that would make a reader see an untranslated or broken interface string."""
     template = extract_template(theme_dir)
-    problems = []
+    problems = template_errors(theme_dir)
     base = Path(theme_dir) / "translations"
     for locale in _locales(theme_dir):
         path = po_path(base, locale)

@@ -215,6 +215,7 @@ class EditionOutput:
         self._months()
         self._feeds()
         self._simple("404", self.edition.url("404"), lambda e: (e.url("404"), False))
+        self._simple("search", self.edition.url("search"), lambda e: (e.url("search"), False))
 
     def _write(self, save_as, template, alternates, url, **kwargs):
         self.writer.write_file(

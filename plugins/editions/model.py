@@ -21,7 +21,7 @@ OG_LOCALES = {"sr": "sr_RS", "en": "en_GB"}
 DEFAULT_PATHS = {
     "category": "category", "tag": "tag", "author": "author", "page": "page",
     "archives": "archives", "categories": "categories", "tags": "tags", "authors": "authors",
-    "feeds": "feeds",
+    "feeds": "feeds", "search": "search",
 }
 
 
@@ -59,6 +59,7 @@ class Edition:
             "authors": f"{p['authors']}/",
             "feed": f"{p['feeds']}/{{name}}.{{format}}.xml",
             "404": "404.html",
+            "search": f"{p['search']}/",
         }
         return self.prefix + patterns[page].format(**values)
 

@@ -1,0 +1,53 @@
+"""Search in headless Chromium: each edition finds its own articles, inflected forms included."""
+
+import pytest
+
+from .browser import chromium, serve
+
+CASES = [
+    # (search page, query, expected article, prefix every result must have)
+    ("pretraga/", "budžetu", "/2024/srbija-i-rusija-obecale-dublju-saradnju/", "/2024/"),
+    ("sr-cyrl/pretraga/", "буџету", "/sr-cyrl/2024/srbija-i-rusija-obecale-dublju-saradnju/",
+     "/sr-cyrl/"),
+    ("en/search/", "drone", "/en/2024/serbia-russia-pledge-deeper-cooperation/", "/en/"),
+]
+
+
+@pytest.mark.parametrize("page,query,expected,prefix", CASES)
+def test_search_finds_the_article_in_its_own_edition(site, page, query, expected, prefix):
+    with serve(site) as base, chromium() as browser:
+        tab = browser.new_page()
+        tab.goto(f"{base}/{page}")
+        tab.fill("#search-query", query)
+        tab.press("#search-query", "Enter")
+        tab.wait_for_selector("#search-results li a", timeout=15000)
+        links = tab.eval_on_selector_all("#search-results li a",
+                                         "links => links.map(a => a.getAttribute('href'))")
+        status = tab.text_content("#search-status")
+    assert expected in links, links
+    assert all(link.startswith(prefix) for link in links), links
+    if prefix == "/2024/":
+        assert not any(link.startswith(("/en/", "/sr-cyrl/")) for link in links)
+    assert query in status
+
+
+def test_header_search_box_leads_to_the_search_page_without_javascript(site):
+    with serve(site) as base, chromium() as browser:
+        context = browser.new_context(java_script_enabled=False)
+        tab = context.new_page()
+        tab.goto(f"{base}/en/")
+        tab.fill("#site-search", "drone")
+        tab.press("#site-search", "Enter")
+        tab.wait_for_load_state()
+        assert tab.url.startswith(f"{base}/en/search/?q=drone")
+        assert "needs JavaScript" in tab.text_content("noscript")
+        assert tab.text_content("h1") == "Search"
+
+
+def test_pending_pages_and_navigation_are_not_indexed(site):
+    index = site / "pagefind"
+    assert (index / "pagefind.js").is_file()
+    assert sorted(p.name.split("_")[0] for p in index.glob("pagefind.*.pf_meta")) == [
+        "pagefind.en", "pagefind.sr-cyrl", "pagefind.sr-latn"]
+    article = (site / "en/2024/citaonice-nocu/index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in article

@@ -1,0 +1,47 @@
+// The search page: Pagefind's index for this page's language, Serbian endings stripped first.
+const script = document.currentScript || document.querySelector("script[data-pagefind]");
+const config = script.dataset;
+const endings = (config.endings || "").split(" ").filter(Boolean);
+const input = document.getElementById("search-query");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+
+function stem(word) {
+  for (const ending of endings) {
+    if (word.length - ending.length >= 3 && word.endsWith(ending)) {
+      return word.slice(0, -ending.length);
+    }
+  }
+  return word;
+}
+
+function text(template, query) {
+  return template.replace("{query}", query);
+}
+
+async function run(query) {
+  list.replaceChildren();
+  if (!query.trim()) {
+    status.textContent = "";
+    return;
+  }
+  const pagefind = await import(config.pagefind);
+  const terms = query.toLocaleLowerCase().split(/\s+/).filter(Boolean).map(stem).join(" ");
+  const search = await pagefind.search(terms);
+  const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+  status.textContent = text(results.length ? config.found : config.none, query);
+  for (const result of results) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = result.url;
+    link.textContent = result.meta.title;
+    const excerpt = document.createElement("p");
+    excerpt.innerHTML = result.excerpt;  // Pagefind's excerpt of our own page, with <mark>
+    item.append(link, excerpt);
+    list.append(item);
+  }
+}
+
+const query = new URLSearchParams(location.search).get("q") || "";
+input.value = query;
+run(query);
