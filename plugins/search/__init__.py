@@ -7,9 +7,11 @@ Pagefind; the search page strips common Serbian endings from the query instead (
 - SEARCH_INDEX [True]: run Pagefind after the build.
 """
 
+import json
 import logging
 import subprocess
 import sys
+from pathlib import Path
 
 from pelican import signals
 
@@ -43,6 +45,12 @@ def build_index(pelican):
                             capture_output=True, text=True)
     if result.returncode:
         log.error("search index: pagefind failed: %s", (result.stderr or result.stdout).strip())
+        return
+    # Pagefind writes its languages in hash-map order; sorted, two builds are byte-identical.
+    entry = Path(pelican.settings["OUTPUT_PATH"]) / "pagefind" / "pagefind-entry.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False,
+                                separators=(",", ":")), encoding="utf-8")
 
 
 def register():
