@@ -23,14 +23,10 @@ PYTHON = sys.executable
 })
 def build(c, content=None, output=None, strict=False, settings=None, verbose=False):
     """Build every edition of the site in one pass."""
-    args = [PYTHON, "-m", "newsdesk.build"]
-    for flag, value in (("--content", content), ("--output", output), ("--settings", settings)):
-        if value:
-            args += [flag, str(value)]
-    args += ["--strict"] * strict + ["--verbose"] * verbose
-    result = c.run(" ".join(_quote(a) for a in args), warn=True, pty=sys.stdout.isatty())
-    if result.exited:
-        raise Exit(code=result.exited)
+    flags = [arg for flag, value in (("--output", output), ("--settings", settings)) if value
+             for arg in (flag, str(value))]
+    _run_module(c, "newsdesk.build", content, *flags, *["--strict"] * strict,
+                *["--verbose"] * verbose)
 
 
 @task
@@ -129,11 +125,8 @@ def i18n(c, check=False):
             "skip": "checks to leave out, comma-separated: vnu, axe"})
 def check(c, output=None, skip=""):
     """Check the built site: HTML validity, links, hreflang, structured data, feeds, a11y."""
-    args = [PYTHON, "-m", "newsdesk.check"] + (["--output", str(output)] if output else [])
-    args += ["--skip", skip] if skip else []
-    result = c.run(" ".join(_quote(a) for a in args), warn=True, pty=sys.stdout.isatty())
-    if result.exited:
-        raise Exit(code=result.exited)
+    _run_module(c, "newsdesk.check", None, *(["--output", str(output)] if output else []),
+                *(["--skip", skip] if skip else []))
 
 
 @task(help={"output": "the built site (default: output/)"})

@@ -1,5 +1,7 @@
 """Interface-string catalogs: gettext PO files read and compiled in memory with Babel."""
 
+import os
+import tempfile
 from io import BytesIO
 from pathlib import Path
 
@@ -146,9 +148,6 @@ def check_catalogs(theme_dir):
 
 def _write_atomic(path, write):
     """Write a file through a temporary one, so a reader never sees half of it."""
-    import os
-    import tempfile
-
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as fp:

@@ -22,6 +22,7 @@ where noted:
 import logging
 import os
 import random
+import re
 import threading
 import time
 from contextlib import contextmanager
@@ -210,6 +211,4 @@ def _chunks(text, limit):
 
 
 def _sentences(text):
-    import re
-
     return re.split(r"(?<=[.!?…])\s+", text)

@@ -1,37 +1,17 @@
 """Headless Chromium (Debian's, driven by Playwright) against a site served on 127.0.0.1."""
 
-import functools
 import os
 import shutil
-import threading
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from newsdesk.check import CHROMIUM_ARGS
+from newsdesk.preview import serve_folder
+
 CHROMIUM = os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve(folder):
-    """The folder on http://127.0.0.1:PORT/ for the duration of the block."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+# The preview server and Chromium's flags are the project's own (newsdesk.preview, newsdesk.check).
+serve = serve_folder
 
 
 @contextmanager

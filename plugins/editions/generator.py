@@ -276,15 +276,14 @@ class EditionOutput:
         return bio
 
     def _months(self):
-        def months_in(edition):
-            return {period for period, _ in self.generator.listings[edition.code].months}
-
+        months = {code: {period for period, _ in listing.months}
+                  for code, listing in self.generator.listings.items()}
         for (year, month), articles in self.listing.months:
             url = self.edition.url("month", year=year, month=month)
             self._write(
                 self.edition.save_as(url), "period_archives",
                 self._alternates(lambda e, y=year, m=month: (e.url("month", year=y, month=m), True)
-                                 if (y, m) in months_in(e) else (e.url("archives"), False)),
+                                 if (y, m) in months[e.code] else (e.url("archives"), False)),
                 url=url, articles=articles, period=articles[0].date, page_kind="month",
             )
 

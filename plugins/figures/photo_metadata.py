@@ -1,6 +1,7 @@
 """Caption and credit fields that agencies embed in photos (IPTC IIM and XMP)."""
 
 import re
+from html import unescape
 
 from PIL import Image, IptcImagePlugin
 
@@ -30,7 +31,7 @@ def read_photo_metadata(path):
         match = re.search(pattern, text, re.DOTALL)
         if match and name not in found:
             value = next(g for g in match.groups() if g is not None)
-            found[name] = _unescape(value)
+            found[name] = unescape(value)
     return {k: " ".join(v.split()) for k, v in found.items() if v.strip()}
 
 
@@ -48,8 +49,3 @@ def _decode(value):
     except UnicodeDecodeError:
         return value.decode("latin-1")
 
-
-def _unescape(text):
-    from html import unescape
-
-    return unescape(text)

@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 from markupsafe import Markup
@@ -101,7 +101,7 @@ def process_site_images(generators):
     settings = generators[0].settings
     users = {}
     for article in context.get("news_articles", []):
-        paths = [m for m in STATIC_IMG_RE.findall(article._content or "")]
+        paths = STATIC_IMG_RE.findall(article._content or "")
         if getattr(article, "lead_image", None):
             paths.append(article.lead_image["path"])
         for path in paths:
@@ -205,12 +205,7 @@ def responsive_images(html, siteurl):
         if path not in PROCESSED:
             return match.group()
         alt = attrs.get("alt", "")
-        return str(picture(siteurl, path, _unescape(alt)))
+        return str(picture(siteurl, path, unescape(alt)))
 
     return Markup(IMG_TAG_RE.sub(replace, str(html)))
 
-
-def _unescape(text):
-    from html import unescape
-
-    return unescape(text)
