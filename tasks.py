@@ -135,6 +135,29 @@ def audit(c, output=None):
     _run_module(c, "newsdesk.audit", None, *(["--output", str(output)] if output else []))
 
 
+@task(help={
+    "target": "where to: ssh (default), s3 or gh-pages (settings in publishconf.py)",
+    "dry_run": "build and check, then list what would change without uploading",
+    "content": "content folder (default: content/)",
+    "settings": "settings file (default: publishconf.py)",
+    "skip_checks": "site checks to leave out, comma-separated: vnu, axe",
+})
+def publish(c, target="ssh", dry_run=False, content=None, settings=None, skip_checks=""):
+    """Build strictly with publishconf.py, check the site, and only then upload it."""
+    _run_module(c, "newsdesk.publish", content, "--target", target,
+                *(["--settings", str(settings)] if settings else []),
+                *(["--skip-checks", skip_checks] if skip_checks else []),
+                *["--dry-run"] * dry_run)
+
+
+@task(help={"to": "the release to switch to (default: the one before the current)",
+            "settings": "settings file (default: publishconf.py)"})
+def rollback(c, to=None, settings=None):
+    """Put the previous release back in front of readers (ssh target)."""
+    _run_module(c, "newsdesk.publish", None, "--rollback",
+                *(["--to", to] if to else []), *(["--settings", str(settings)] if settings else []))
+
+
 @task
 def lint(c):
     """Check the code style with ruff."""

@@ -1,0 +1,105 @@
+"""Publish to a Git branch served by GitHub Pages (or any static host that reads a branch).
+
+ghp-import writes the site as one commit on GITHUB_PAGES_BRANCH, with `.nojekyll` (so
+folders starting with `_` are served) and an optional CNAME. The commit is made in a work
+repository under the build cache, so the project's own checkout is never touched; a push
+happens only if the site's tree differs from the branch on the remote. A token for HTTPS
+remotes comes from the environment variable GITHUB_PAGES_TOKEN_VAR names and is handed to Git
+as a header through the environment, never in a URL or on a command line.
+"""
+
+import base64
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .errors import PublishFailed
+
+
+class GhPagesTarget:
+    name = "gh-pages"
+
+    def __init__(self, settings, cache=None):
+        self.repo = settings.get("GITHUB_PAGES_REPO")
+        if not self.repo:
+            raise PublishFailed("GITHUB_PAGES_REPO is not set (publishconf.py or "
+                                "PUBLISH_GITHUB_PAGES_REPO)")
+        self.branch = settings.get("GITHUB_PAGES_BRANCH") or "gh-pages"
+        self.cname = settings.get("GITHUB_PAGES_CNAME") or None
+        self.token = os.environ.get(settings.get("GITHUB_PAGES_TOKEN_VAR") or "GITHUB_TOKEN")
+        self.committer = settings.get("GITHUB_PAGES_COMMITTER") or ("Pregled", "site@localhost")
+        cache = Path(cache or settings.get("CACHE_PATH") or ".cache")
+        self.work = cache / "gh-pages" / hashlib.sha256(self.repo.encode()).hexdigest()[:16]
+
+    def describe(self):
+        return f"{self.repo} ({self.branch})"
+
+    def env(self):
+        name, email = self.committer
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+        for role in ("AUTHOR", "COMMITTER"):
+            env.setdefault(f"GIT_{role}_NAME", name)
+            env.setdefault(f"GIT_{role}_EMAIL", email)
+        if self.token and self.repo.startswith("https://"):
+            basic = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
+            env.update({"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
+                        "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}"})
+        return env
+
+    def git(self, *args, what, check=True):
+        result = subprocess.run(["git", *args], cwd=self.work, env=self.env(),
+                                capture_output=True, text=True)
+        if check and result.returncode:
+            detail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-2:]
+            raise PublishFailed(f"{what} ({self.describe()}) failed: " + " / ".join(detail))
+        return result
+
+    def prepare(self):
+        """The work repository, with the remote branch fetched (if it exists yet)."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        if not (self.work / ".git").is_dir():
+            self.git("init", "--quiet", what="creating the work repository")
+        self.git("remote", "remove", "origin", what="", check=False)
+        self.git("remote", "add", "origin", self.repo, what="setting the remote")
+        found = self.git("ls-remote", "--heads", "origin", self.branch, what="reaching the remote")
+        if found.stdout.strip():
+            self.git("fetch", "--quiet", "--force", "origin",
+                     f"+refs/heads/{self.branch}:refs/remotes/origin/{self.branch}",
+                     what="fetching the branch")
+            return f"origin/{self.branch}"
+        self.git("update-ref", "-d", f"refs/remotes/origin/{self.branch}", what="", check=False)
+        return None
+
+    def publish(self, output, manifest, dry_run=False):
+        remote = self.prepare()
+        self.git("update-ref", "-d", f"refs/heads/{self.branch}", what="", check=False)
+        args = [sys.executable, "-m", "ghp_import", "--no-jekyll", "--branch", self.branch,
+                "--remote", "origin", "--message",
+                f"Publish {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}",
+                *(["--cname", self.cname] if self.cname else []), str(Path(output).resolve())]
+        result = subprocess.run(args, cwd=self.work, env=self.env(), capture_output=True,
+                                text=True)
+        if result.returncode:
+            raise PublishFailed(f"ghp-import failed: {result.stderr.strip()}")
+        if remote:
+            diff = self.git("diff", "--name-status", remote, self.branch, what="comparing").stdout
+            changed = diff.splitlines()
+        else:
+            listing = self.git("ls-tree", "-r", "--name-only", self.branch, what="listing")
+            changed = [f"A\t{name}" for name in listing.stdout.splitlines()]
+        if not changed:
+            print(f"nothing to publish: {self.describe()} is up to date")
+            return []
+        print(f"{self.describe()}: {len(changed)} file(s) differ")
+        if dry_run:
+            for line in changed:
+                status, _, path = line.partition("\t")
+                print({"A": "+", "D": "-"}.get(status, "~"), path)
+            return changed
+        self.git("push", "--quiet", "origin", f"{self.branch}:refs/heads/{self.branch}",
+                 what="pushing")
+        print(f"pushed {self.branch} to {self.describe()}")
+        return changed

@@ -1,0 +1,74 @@
+"""What a built site contains: every file with its size and content hashes."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Entry:
+    size: int
+    sha256: str
+    md5: str  # S3 reports it as the ETag of objects uploaded in one piece
+
+
+@dataclass(frozen=True)
+class Changes:
+    added: list
+    changed: list
+    removed: list
+    unchanged: int
+
+    def __bool__(self):
+        return bool(self.added or self.changed or self.removed)
+
+    def summary(self):
+        return (f"{len(self.added)} new, {len(self.changed)} changed, {len(self.removed)} removed, "
+                f"{self.unchanged} unchanged")
+
+    def lines(self):
+        """One line per path: `+ new`, `~ changed`, `- removed`."""
+        yield from (f"+ {path}" for path in self.added)
+        yield from (f"~ {path}" for path in self.changed)
+        yield from (f"- {path}" for path in self.removed)
+
+
+class Manifest(dict):
+    """Site path (POSIX, relative) to Entry."""
+
+    @classmethod
+    def of_folder(cls, folder):
+        folder = Path(folder)
+        manifest = cls()
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                data = path.read_bytes()
+                manifest[path.relative_to(folder).as_posix()] = Entry(
+                    len(data), hashlib.sha256(data).hexdigest(), hashlib.md5(data).hexdigest())
+        return manifest
+
+    @classmethod
+    def loads(cls, text):
+        return cls({path: Entry(**entry) for path, entry in json.loads(text).items()})
+
+    def dumps(self):
+        return json.dumps({path: vars(entry) for path, entry in sorted(self.items())},
+                          indent=0, sort_keys=True)
+
+    def digest(self):
+        """One hash for the whole site: equal digests mean byte-identical sites."""
+        lines = "".join(f"{path}\0{entry.sha256}\n" for path, entry in sorted(self.items()))
+        return hashlib.sha256(lines.encode()).hexdigest()
+
+    def compare(self, remote, same=None):
+        """What changes if this site replaces `remote` (a mapping of path to anything).
+
+        `same(entry, remote_value)` decides whether a file is unchanged (default: equal entries).
+        """
+        same = same or (lambda entry, other: entry == other)
+        added = sorted(path for path in self if path not in remote)
+        changed = sorted(path for path in self if path in remote and not same(self[path],
+                                                                             remote[path]))
+        removed = sorted(path for path in remote if path not in self)
+        return Changes(added, changed, removed, len(self) - len(added) - len(changed))

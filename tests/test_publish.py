@@ -1,0 +1,367 @@
+"""Publishing to real servers on 127.0.0.1: OpenSSH + rsync, an S3 API (moto), a bare Git repo.
+
+Each publish is the real command: a strict build with the publish settings, the site checks
+(the browser and validator checks are left to test_check.py), then the upload.
+"""
+
+import base64
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, copy_content
+from .servers import SSHD, RecordingProxy, S3Server, SshServer
+
+AWS_SECRET = "wJalrXUtnFEMI-publish-secret-7f3a"
+GITHUB_SECRET = "ghp_publishTokenThatMustNotLeak42"
+SECRETS = {"AWS_ACCESS_KEY_ID": "AKIAPUBLISHTEST", "AWS_SECRET_ACCESS_KEY": AWS_SECRET,
+           "AWS_DEFAULT_REGION": "us-east-1", "GITHUB_TOKEN": GITHUB_SECRET}
+ARTICLE = "2024/beogradski-metro-tunel/index.html"
+
+
+def settings_file(tmp_path, name="publishtest.py", **values):
+    """publishconf.py with the test's output folder and targets."""
+    path = tmp_path / name
+    values = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
+              "CACHE_PATH": str(ROOT / ".cache"), "OUTPUT_PATH": str(tmp_path / "public"),
+              **values}
+    lines = ["import sys", f"sys.path.insert(0, {str(ROOT)!r})", "from publishconf import *"]
+    path.write_text("\n".join(lines + [f"{k} = {v!r}" for k, v in values.items()]) + "\n")
+    return path
+
+
+def publish_command(settings, content, *args):
+    return [sys.executable, "-m", "newsdesk.publish", "--settings", str(settings), "--content",
+            str(content), "--skip-checks", "vnu,axe", *args]
+
+
+def publish_env():
+    return {**os.environ, "PYTHONPATH": str(ROOT), "MT_PROVIDER": "none", **SECRETS}
+
+
+def run_publish(settings, content, *args):
+    result = subprocess.run(publish_command(settings, content, *args), cwd=ROOT,
+                            env=publish_env(), capture_output=True, text=True, timeout=600)
+    for secret in (AWS_SECRET, GITHUB_SECRET):
+        assert secret not in result.stdout + result.stderr
+    return result
+
+
+def ok(result):
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def edit_article(content, text="Dodatak: vest je dopunjena."):
+    path = content / "articles" / "2024" / "beogradski-metro-tunel.sr.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+
+
+def break_a_link(content):
+    edit_article(content, "Pogledajte i [ovaj tekst](/2024/nema-ovog-teksta/).")
+
+
+def tree_hashes(folder):
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- ssh ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sshd(tmp_path_factory):
+    if not Path(SSHD).exists() or not shutil.which("rsync"):
+        pytest.skip("OpenSSH server or rsync not installed (apt-get install openssh-server rsync)")
+    server = SshServer(tmp_path_factory.mktemp("sshd"))
+    yield server
+    server.stop()
+
+
+def ssh_settings(tmp_path, sshd, **values):
+    return settings_file(tmp_path, SSH_HOST="127.0.0.1", SSH_PORT=sshd.port, SSH_USER=sshd.user,
+                         SSH_TARGET_DIR=str(tmp_path / "srv"), SSH_OPTIONS=sshd.options(),
+                         **values)
+
+
+def releases(srv):
+    return sorted(p.name for p in (srv / "releases").iterdir()
+                  if p.is_dir() and not p.name.startswith("."))
+
+
+def test_ssh_publishes_releases_and_switches_current(tmp_path, sshd):
+    content = copy_content(tmp_path, complete=True)
+    settings = ssh_settings(tmp_path, sshd, SSH_KEEP_RELEASES=2)
+    srv = tmp_path / "srv"
+
+    out = ok(run_publish(settings, content, "--target", "ssh"))
+    assert "uploaded" in out and "no manifest on the server" in out
+    first = releases(srv)
+    assert len(first) == 1 and os.readlink(srv / "current") == f"releases/{first[0]}"
+    assert tree_hashes(srv / "current") == tree_hashes(tmp_path / "public")
+    assert "https://pregled.example.org/" in (srv / "current" / "index.html").read_text()
+
+    out = ok(run_publish(settings, content, "--target", "ssh"))
+    assert "nothing to publish" in out and releases(srv) == first
+
+    edit_article(content)
+    out = ok(run_publish(settings, content, "--target", "ssh", "--dry-run"))
+    assert f"~ {ARTICLE}" in out and releases(srv) == first
+    out = ok(run_publish(settings, content, "--target", "ssh"))
+    second = releases(srv)
+    assert len(second) == 2 and os.readlink(srv / "current") == f"releases/{second[1]}"
+    assert "Dodatak: vest je dopunjena." in (srv / "current" / ARTICLE).read_text()
+    # Unchanged files are hard links into the previous release, not new copies.
+    image = next((srv / "current" / "images" / "_r").iterdir()).name
+    old, new = (srv / "releases" / name / "images" / "_r" / image for name in second)
+    assert old.stat().st_ino == new.stat().st_ino
+    transferred = int(out.split("uploaded ")[1].split()[0])
+    assert 0 < transferred < 40, out
+
+    edit_article(content, "Još jedan dodatak.")
+    ok(run_publish(settings, content, "--target", "ssh"))
+    third = releases(srv)
+    assert len(third) == 2 and third[0] == second[1], "SSH_KEEP_RELEASES=2 keeps two"
+
+    result = subprocess.run([sys.executable, "-m", "invoke", "rollback", "--settings",
+                             str(settings)], cwd=ROOT, capture_output=True, text=True,
+                            env=publish_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert os.readlink(srv / "current") == f"releases/{third[0]}"
+    assert "Još jedan dodatak." not in (srv / "current" / ARTICLE).read_text()
+    result = run_publish(settings, content, "--rollback")
+    assert result.returncode == 1 and "no release older than" in result.stderr
+
+
+def test_ssh_upload_killed_midway_leaves_readers_on_the_old_site(tmp_path, sshd):
+    content = copy_content(tmp_path, complete=True)
+    srv = tmp_path / "srv"
+    ok(run_publish(ssh_settings(tmp_path, sshd), content, "--target", "ssh"))
+    old_site = tree_hashes(srv / "current")
+    old_release = os.readlink(srv / "current")
+
+    # A new site name changes every page; a slow link keeps rsync busy long enough to kill it.
+    slow = ssh_settings(tmp_path, sshd, name="slow.py", SITENAME="Pregled Danas",
+                        RSYNC_OPTIONS=["--bwlimit=40"])
+    process = subprocess.Popen(publish_command(slow, content, "--target", "ssh"), cwd=ROOT,
+                               env=publish_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        incoming = list((srv / "releases").glob(".incoming-*"))
+        if incoming and sum(1 for p in incoming[0].rglob("*.html")) >= 10:
+            break
+        assert process.poll() is None, process.stdout.read().decode()
+        time.sleep(0.05)
+    else:
+        pytest.fail("the upload never got going")
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(10)
+
+    assert os.readlink(srv / "current") == old_release
+    assert tree_hashes(srv / "current") == old_site, "readers must see the whole old site"
+
+    ok(run_publish(ssh_settings(tmp_path, sshd, name="new.py", SITENAME="Pregled Danas"),
+                   content, "--target", "ssh"))
+    assert os.readlink(srv / "current") != old_release
+    assert tree_hashes(srv / "current") == tree_hashes(tmp_path / "public")
+    assert "Pregled Danas" in (srv / "current" / "index.html").read_text()
+    assert not list((srv / "releases").glob(".incoming-*")), "interrupted uploads are cleared"
+
+
+# --- s3 ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def s3(tmp_path_factory):
+    server = S3Server(tmp_path_factory.mktemp("moto") / "moto.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3, tmp_path):
+    import boto3
+
+    name = f"site-{tmp_path.name.lower().replace('_', '-')[-40:]}"
+    client = boto3.client("s3", endpoint_url=s3.url, region_name="us-east-1",
+                          aws_access_key_id="AKIAPUBLISHTEST", aws_secret_access_key=AWS_SECRET)
+    client.create_bucket(Bucket=name)
+    proxy = RecordingProxy(s3.port)
+    yield client, name, proxy
+    proxy.stop()
+
+
+def s3_settings(tmp_path, bucket, **values):
+    _, name, proxy = bucket
+    return settings_file(tmp_path, S3_BUCKET=name, S3_ENDPOINT_URL=proxy.url,
+                         S3_REGION="us-east-1", **values)
+
+
+def objects(client, name):
+    listing = client.list_objects_v2(Bucket=name, MaxKeys=1000)
+    return {item["Key"]: item["ETag"] for item in listing.get("Contents", [])}
+
+
+def test_s3_uploads_changes_only_with_headers_and_in_order(tmp_path, bucket):
+    client, name, proxy = bucket
+    content = copy_content(tmp_path, complete=True)
+    settings = s3_settings(tmp_path, bucket)
+
+    ok(run_publish(settings, content, "--target", "s3"))
+    local = tree_hashes(tmp_path / "public")
+    assert set(objects(client, name)) == set(local)
+    writes = [path.split("/", 2)[2] for _, path in proxy.writes()]
+    assert len(writes) == len(local)
+    first_page = min(i for i, path in enumerate(writes) if path.endswith(".html"))
+    last_asset = max(i for i, path in enumerate(writes)
+                     if path.startswith(("images/", "theme/", "pagefind/fragment/")))
+    assert last_asset < first_page, "assets go up before the pages that use them"
+    assert writes.index("sitemap.xml") > max(i for i, p in enumerate(writes) if p.endswith(".html"))
+
+    def head(key):
+        return client.head_object(Bucket=name, Key=key)
+
+    assert head("index.html")["ContentType"] == "text/html; charset=utf-8"
+    assert head("index.html")["CacheControl"] == "public, max-age=300, must-revalidate"
+    assert head("en/feeds/all.atom.xml")["ContentType"] == "application/atom+xml; charset=utf-8"
+    assert head("theme/css/site.css")["ContentType"] == "text/css; charset=utf-8"
+    image = next(key for key in local if key.startswith("images/_r/") and key.endswith(".webp"))
+    assert head(image)["ContentType"] == "image/webp"
+    assert head(image)["CacheControl"] == "public, max-age=31536000, immutable"
+    assert (client.get_object(Bucket=name, Key="index.html")["Body"].read()
+            == (tmp_path / "public" / "index.html").read_bytes())
+
+    proxy.requests.clear()
+    out = ok(run_publish(settings, content, "--target", "s3"))
+    assert "nothing to publish" in out and proxy.writes() == []
+
+    edit_article(content)
+    proxy.requests.clear()
+    out = ok(run_publish(settings, content, "--target", "s3", "--dry-run"))
+    assert f"~ {ARTICLE}" in out and proxy.writes() == []
+    out = ok(run_publish(settings, content, "--target", "s3"))
+    uploaded = [path.split("/", 2)[2] for method, path in proxy.writes() if method == "PUT"]
+    assert ARTICLE in uploaded and len(uploaded) < len(local) / 5, out
+
+    stale = "2024/litijum-jadar-analiza/index.html"
+    for path in content.rglob("litijum-jadar-analiza.*"):
+        path.unlink()
+    proxy.requests.clear()
+    out = ok(run_publish(settings, content, "--target", "s3"))
+    writes = proxy.writes()
+    assert "POST" not in [method for method, _ in writes[:-1]]
+    assert writes[-1][0] == "POST", "stale objects are deleted after everything new is up"
+    remote = objects(client, name)
+    assert stale not in remote and set(remote) == set(tree_hashes(tmp_path / "public"))
+
+
+def test_s3_invalidates_changed_pages_on_cloudfront_when_configured(tmp_path, bucket, s3):
+    import boto3
+
+    cloudfront = boto3.client("cloudfront", endpoint_url=s3.url, region_name="us-east-1",
+                              aws_access_key_id="AKIAPUBLISHTEST",
+                              aws_secret_access_key=AWS_SECRET)
+    distribution = cloudfront.create_distribution(DistributionConfig={
+        "CallerReference": tmp_path.name, "Comment": "", "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{
+            "Id": "site", "DomainName": f"{bucket[1]}.s3.amazonaws.com",
+            "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
+                                 "CachePolicyId": "managed"},
+    })["Distribution"]["Id"]
+    content = copy_content(tmp_path, complete=True)
+    settings = s3_settings(tmp_path, bucket, S3_CLOUDFRONT_DISTRIBUTION=distribution,
+                           CLOUDFRONT_ENDPOINT_URL=s3.url)
+    ok(run_publish(settings, content, "--target", "s3"))
+    edit_article(content)
+    out = ok(run_publish(settings, content, "--target", "s3"))
+    assert f"CloudFront {distribution}: invalidation" in out
+    items = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"]
+    assert len(items["Items"]) == 1, "new pages need no invalidation; changed ones do"
+    batch = cloudfront.get_invalidation(DistributionId=distribution, Id=items["Items"][0]["Id"])
+    paths = batch["Invalidation"]["InvalidationBatch"]["Paths"]["Items"]
+    assert f"/{ARTICLE}" in paths
+    assert not any(path.startswith("/images/") for path in paths)
+
+
+def test_a_site_that_fails_the_check_is_not_published(tmp_path, bucket):
+    client, name, proxy = bucket
+    content = copy_content(tmp_path, complete=True)
+    break_a_link(content)
+    result = run_publish(s3_settings(tmp_path, bucket), content, "--target", "s3")
+    assert result.returncode == 1
+    assert f"{ARTICLE}: broken-link" in result.stdout
+    assert "not published: the site check found 2 problem(s)" in result.stderr  # both scripts
+    assert proxy.requests == [] and objects(client, name) == {}
+
+
+def test_a_strict_build_failure_is_not_published(tmp_path, bucket):
+    client, name, proxy = bucket
+    content = copy_content(tmp_path)  # two articles still wait for their translation
+    result = run_publish(s3_settings(tmp_path, bucket), content, "--target", "s3")
+    assert result.returncode == 1 and "not published: strict build failed" in result.stderr
+    assert proxy.requests == [] and objects(client, name) == {}
+
+
+def test_no_secret_in_output_when_the_storage_fails(tmp_path, bucket):
+    content = copy_content(tmp_path, complete=True)
+    settings = settings_file(
+        tmp_path, S3_BUCKET="site", S3_REGION="us-east-1",
+        S3_ENDPOINT_URL=f"http://AKIAPUBLISHTEST:{AWS_SECRET}@127.0.0.1:9/")
+    result = run_publish(settings, content, "--target", "s3")  # asserts no secret printed
+    assert result.returncode == 1 and "error:" in result.stderr
+    assert "***" in result.stderr
+
+
+# --- gh-pages ----------------------------------------------------------------------------
+
+
+def test_gh_pages_commits_the_site_with_nojekyll_and_cname(tmp_path):
+    remote = tmp_path / "site.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    content = copy_content(tmp_path, complete=True)
+    settings = settings_file(tmp_path, GITHUB_PAGES_REPO=str(remote),
+                             GITHUB_PAGES_CNAME="pregled.example.org",
+                             CACHE_PATH=str(tmp_path / "cache"))
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(remote), *args], capture_output=True,
+                              text=True, check=True).stdout
+
+    ok(run_publish(settings, content, "--target", "gh-pages"))
+    files = set(git("ls-tree", "-r", "--name-only", "gh-pages").split())
+    assert {".nojekyll", "CNAME", "index.html", "en/index.html"} <= files
+    assert files - {".nojekyll", "CNAME"} == set(tree_hashes(tmp_path / "public"))
+    assert git("show", "gh-pages:CNAME").strip() == "pregled.example.org"
+    assert git("show", f"gh-pages:{ARTICLE}") == (tmp_path / "public" / ARTICLE).read_text()
+    head = git("rev-parse", "gh-pages")
+
+    out = ok(run_publish(settings, content, "--target", "gh-pages"))
+    assert "nothing to publish" in out and git("rev-parse", "gh-pages") == head
+
+    edit_article(content)
+    out = ok(run_publish(settings, content, "--target", "gh-pages", "--dry-run"))
+    assert f"~ {ARTICLE}" in out and git("rev-parse", "gh-pages") == head
+    ok(run_publish(settings, content, "--target", "gh-pages"))
+    assert git("rev-parse", "gh-pages^") == head, "each publish is one commit on the branch"
+    assert "Dodatak" in git("show", f"gh-pages:{ARTICLE}")
+
+
+def test_gh_pages_token_goes_in_a_header_never_in_output(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    settings = settings_file(tmp_path, GITHUB_PAGES_REPO="https://127.0.0.1:9/pregled/site.git",
+                             CACHE_PATH=str(tmp_path / "cache"))
+    result = run_publish(settings, content, "--target", "gh-pages")  # asserts no secret printed
+    assert result.returncode == 1 and "reaching the remote" in result.stderr
+    config = (next((tmp_path / "cache" / "gh-pages").iterdir()) / ".git" / "config").read_text()
+    assert GITHUB_SECRET not in config
+    assert base64.b64encode(f"x-access-token:{GITHUB_SECRET}".encode()).decode() not in config
