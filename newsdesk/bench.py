@@ -1,0 +1,234 @@
+"""Build-speed benchmark: this site against plain Pelican, Pelican with i18n_subsites and Hugo.
+
+    python -m newsdesk.bench [--articles 2000 [20000 …]] [--runs 3]
+
+For each size it makes the corpus (../shared/bench/make_corpus.py), fills the translation
+memory so no provider is asked, and measures, as the median of --runs runs, with peak memory
+(the largest resident set of the build process and its children):
+
+- ours, cold: empty output folder and empty caches, except processed photos (made once per
+  photo, ever; the first build's time, photos included, is printed too);
+- ours, no change: the same build again;
+- ours, one edit: after appending a sentence to one article;
+- plain Pelican 4.12, no plugins, default theme, both languages (translations by slug);
+- Pelican with i18n_subsites (the English edition as a subsite);
+- Hugo (when `hugo` is installed) on the `--flavor hugo` copy, two languages.
+
+It prints a table, the ratios the speed targets are stated in, and which are met.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "benchdata"
+CORPUS_SCRIPT = Path(os.environ.get("NEWSDESK_CORPUS_SCRIPT",
+                                    ROOT.parent / "shared" / "bench" / "make_corpus.py"))
+EDITED = "articles/vest-000007.sr.md"
+
+
+class CopyProvider:
+    """Answers every request with its own text: a memory full of (unreviewed) entries."""
+
+    name = "bench"
+    available = True
+    disabled_reason = None
+    chars_sent = requests = failures = 0
+
+    def translate(self, text, source, target):
+        return text
+
+
+def timed(args, cwd=ROOT, env=None):
+    """Run a command; return (seconds, peak RSS in MiB) or raise with its output."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, env={**os.environ, **(env or {})},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError(f"{' '.join(map(str, args))} failed:\n{output.decode()[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+class Bench:
+    def __init__(self, articles, runs, workdir):
+        self.articles = articles
+        self.runs = runs
+        self.work = Path(workdir) / str(articles)
+        self.corpus = self.work / "corpus"
+        self.hugo = self.work / "hugo"
+        self.results = {}
+
+    # -- inputs ------------------------------------------------------------------------------
+
+    def prepare(self):
+        if not (self.corpus / "articles").is_dir():
+            print(f"making a corpus of {self.articles} articles …", flush=True)
+            shutil.rmtree(self.corpus, ignore_errors=True)
+            subprocess.run([sys.executable, str(CORPUS_SCRIPT), "--articles", str(self.articles),
+                            "--out", str(self.corpus)], check=True)
+        if shutil.which("hugo") and not (self.hugo / "content").is_dir():
+            subprocess.run([sys.executable, str(CORPUS_SCRIPT), "--articles", str(self.articles),
+                            "--flavor", "hugo", "--out", str(self.hugo)], check=True)
+            shutil.copytree(DATA / "hugo", self.hugo, dirs_exist_ok=True)
+        if not (self.corpus / "translations").is_dir():
+            self.fill_memory()
+        self.settings = self.write_settings()
+
+    def fill_memory(self):
+        from pelican.settings import read_settings
+
+        from .sources import find_sources
+        from .translate import TranslationStage
+
+        print("filling the translation memory …", flush=True)
+        settings = read_settings(str(ROOT / "pelicanconf.py"),
+                                 override={"PATH": str(self.corpus)})
+        stage = TranslationStage(settings, self.corpus, provider=CopyProvider())
+        groups = find_sources(self.corpus, settings["ARTICLE_PATHS"], settings["DEFAULT_LANG"])
+        stage.run(groups, show_progress=True)
+
+    def write_settings(self):
+        base = [f"import sys\nsys.path.insert(0, {str(ROOT)!r})"]
+        ours = self.work / "ours.py"
+        ours.write_text("\n".join(base + [
+            "from pelicanconf import *",
+            f"THEME = {str(ROOT / 'theme')!r}", f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]",
+            f"CACHE_PATH = {str(self.work / 'cache')!r}"]) + "\n")
+        peer = ["SITENAME = 'Pregled'", "SITEURL = ''", "DEFAULT_LANG = 'sr'",
+                "TIMEZONE = 'Europe/Belgrade'", "ARTICLE_PATHS = ['articles']",
+                "STATIC_PATHS = ['images']", "DEFAULT_PAGINATION = 5",
+                "ARTICLE_URL = ARTICLE_SAVE_AS = '{date:%Y}/{slug}/index.html'",
+                "ARTICLE_LANG_URL = ARTICLE_LANG_SAVE_AS = '{lang}/{date:%Y}/{slug}/index.html'"]
+        plain = self.work / "plain.py"
+        plain.write_text("\n".join(peer + ["PLUGINS = []"]) + "\n")
+        subsites = self.work / "subsites.py"
+        subsites.write_text("\n".join(peer + [
+            "PLUGINS = ['pelican.plugins.i18n_subsites']",
+            "JINJA_ENVIRONMENT = {'extensions': ['jinja2.ext.i18n']}",
+            "I18N_SUBSITES = {'en': {'SITENAME': 'Pregled'}}"]) + "\n")
+        return {"ours": ours, "plain": plain, "subsites": subsites}
+
+    # -- builds ------------------------------------------------------------------------------
+
+    def ours(self, output):
+        return timed([sys.executable, "-m", "newsdesk.build", "--content", str(self.corpus),
+                      "--output", str(output), "--settings", str(self.settings["ours"])],
+                     env={"MT_PROVIDER": "none"})
+
+    def pelican(self, name, output):
+        shutil.rmtree(output, ignore_errors=True)
+        return timed([sys.executable, "-m", "pelican", str(self.corpus), "-s",
+                      str(self.settings[name]), "-o", str(output), "-q"])
+
+    def hugo_build(self, output):
+        shutil.rmtree(output, ignore_errors=True)
+        return timed(["hugo", "--quiet", "--source", str(self.hugo), "--destination",
+                      str(output)])
+
+    def clear_caches(self, keep_images=True):
+        cache = self.work / "cache"
+        if cache.is_dir():
+            for child in cache.iterdir():
+                if not (keep_images and child.name == "images"):
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+    def measure(self, name, build):
+        samples = []
+        for run in range(self.runs):
+            samples.append(build(run))
+            print(f"  {name} run {run + 1}: {samples[-1][0]:.1f} s, {samples[-1][1]:.0f} MiB",
+                  flush=True)
+        self.results[name] = (statistics.median(s[0] for s in samples),
+                              max(s[1] for s in samples))
+
+    def run(self):
+        self.prepare()
+        out = self.work / "out"
+        edited = self.corpus / EDITED
+        original = edited.read_text(encoding="utf-8")
+        try:
+            self.clear_caches(keep_images=False)
+            shutil.rmtree(out / "ours", ignore_errors=True)
+            first = self.ours(out / "ours")
+            print(f"  ours, first build (photos processed): {first[0]:.1f} s", flush=True)
+            self.results["ours, first build with photos"] = first
+
+            def cold(_):
+                shutil.rmtree(out / "ours", ignore_errors=True)
+                self.clear_caches()
+                return self.ours(out / "ours")
+
+            def edit(run):
+                edited.write_text(original + f"\nIzmena broj {run}.\n", encoding="utf-8")
+                return self.ours(out / "ours")
+
+            self.measure("ours, cold", cold)
+            self.measure("ours, no change", lambda _: self.ours(out / "ours"))
+            self.measure("ours, one edit", edit)
+        finally:
+            edited.write_text(original, encoding="utf-8")
+        self.measure("Pelican, plain", lambda _: self.pelican("plain", out / "plain"))
+        self.measure("Pelican, i18n_subsites", lambda _: self.pelican("subsites", out / "sub"))
+        if shutil.which("hugo"):
+            self.measure("Hugo", lambda _: self.hugo_build(out / "hugo"))
+        return self.results
+
+
+def report(size, results):
+    cold = results["ours, cold"][0]
+    print(f"\n{size} articles (Serbian originals, 70% with a human English translation)\n")
+    print("| build | wall s | peak MiB | × ours cold |\n|---|---:|---:|---:|")
+    for name, (seconds, peak) in results.items():
+        print(f"| {name} | {seconds:.1f} | {peak:.0f} | {seconds / cold:.2f} |")
+    plain, subsites = results["Pelican, plain"][0], results["Pelican, i18n_subsites"][0]
+    targets = [
+        ("cold ≤ 0.5 × i18n_subsites", cold / subsites, 0.5),
+        ("cold ≤ 1.0 × plain Pelican", cold / plain, 1.0),
+        ("no change ≤ 0.2 × cold", results["ours, no change"][0] / cold, 0.2),
+        ("one edit ≤ 0.1 × cold", results["ours, one edit"][0] / cold, 0.1),
+    ]
+    if "Hugo" in results:
+        print(f"\nplain Pelican / Hugo: {plain / results['Hugo'][0]:.1f}; "
+              f"i18n_subsites / plain Pelican: {subsites / plain:.2f}")
+    print()
+    for label, ratio, limit in targets:
+        print(f"{label}: {ratio:.2f} — {'met' if ratio <= limit else 'NOT met'}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m newsdesk.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, nargs="+", default=[2000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=ROOT / ".cache" / "bench")
+    args = parser.parse_args(argv)
+    if not CORPUS_SCRIPT.is_file():
+        print(f"error: {CORPUS_SCRIPT}: corpus generator not found", file=sys.stderr)
+        return 2
+    all_results = {}
+    for size in args.articles:
+        print(f"== {size} articles", flush=True)
+        all_results[size] = Bench(size, args.runs, args.workdir).run()
+        report(size, all_results[size])
+    if len(all_results) > 1:
+        small, large = min(all_results), max(all_results)
+        per = {size: all_results[size]["ours, cold"][0] / size for size in (small, large)}
+        peak = all_results[large]["ours, cold"][1]
+        print(f"\nper article: {per[small] * 1000:.1f} ms at {small}, {per[large] * 1000:.1f} ms "
+              f"at {large}: {per[large] / per[small]:.2f} × (target ≤ 1.25: "
+              f"{'met' if per[large] / per[small] <= 1.25 else 'NOT met'}); peak memory at "
+              f"{large}: {peak:.0f} MiB (target ≤ 2048: {'met' if peak <= 2048 else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
