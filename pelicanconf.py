@@ -23,6 +23,11 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["newsmeta", "editions", "serbian_scripts", "machine_translation", "figures",
            "search"]
 CACHE_PATH = ".cache"  # processed images, by content hash (IMAGE_* settings: plugins/figures)
+# Each article's Markdown is converted once and kept until the file changes; the build drops
+# the whole cache when the code, theme, photos or settings change (newsdesk.fingerprint).
+CACHE_CONTENT = True
+CONTENT_CACHING_LAYER = "reader"
+GZIP_CACHE = False
 
 # Articles are named <key>.<lang>.md; the key links the translations of one article.
 FILENAME_METADATA = r"(?P<key>[^.]+)\.(?P<file_lang>[A-Za-z]{2,3}(?:-[A-Za-z]{4})?)"

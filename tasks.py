@@ -20,13 +20,15 @@ PYTHON = sys.executable
     "strict": "fail on any warning or error and leave the output as it was",
     "settings": "settings file (default: pelicanconf.py)",
     "verbose": "log every file written",
+    "force": "build even if nothing changed since the last build",
 })
-def build(c, content=None, output=None, strict=False, settings=None, verbose=False):
+def build(c, content=None, output=None, strict=False, settings=None, verbose=False,
+          force=False):
     """Build every edition of the site in one pass."""
     flags = [arg for flag, value in (("--output", output), ("--settings", settings)) if value
              for arg in (flag, str(value))]
     _run_module(c, "newsdesk.build", content, *flags, *["--strict"] * strict,
-                *["--verbose"] * verbose)
+                *["--verbose"] * verbose, *["--force"] * force)
 
 
 @task

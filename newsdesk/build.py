@@ -18,6 +18,8 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from newsdesk import fingerprint
+
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
@@ -73,8 +75,13 @@ def _check_paths(content, output):
         raise BuildFailed(f"{output}: refusing to replace this folder with a build")
 
 
-def build(content=None, output=None, *, settings_file=None, strict=False, overrides=None):
-    """Build the site; return the collected problems. Raise BuildFailed if it must not be used."""
+def build(content=None, output=None, *, settings_file=None, strict=False, overrides=None,
+          force=False):
+    """Build the site; return the collected problems. Raise BuildFailed if it must not be used.
+
+    Nothing is done when nothing the build reads changed since the last good build of the same
+    output folder (see newsdesk.fingerprint), unless `force`.
+    """
     settings_file = Path(settings_file or ROOT / "pelicanconf.py").resolve()
     if not settings_file.is_file():
         raise BuildFailed(f"{settings_file}: settings file not found")
@@ -86,13 +93,19 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
     content = Path(defaults["PATH"]).resolve()
     output = Path(output or defaults["OUTPUT_PATH"]).resolve()
     _check_paths(content, output)
+    cache = defaults["CACHE_PATH"]
+    before, files_before = fingerprint.inputs(defaults), fingerprint.files(defaults)
+    if not force and fingerprint.unchanged(cache, output, before):
+        print(f"Nothing changed since the last build of {output}: left as it was")
+        return []
 
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
+    reuse = defaults.get("CACHE_CONTENT") and fingerprint.content_cache_valid(cache, defaults)
     settings = read_settings(
         str(settings_file),
-        override={**(overrides or {}), "PATH": str(content), "OUTPUT_PATH": str(staging),
-                  "STRICT": strict},
+        override={"LOAD_CONTENT_CACHE": bool(reuse), **(overrides or {}), "PATH": str(content),
+                  "OUTPUT_PATH": str(staging), "STRICT": strict},
     )
     collector = ProblemCollector()
     logging.getLogger().addHandler(collector)
@@ -114,6 +127,12 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
             f"{output} was left as it was"
         )
     replace_folder(staging, output)
+    # Remembered only if the build itself changed no input (a new translation memory entry
+    # does): an edit made while it ran must not be taken for built.
+    if not collector.records and fingerprint.files(defaults) == files_before:
+        fingerprint.remember(cache, output, before)
+    else:
+        fingerprint.forget(cache, output)
     print(f"Built {output} in {elapsed:.1f} s: {errors} error(s), {warnings} warning(s)")
     return collector.records
 
@@ -125,12 +144,14 @@ def main(argv=None):
     parser.add_argument("--settings", type=Path, help="settings file (default: pelicanconf.py)")
     parser.add_argument("--strict", action="store_true", help="fail on any warning or error")
     parser.add_argument("--verbose", action="store_true", help="log every file written")
+    parser.add_argument("--force", action="store_true", help="build even if nothing changed")
     args = parser.parse_args(argv)
     handler = logging.StreamHandler()  # one unwrapped line per problem, for people and CI logs
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     init_logging(level=logging.INFO if args.verbose else logging.WARNING, handler=handler)
     try:
-        build(args.content, args.output, settings_file=args.settings, strict=args.strict)
+        build(args.content, args.output, settings_file=args.settings, strict=args.strict,
+              force=args.force)
     except BuildFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -25,6 +25,7 @@ from newsdesk.report import where
 from newsdesk.transliterate import to_cyrillic
 
 from .model import load_editions
+from .parallel import run_shared
 from .related import related_articles
 from .sitemaps import write_sitemaps
 from .structured import news_article_data
@@ -167,10 +168,7 @@ class EditionsGenerator(Generator):
     # -- output --------------------------------------------------------------------------------
 
     def generate_output(self, writer):
-        for edition in self.editions:
-            self.env.install_gettext_translations(edition.translations, newstyle=True)
-            EditionOutput(self, edition, EditionWriter(self.output_path, edition)).write()
-        self.env.uninstall_gettext_translations(None)
+        run_shared(self._write_editions, self.settings.get("WRITE_WORKERS") or os.cpu_count())
         write_sitemaps(self.output_path, self.settings["SITEURL"] or self.settings["FEED_DOMAIN"],
                        self.editions, self.listings, self.settings["SITENAME"], self.settings)
         # Give Pelican's generator back what was written, so its closing summary counts it.
@@ -180,12 +178,19 @@ class EditionsGenerator(Generator):
             pelican_articles.hidden_articles += [
                 a for a in listing.all_articles if a.status == "hidden"]
 
+    def _write_editions(self, share):
+        for edition in self.editions:
+            self.env.install_gettext_translations(edition.translations, newstyle=True)
+            EditionOutput(self, edition, EditionWriter(self.output_path, edition), share).write()
+        self.env.uninstall_gettext_translations(None)
+
 
 class EditionOutput:
-    """Writes one edition."""
+    """Writes one edition (the pages of it that `share` gives this process)."""
 
-    def __init__(self, generator, edition, writer):
+    def __init__(self, generator, edition, writer, share):
         self.generator = generator
+        self.share = share
         self.edition = edition
         self.writer = writer
         self.listing = generator.listings[edition.code]
@@ -218,6 +223,8 @@ class EditionOutput:
         self._simple("search", self.edition.url("search"), lambda e: (e.url("search"), False))
 
     def _write(self, save_as, template, alternates, url, **kwargs):
+        if not self.share.take():
+            return
         self.writer.write_file(
             save_as, self.generator.get_template(template), self.context,
             relative_urls=self.edition.settings["RELATIVE_URLS"], alternates=alternates,
@@ -231,7 +238,7 @@ class EditionOutput:
     def _articles(self):
         articles = self.listing.all_articles
         for article in progress(articles, f"Writing {self.edition.code}",
-                                enabled=len(articles) > 500):
+                                enabled=len(articles) > 500 and self.share.main):
             alternates = []
             for other in self.others:
                 version = article.versions.get(other.code)
@@ -296,6 +303,8 @@ class EditionOutput:
         context = dict(self.context, SITEURL=settings["SITEURL"] or settings["FEED_DOMAIN"])
         for name, title, articles in feeds:
             for kind in ("atom", "rss"):
+                if not self.share.take():
+                    continue
                 url = edition.url("feed", name=name, format=kind)
                 self.writer.write_feed(articles, context, url, url, feed_type=kind,
                                        feed_title=title)

@@ -59,12 +59,22 @@ def _content_path(src):
 # -- reading --------------------------------------------------------------------------------
 
 
+class PhotoLookup:
+    """Caption and credit fields of the photo an image source names (picklable, since
+    Pelican's content cache stores the settings this sits in)."""
+
+    def __init__(self, content_path):
+        self.settings = {"PATH": content_path}
+
+    def __call__(self, src):
+        return photo_metadata(self.settings, _content_path(src))
+
+
 def add_markdown_extension(readers):
     settings = readers.settings
     extensions = settings["MARKDOWN"].setdefault("extensions", [])
     if not any(isinstance(e, FigureExtension) for e in extensions):
-        lookup = lambda src: photo_metadata(settings, _content_path(src))  # noqa: E731
-        extensions.append(FigureExtension(photo_metadata=lookup))
+        extensions.append(FigureExtension(photo_metadata=PhotoLookup(settings["PATH"])))
 
 
 def check_article_images(content):

@@ -1,6 +1,9 @@
 """Builds the machine-translated Article objects for the editions that have no human version."""
 
+import hashlib
 import logging
+import os
+import pickle
 
 from markdown import Markdown
 from pelican.contents import Article
@@ -21,7 +24,7 @@ def add_machine_translations(generator, groups):
                for key, versions in groups.items()}
     stage = TranslationStage(settings, settings["PATH"])
     results = stage.run(sources, show_progress=True)
-    markdown = _body_markdown(settings)
+    markdown = MarkdownMemo(_body_markdown(settings), settings)
     pending = []
     for (key, target), translation in sorted(results.items()):
         original = groups[key][translation.source.lang]
@@ -29,6 +32,7 @@ def add_machine_translations(generator, groups):
         groups[key][target] = article
         if translation.pending:
             pending.append(f"{original.source_path} → {target}")
+    markdown.save()
     if stage.stats.segments:
         print(stage.stats.summary(stage.provider))
     if pending:
@@ -59,9 +63,40 @@ def _body_markdown(settings):
     return Markdown(**config)
 
 
-def _html(markdown, text):
-    markdown.reset()
-    return markdown.convert(text)
+class MarkdownMemo:
+    """Markdown to HTML for translated texts, kept in the build cache between builds (with
+    Pelican's content cache, and dropped with it when the code or settings change)."""
+
+    def __init__(self, markdown, settings):
+        self.markdown = markdown
+        self.path = os.path.join(settings["CACHE_PATH"], "translated-html.pickle")
+        self.enabled = settings.get("CACHE_CONTENT", False)
+        self.known, self.used = {}, {}
+        if self.enabled and settings.get("LOAD_CONTENT_CACHE"):
+            try:
+                with open(self.path, "rb") as fp:
+                    self.known = pickle.load(fp)
+            except (OSError, pickle.PickleError, EOFError):
+                self.known = {}
+
+    def __call__(self, text):
+        key = hashlib.sha1(text.encode()).digest()
+        html = self.used.get(key) or self.known.get(key)
+        if html is None:
+            self.markdown.reset()
+            html = self.markdown.convert(text)
+        self.used[key] = html
+        return html
+
+    def save(self):
+        """Keep what this build used, nothing older (written whole or not at all)."""
+        if not self.enabled:
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        tmp = f"{self.path}.{os.getpid()}"
+        with open(tmp, "wb") as fp:
+            pickle.dump(self.used, fp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
 
 
 def _derived_article(original, translation, target, markdown, generator):
@@ -73,13 +108,13 @@ def _derived_article(original, translation, target, markdown, generator):
         if name in fields:
             meta[name] = fields[name]
     if "summary" in fields:
-        meta["summary"] = _html(markdown, fields["summary"])
+        meta["summary"] = markdown(fields["summary"])
     settings = generator.settings
     if translation.category:
         meta["category"] = Category(translation.category, settings)
     if translation.tags:
         meta["tags"] = [Tag(tag, settings) for tag in translation.tags]
-    article = Article(_html(markdown, translation.body), metadata=meta,
+    article = Article(markdown(translation.body), metadata=meta,
                       settings=generator.settings, source_path=original.source_path,
                       context=generator.context)
     article.translation_of = original

@@ -1,0 +1,133 @@
+"""Whether anything a build reads has changed since the last build of the same output folder.
+
+The fingerprint covers the settings' values, every file under the content folder, the theme
+and the plugin and library code (by size and modification time, as make does), the versions
+of Python and the libraries that render, and the MT_* environment. A build whose fingerprint
+and output folder match the last good build (no warning, no error) has nothing to do.
+Hand edits inside the output folder are not noticed: `invoke build --force` rebuilds anyway.
+"""
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from importlib import metadata
+from pathlib import Path
+
+PACKAGES = ("pelican", "Markdown", "Jinja2", "Babel", "Pillow", "pagefind-bin", "feedgenerator")
+CODE = Path(__file__).resolve().parent
+STATE_FILE = "build-state.json"
+# Content files that cannot change what the Markdown reader makes of an article.
+TEXT_INPUTS = (".md", ".po", ".txt", ".toml")
+
+
+def _stable(value):
+    """A setting's value as text that is the same in every run (no memory addresses)."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(map(str, value))
+    text = repr(value)
+    if " at 0x" not in text:
+        return text
+    kind = value if callable(value) else type(value)
+    return f"{getattr(kind, '__module__', '')}.{getattr(kind, '__qualname__', kind)}"
+
+
+def _tree(digest, folder, skip=()):
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith(skip):
+                continue
+            path = os.path.join(dirpath, name)
+            st = os.stat(path)
+            digest.update(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\n"
+                          .encode())
+
+
+def inputs(settings, articles=True):
+    """One hash of everything the build of these settings reads.
+
+    articles=False leaves out the articles, the translation memory and other text inputs:
+    the key of Pelican's content cache, which checks each article file itself.
+    """
+    digest = hashlib.sha256()
+    values = {k: v for k, v in settings.items() if k not in ("OUTPUT_PATH", "STRICT")}
+    digest.update(json.dumps(values, sort_keys=True, default=_stable).encode())
+    digest.update(sys.version.encode())
+    for package in PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}={metadata.version(package)}\n".encode())
+    digest.update(json.dumps(sorted((k, v) for k, v in os.environ.items()
+                                    if k.startswith("MT_"))).encode())
+    digest.update(files(settings, articles).encode())
+    return digest.hexdigest()
+
+
+def files(settings, articles=True):
+    """One hash of the files the build reads: content, theme, plugins and this package."""
+    digest = hashlib.sha256()
+    for folder in (settings["PATH"], settings["THEME"], *settings.get("PLUGIN_PATHS", []), CODE):
+        digest.update(f"\n[{folder}]\n".encode())
+        _tree(digest, folder, skip=() if articles or folder != settings["PATH"] else TEXT_INPUTS)
+    return digest.hexdigest()
+
+
+def content_cache_valid(cache, settings):
+    """Whether Pelican's content cache was made by this code, theme and these settings;
+    records them for the next build."""
+    path = Path(cache) / "content-cache-key"
+    key = inputs(settings, articles=False)
+    try:
+        valid = path.read_text(encoding="utf-8") == key
+    except OSError:
+        valid = False
+    if not valid:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(key, encoding="utf-8")
+    return valid
+
+
+def _output_stamp(output):
+    st = os.stat(output)
+    return [st.st_ino, st.st_mtime_ns]
+
+
+def _load(cache):
+    try:
+        return json.loads((Path(cache) / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def unchanged(cache, output, fingerprint):
+    """True if `output` is the good build of exactly these inputs."""
+    state = _load(cache).get(str(output))
+    if not state or state.get("inputs") != fingerprint or not Path(output).is_dir():
+        return False
+    return state.get("output") == _output_stamp(output)
+
+
+def remember(cache, output, fingerprint):
+    """Record a good build of `output` (written atomically)."""
+    state = _load(cache)
+    state[str(output)] = {"inputs": fingerprint, "output": _output_stamp(output)}
+    _save(cache, state)
+
+
+def forget(cache, output):
+    """Drop the record of `output`: its next build runs in full."""
+    state = _load(cache)
+    if state.pop(str(output), None) is not None:
+        _save(cache, state)
+
+
+def _save(cache, state):
+    path = Path(cache) / STATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{STATE_FILE}.{os.getpid()}")
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,125 @@
+"""Rebuilds: nothing to do when nothing changed, the content cache, pages written in parallel."""
+
+import os
+import shutil
+
+from .conftest import ROOT, copy_content, run_build, write_settings
+
+ARTICLE = "2024/beogradski-metro-tunel/index.html"
+SOURCE = "articles/2024/beogradski-metro-tunel.sr.md"
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_build_with_nothing_changed_does_nothing(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    output = tmp_path / "out"
+    first = run_build(content, output, settings=settings)
+    assert first.returncode == 0 and "Built" in first.stdout, first.stdout + first.stderr
+    inode = output.stat().st_ino
+
+    again = run_build(content, output, settings=settings)
+    assert again.returncode == 0 and "Nothing changed" in again.stdout, again.stdout
+    assert output.stat().st_ino == inode, "the output folder was not replaced"
+
+    source = content / SOURCE
+    source.write_text(source.read_text(encoding="utf-8") + "\nNova rečenica.\n", "utf-8")
+    edited = run_build(content, output, settings=settings)
+    assert "Built" in edited.stdout and "Nova rečenica." in (output / ARTICLE).read_text()
+
+    forced = run_build(content, output, "--force", settings=settings)
+    assert "Built" in forced.stdout
+
+    changed_env = run_build(content, output, settings=settings, env={"MT_CHAR_BUDGET": "5"})
+    assert "Built" in changed_env.stdout, "MT_* settings from the environment count"
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    themed = write_settings(tmp_path, THEME=str(theme), CACHE_PATH=str(tmp_path / "cache"))
+    assert "Built" in run_build(content, output, settings=themed).stdout
+    assert "Nothing changed" in run_build(content, output, settings=themed).stdout
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- v2 --></body>"))
+    assert "Built" in run_build(content, output, settings=themed).stdout
+    assert "<!-- v2 -->" in (output / "index.html").read_text()
+
+
+def test_a_build_with_problems_is_never_taken_as_done(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    (content / "articles" / "bad.sr.md").write_text("Title: T\nDate: 2024-01-01\nType: gossip\n\n"
+                                                    "B.\n", encoding="utf-8")
+    output = tmp_path / "out"
+    assert run_build(content, output, settings=settings).returncode == 0
+    strict = run_build(content, output, "--strict", settings=settings)
+    assert strict.returncode == 1 and "unknown Type 'gossip'" in strict.stdout + strict.stderr
+
+
+def test_cached_content_gives_the_same_site_and_follows_edits(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    cache = tmp_path / "cache"
+    settings = write_settings(tmp_path, CACHE_PATH=str(cache))
+    assert run_build(content, tmp_path / "fresh", settings=settings).returncode == 0
+    assert (cache / "ArticlesGenerator-Readers").is_file()
+    assert (cache / "translated-html.pickle").is_file()
+    assert run_build(content, tmp_path / "cached", settings=settings).returncode == 0
+    assert tree(tmp_path / "fresh") == tree(tmp_path / "cached")
+
+    source = content / SOURCE
+    source.write_text(source.read_text(encoding="utf-8") + "\nSasvim nov pasus.\n",
+                      encoding="utf-8")
+    assert run_build(content, tmp_path / "cached", settings=settings).returncode == 0
+    assert "Sasvim nov pasus." in (tmp_path / "cached" / ARTICLE).read_text()
+
+
+def test_content_cache_is_dropped_when_a_photo_or_the_code_changes(tmp_path):
+    from pelican.settings import read_settings
+
+    from newsdesk.fingerprint import content_cache_valid
+
+    content = copy_content(tmp_path, complete=True)
+    cache = tmp_path / "cache"
+    settings = read_settings(str(write_settings(tmp_path)), override={"PATH": str(content)})
+    assert not content_cache_valid(cache, settings), "no cache yet"
+    assert content_cache_valid(cache, settings)
+    source = content / SOURCE
+    source.write_text(source.read_text(encoding="utf-8") + "\nEdit.\n", encoding="utf-8")
+    assert content_cache_valid(cache, settings), "articles are checked one by one by Pelican"
+    photo = next((content / "images").glob("*.jpg"))
+    os.utime(photo, ns=(photo.stat().st_atime_ns, photo.stat().st_mtime_ns + 10**9))
+    assert not content_cache_valid(cache, settings), "a photo's caption may be in the HTML"
+    assert content_cache_valid(cache, settings)
+    changed = dict(settings, MARKDOWN={**settings["MARKDOWN"], "output_format": "xhtml"})
+    assert not content_cache_valid(cache, changed)
+
+
+def test_pages_written_by_several_workers_are_the_same_pages(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    for workers in (1, 3):
+        settings = write_settings(tmp_path, WRITE_WORKERS=workers, CACHE_CONTENT=False)
+        result = run_build(content, tmp_path / f"out{workers}", settings=settings)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert tree(tmp_path / "out1") == tree(tmp_path / "out3")
+
+
+def test_a_template_failing_in_a_worker_fails_the_build(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    article = theme / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "{% block content %}",
+        "{% block content %}{% if article.key == 'beogradski-metro-tunel' and "
+        "edition.code == 'en' %}{{ article.no_such_thing.boom() }}{% endif %}", 1))
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "old.txt").write_text("old")
+    settings = write_settings(tmp_path, THEME=str(theme), WRITE_WORKERS=2)
+    result = run_build(content, output, settings=settings)
+    assert result.returncode == 1
+    assert "no_such_thing" in result.stderr + result.stdout
+    assert os.listdir(output) == ["old.txt"], "the output folder is left as it was"
