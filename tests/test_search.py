@@ -45,9 +45,11 @@ def test_header_search_box_leads_to_the_search_page_without_javascript(site):
 
 
 def test_pending_pages_and_navigation_are_not_indexed(site):
-    index = site / "pagefind"
-    assert (index / "pagefind.js").is_file()
-    assert sorted(p.name.split("_")[0] for p in index.glob("pagefind.*.pf_meta")) == [
-        "pagefind.en", "pagefind.sr-cyrl", "pagefind.sr-latn"]
+    for bundle, lang in (("pagefind", "sr-latn"), ("sr-cyrl/pagefind", "sr-cyrl"),
+                         ("en/pagefind", "en")):
+        index = site / bundle
+        assert (index / "pagefind.js").is_file()
+        assert [p.name.split("_")[0] for p in index.glob("pagefind.*.pf_meta")] == [
+            f"pagefind.{lang}"], "one bundle per edition, with that edition's pages only"
     article = (site / "en/2024/citaonice-nocu/index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in article

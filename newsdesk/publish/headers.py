@@ -30,9 +30,9 @@ CONTENT_TYPES = {
 # and sitemaps for five minutes, so a correction reaches readers quickly; other assets a day.
 DEFAULT_CACHE_CONTROL = [
     ("images/_r/*", "public, max-age=31536000, immutable"),
-    ("pagefind/fragment/*", "public, max-age=31536000, immutable"),
-    ("pagefind/index/*", "public, max-age=31536000, immutable"),
-    ("pagefind/*.pf_meta", "public, max-age=31536000, immutable"),
+    ("*pagefind/fragment/*", "public, max-age=31536000, immutable"),
+    ("*pagefind/index/*", "public, max-age=31536000, immutable"),
+    ("*pagefind/*.pf_meta", "public, max-age=31536000, immutable"),
     ("*.html", "public, max-age=300, must-revalidate"),
     ("*.xml", "public, max-age=300, must-revalidate"),
     ("*.json", "public, max-age=300, must-revalidate"),
@@ -60,4 +60,4 @@ def cache_control(path, rules=None):
 
 def is_page(path):
     """Pages and the documents that point readers at them (feeds, sitemaps, search metadata)."""
-    return path.endswith((".html", ".xml", ".txt")) or path == "pagefind/pagefind-entry.json"
+    return path.endswith((".html", ".xml", ".txt")) or path.endswith("pagefind/pagefind-entry.json")

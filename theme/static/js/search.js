@@ -26,6 +26,8 @@ async function run(query) {
     return;
   }
   const pagefind = await import(config.pagefind);
+  // Each edition's bundle lives under its prefix, but its page URLs start at the site root.
+  await pagefind.options({ baseUrl: new URL(config.base, location.href).pathname });
   const terms = query.toLocaleLowerCase().split(/\s+/).filter(Boolean).map(stem).join(" ");
   const search = await pagefind.search(terms);
   const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
