@@ -10,6 +10,7 @@ import ctypes
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -55,15 +56,32 @@ def _exchange(a, b):
 
 
 def replace_folder(staging, output):
-    """Put the staging folder where the output is; readers see the old or the new, whole."""
-    if output.exists() and _exchange(staging, output):
-        shutil.rmtree(staging)
-        return
+    """Put the staging folder where the output is; readers see the old or the new, whole.
+
+    The old site is deleted by a background `rm -rf` (thousands of files take seconds), named
+    `.<output>.old-PID` meanwhile; the next build removes any left over.
+    """
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
-    if output.exists():
-        os.rename(output, retired)
-    os.rename(staging, output)
-    shutil.rmtree(retired, ignore_errors=True)
+    if output.exists() and _exchange(staging, output):
+        os.rename(staging, retired)
+    else:
+        if output.exists():
+            os.rename(output, retired)
+        os.rename(staging, output)
+    if retired.exists():
+        try:
+            subprocess.Popen(["rm", "-rf", str(retired)], start_new_session=True,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        except OSError:
+            shutil.rmtree(retired, ignore_errors=True)
+
+
+def _remove_leftovers(output):
+    """Old sites a background delete did not finish within ten minutes (it was killed)."""
+    for path in output.parent.glob(f".{output.name}.old-*"):
+        if time.time() - path.stat().st_ctime > 600:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _check_paths(content, output):
@@ -101,6 +119,7 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
 
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
+    _remove_leftovers(output)
     reuse = defaults.get("CACHE_CONTENT") and fingerprint.content_cache_valid(cache, defaults)
     settings = read_settings(
         str(settings_file),
