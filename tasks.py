@@ -160,6 +160,14 @@ def rollback(c, to=None, settings=None):
                 *(["--to", to] if to else []), *(["--settings", str(settings)] if settings else []))
 
 
+@task(help={"articles": "corpus sizes, comma-separated (default 2000)",
+            "runs": "runs per measurement; the median is reported (default 3)"})
+def bench(c, articles="2000", runs=3):
+    """Time cold, unchanged and one-edit builds against plain Pelican, i18n_subsites and Hugo."""
+    sizes = [size.strip() for size in str(articles).split(",") if size.strip()]
+    _run_module(c, "newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs))
+
+
 @task
 def lint(c):
     """Check the code style with ruff."""

@@ -20,12 +20,12 @@ from jinja2 import pass_context
 from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category, Tag
 
+from newsdesk.parallel import run_shared
 from newsdesk.progress import progress
 from newsdesk.report import where
 from newsdesk.transliterate import to_cyrillic
 
 from .model import load_editions
-from .parallel import run_shared
 from .related import related_articles
 from .sitemaps import write_sitemaps
 from .structured import news_article_data

@@ -3,9 +3,11 @@
 from pelican import signals
 
 from .metadata import normalise_article
+from .prefetch import prefetch_articles
 from .reader import use_news_reader
 
 
 def register():
     signals.readers_init.connect(use_news_reader)
+    signals.article_generator_preread.connect(prefetch_articles)
     signals.content_object_init.connect(normalise_article)

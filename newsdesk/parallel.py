@@ -1,10 +1,11 @@
-"""Writing pages on every core: forked workers each render their share of the pages.
+"""Work spread over every core by forked workers, each doing its share of one walk.
 
-Every worker walks the same list of pages in the same order and renders page n when
-n % workers == its index, so each page is written exactly once and no work list has to be
-sent anywhere. Workers are forked after the whole context is built (copy-on-write, nothing to
-pickle); their log records come back to the main process, which handles them as its own, so
-warnings still reach the console once and still fail a strict build.
+Every worker walks the same list in the same order and does item n when
+n % workers == its index, so each item is done exactly once and no work list has to be sent
+anywhere. Workers are forked once the data is ready (copy-on-write, nothing to pickle on the
+way in); what a job returns and the records it logs come back to the main process, which
+handles the records as its own, so warnings reach the console once and still fail a strict
+build.
 """
 
 import logging
@@ -45,20 +46,19 @@ def _worker(job, share, pipe):
     root = logging.getLogger()
     capture = _Capture()
     root.handlers = [capture]
-    failure = None
+    failure = result = None
     try:
-        job(share)
+        result = job(share)
     except BaseException:  # noqa: BLE001 - reported to the main process, which raises
         failure = traceback.format_exc()
     with os.fdopen(pipe, "wb") as fp:
-        pickle.dump((failure, capture.records), fp)
+        pickle.dump((failure, capture.records, result), fp, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def run_shared(job, workers):
-    """Call job(Share) in `workers` processes (this one included); return when all are done."""
+    """Call job(Share) in `workers` processes (this one included); return their results."""
     if workers <= 1 or not hasattr(os, "fork"):
-        job(Share())
-        return
+        return [job(Share())]
     children = []
     for index in range(1, workers):
         read_end, write_end = os.pipe()
@@ -71,20 +71,23 @@ def run_shared(job, workers):
                 os._exit(0)
         os.close(write_end)
         children.append((pid, read_end))
+    results = []
     try:
-        job(Share(0, workers))
+        results.append(job(Share(0, workers)))
     finally:
         failures = []
         for pid, read_end in children:
             with os.fdopen(read_end, "rb") as fp:
                 try:
-                    failure, records = pickle.load(fp)
+                    failure, records, result = pickle.load(fp)
                 except EOFError:
-                    failure, records = f"worker {pid} died", []
+                    failure, records, result = f"worker {pid} died", [], None
             os.waitpid(pid, 0)
             for record in records:
                 logging.getLogger(record.name).handle(record)
+            results.append(result)
             if failure:
                 failures.append(failure)
     if failures:
-        raise RuntimeError("writing pages failed in a worker:\n" + failures[0])
+        raise RuntimeError("a worker failed:\n" + failures[0])
+    return results

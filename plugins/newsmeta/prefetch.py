@@ -1,0 +1,78 @@
+"""Read the articles Pelican's content cache lacks on every core, before Pelican asks for them.
+
+Pelican reads files one by one. Before the first article is read, the Markdown of every
+article file that is new or changed since the cached copy is converted by forked workers
+(newsdesk.parallel) and put in the reader cache, where Pelican's own reading then finds it.
+A file that fails is left out, so Pelican reads it again and reports it as usual; records
+logged while reading the others are passed on once. Needs CACHE_CONTENT with
+CONTENT_CACHING_LAYER "reader"; READ_WORKERS [number of cores]; below PREFETCH_MIN [200]
+stale files it is not worth forking.
+"""
+
+import logging
+import os
+
+from pelican.readers import _filter_discardable_metadata
+
+from newsdesk.parallel import run_shared
+
+_DONE = set()
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records = []
+
+    def emit(self, record):
+        record.msg, record.args = record.getMessage(), None
+        record.exc_info = record.exc_text = None
+        self.records.append(record)
+
+
+def prefetch_articles(generator):
+    """On the generator's first article: read every stale article file in parallel."""
+    if id(generator) in _DONE:
+        return
+    _DONE.add(id(generator))
+    settings = generator.settings
+    if not (settings.get("CACHE_CONTENT") and settings.get("CONTENT_CACHING_LAYER") == "reader"):
+        return
+    readers = generator.readers
+    reader = readers.readers.get("md")
+    if reader is None:
+        return
+    files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
+    paths = [os.path.abspath(os.path.join(generator.path, f)) for f in files
+             if f.endswith(tuple(reader.file_extensions))]
+    stale = [path for path in paths if readers.get_cached_data(path, None) is None]
+    if len(stale) < settings.get("PREFETCH_MIN", 200):
+        return
+
+    def read_share(share):
+        root = logging.getLogger()
+        handlers, collect = root.handlers, _Collect()
+        root.handlers = [collect]
+        read = []
+        try:
+            for path in stale:
+                if not share.take():
+                    continue
+                mark = len(collect.records)
+                try:
+                    content, metadata = reader.read(path)
+                except Exception:  # noqa: BLE001 - Pelican reads it again and reports it
+                    del collect.records[mark:]
+                    continue
+                read.append((path, (content, _filter_discardable_metadata(metadata))))
+        finally:
+            root.handlers = handlers
+        return read, collect.records
+
+    workers = settings.get("READ_WORKERS") or os.cpu_count() or 1
+    for result in run_shared(read_share, workers):
+        read, records = result
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        for path, data in read:
+            readers.cache_data(path, data)
