@@ -133,7 +133,7 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
         Pelican(settings).run()
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(f"build stopped: {exc}") from exc
+        raise BuildFailed(f"build stopped: {str(exc).strip() or repr(exc)}") from exc
     finally:
         logging.getLogger().removeHandler(collector)
 

@@ -42,6 +42,16 @@ class _Capture(logging.Handler):
         self.records.append(record)
 
 
+def replay(records):
+    """Handle records logged in a worker as if logged here. A record Pelican's duplicate
+    filter refuses (the same message was logged here already) is dropped, as it would be."""
+    for record in records:
+        try:
+            logging.getLogger(record.name).handle(record)
+        except Exception:  # noqa: BLE001 - pelican.log.FilteredMessage
+            continue
+
+
 def _worker(job, share, pipe):
     root = logging.getLogger()
     capture = _Capture()
@@ -83,8 +93,7 @@ def run_shared(job, workers):
                 except EOFError:
                     failure, records, result = f"worker {pid} died", [], None
             os.waitpid(pid, 0)
-            for record in records:
-                logging.getLogger(record.name).handle(record)
+            replay(records)
             results.append(result)
             if failure:
                 failures.append(failure)

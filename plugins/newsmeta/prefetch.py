@@ -14,7 +14,7 @@ import os
 
 from pelican.readers import _filter_discardable_metadata
 
-from newsdesk.parallel import run_shared
+from newsdesk.parallel import replay, run_shared
 
 _DONE = set()
 
@@ -72,7 +72,6 @@ def prefetch_articles(generator):
     workers = settings.get("READ_WORKERS") or os.cpu_count() or 1
     for result in run_shared(read_share, workers):
         read, records = result
-        for record in records:
-            logging.getLogger(record.name).handle(record)
+        replay(records)
         for path, data in read:
             readers.cache_data(path, data)
