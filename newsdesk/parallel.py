@@ -31,7 +31,9 @@ class Share:
         return mine
 
 
-class _Capture(logging.Handler):
+class RecordCollector(logging.Handler):
+    """Keeps log records, message formatted, so they can be pickled and replayed."""
+
     def __init__(self):
         super().__init__()
         self.records = []
@@ -54,7 +56,7 @@ def replay(records):
 
 def _worker(job, share, pipe):
     root = logging.getLogger()
-    capture = _Capture()
+    capture = RecordCollector()
     root.handlers = [capture]
     failure = result = None
     try:

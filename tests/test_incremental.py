@@ -1,6 +1,7 @@
 """Rebuilds: nothing to do when nothing changed, the content cache, pages written in parallel."""
 
 import os
+import re
 import shutil
 
 from .conftest import ROOT, copy_content, run_build, write_settings
@@ -97,13 +98,31 @@ def test_content_cache_is_dropped_when_a_photo_or_the_code_changes(tmp_path):
     assert not content_cache_valid(cache, changed)
 
 
-def test_pages_written_by_several_workers_are_the_same_pages(tmp_path):
+def test_pages_are_rendered_by_several_workers_and_come_out_the_same(tmp_path):
     content = copy_content(tmp_path, complete=True)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace(
+        "</body>", "<!-- pid {{ '' | pid }} --></body>"), encoding="utf-8")
+    trees = {}
     for workers in (1, 3):
-        settings = write_settings(tmp_path, WRITE_WORKERS=workers, CACHE_CONTENT=False)
+        settings = write_settings(tmp_path, THEME=str(theme), WRITE_WORKERS=workers,
+                                  CACHE_CONTENT=False)
+        with open(settings, "a", encoding="utf-8") as fp:  # which process rendered each page
+            fp.write("import os\nJINJA_FILTERS = {'pid': lambda _: os.getpid()}\n")
         result = run_build(content, tmp_path / f"out{workers}", settings=settings)
         assert result.returncode == 0, result.stdout + result.stderr
-    assert tree(tmp_path / "out1") == tree(tmp_path / "out3")
+        trees[workers] = tree(tmp_path / f"out{workers}")
+    pids = {re.search(rb"<!-- pid (\d+) -->", page).group(1)
+            for name, page in trees[3].items() if name.endswith(".html")}
+    assert len(pids) == 3, "three processes rendered pages"
+
+    def without_pid(pages):
+        return {name: re.sub(rb"<!-- pid \d+ -->", b"", page) for name, page in pages.items()
+                if not name.startswith("pagefind/") and "/pagefind/" not in name}
+
+    assert without_pid(trees[1]) == without_pid(trees[3])
 
 
 def test_a_template_failing_in_a_worker_fails_the_build(tmp_path):

@@ -14,20 +14,9 @@ import os
 
 from pelican.readers import _filter_discardable_metadata
 
-from newsdesk.parallel import replay, run_shared
+from newsdesk.parallel import RecordCollector, replay, run_shared
 
 _DONE = set()
-
-
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__()
-        self.records = []
-
-    def emit(self, record):
-        record.msg, record.args = record.getMessage(), None
-        record.exc_info = record.exc_text = None
-        self.records.append(record)
 
 
 def prefetch_articles(generator):
@@ -51,7 +40,7 @@ def prefetch_articles(generator):
 
     def read_share(share):
         root = logging.getLogger()
-        handlers, collect = root.handlers, _Collect()
+        handlers, collect = root.handlers, RecordCollector()
         root.handlers = [collect]
         read = []
         try:
