@@ -112,7 +112,8 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
     output = Path(output or defaults["OUTPUT_PATH"]).resolve()
     _check_paths(content, output)
     cache = defaults["CACHE_PATH"]
-    before, files_before = fingerprint.inputs(defaults), fingerprint.files(defaults)
+    files_before = fingerprint.files(defaults)
+    before = fingerprint.inputs(defaults, files_digest=files_before)
     if not force and fingerprint.unchanged(cache, output, before):
         print(f"Nothing changed since the last build of {output}: left as it was")
         return []

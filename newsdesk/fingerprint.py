@@ -48,7 +48,7 @@ def _tree(digest, folder, skip=()):
                           .encode())
 
 
-def inputs(settings, articles=True):
+def inputs(settings, articles=True, files_digest=None):
     """One hash of everything the build of these settings reads.
 
     articles=False leaves out the articles, the translation memory and other text inputs:
@@ -63,7 +63,7 @@ def inputs(settings, articles=True):
             digest.update(f"{package}={metadata.version(package)}\n".encode())
     digest.update(json.dumps(sorted((k, v) for k, v in os.environ.items()
                                     if k.startswith("MT_"))).encode())
-    digest.update(files(settings, articles).encode())
+    digest.update((files_digest or files(settings, articles)).encode())
     return digest.hexdigest()
 
 
