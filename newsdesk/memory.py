@@ -68,6 +68,8 @@ class MemoryFile:
             return
         comments = [f"provider: {provider}", f"translated: {dt.date.today().isoformat()}"] \
             if translation else ["pending: no translation yet"]
+        if existing is not None:  # Babel's add() would keep the old msgstr and comments
+            self.catalog.delete(text, context=kind)
         self.catalog.add(text, translation, context=kind, flags=[MACHINE_FLAG] if translation
                          else [], auto_comments=comments)
         self.changed = True

@@ -173,7 +173,11 @@ def test_provider_down_then_up(content, tmp_path, settings):
         assert not html.select(".notice-pending")
         assert html.h1.text.startswith("EN: ")
         assert html.select_one(".notice-mt")
+        assert all(m.string.startswith("EN: ") for m in memory(content) if m.id), \
+            "the answers replace the pending entries in the memory"
+        asked = len(up.requests)
         assert build(content, tmp_path, up.url, settings, "--strict").returncode == 0
+        assert len(up.requests) == asked, "answered from the memory, not asked again"
 
 
 @pytest.mark.parametrize("script,requests", [([429, 500, "ok"], 3), ([503, "ok"], 2)])
