@@ -19,7 +19,7 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
-from newsdesk import fingerprint
+from newsdesk import fingerprint, pagecache
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -121,11 +121,16 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     _remove_leftovers(output)
-    reuse = defaults.get("CACHE_CONTENT") and fingerprint.content_cache_valid(cache, defaults)
+    site_key = fingerprint.inputs(defaults, articles=False)
+    reuse = defaults.get("CACHE_CONTENT") and fingerprint.content_cache_valid(cache, site_key)
+    previous = ({"PAGE_CACHE_PREVIOUS": None} if force
+                else pagecache.previous_build(cache, output, site_key))
+    page_keys = {}
     settings = read_settings(
         str(settings_file),
-        override={"LOAD_CONTENT_CACHE": bool(reuse), **(overrides or {}), "PATH": str(content),
-                  "OUTPUT_PATH": str(staging), "STRICT": strict},
+        override={"LOAD_CONTENT_CACHE": bool(reuse), **previous, "PAGE_CACHE_NEW": page_keys,
+                  **(overrides or {}), "PATH": str(content), "OUTPUT_PATH": str(staging),
+                  "STRICT": strict},
     )
     collector = ProblemCollector()
     logging.getLogger().addHandler(collector)
@@ -147,6 +152,7 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
             f"{output} was left as it was"
         )
     replace_folder(staging, output)
+    pagecache.remember(cache, output, site_key, page_keys)
     # Remembered only if the build itself changed no input (a new translation memory entry
     # does): an edit made while it ran must not be taken for built.
     if not collector.records and fingerprint.files(defaults) == files_before:

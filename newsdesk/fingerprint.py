@@ -76,11 +76,10 @@ def files(settings, articles=True):
     return digest.hexdigest()
 
 
-def content_cache_valid(cache, settings):
-    """Whether Pelican's content cache was made by this code, theme and these settings;
-    records them for the next build."""
+def content_cache_valid(cache, key):
+    """Whether Pelican's content cache was made by the code, theme and settings whose
+    `inputs(settings, articles=False)` is `key`; records it for the next build."""
     path = Path(cache) / "content-cache-key"
-    key = inputs(settings, articles=False)
     try:
         valid = path.read_text(encoding="utf-8") == key
     except OSError:
@@ -91,7 +90,8 @@ def content_cache_valid(cache, settings):
     return valid
 
 
-def _output_stamp(output):
+def output_stamp(output):
+    """Which folder is at `output` now (a swapped-in build is another)."""
     st = os.stat(output)
     return [st.st_ino, st.st_mtime_ns]
 
@@ -108,13 +108,13 @@ def unchanged(cache, output, fingerprint):
     state = _load(cache).get(str(output))
     if not state or state.get("inputs") != fingerprint or not Path(output).is_dir():
         return False
-    return state.get("output") == _output_stamp(output)
+    return state.get("output") == output_stamp(output)
 
 
 def remember(cache, output, fingerprint):
     """Record a good build of `output` (written atomically)."""
     state = _load(cache)
-    state[str(output)] = {"inputs": fingerprint, "output": _output_stamp(output)}
+    state[str(output)] = {"inputs": fingerprint, "output": output_stamp(output)}
     _save(cache, state)
 
 

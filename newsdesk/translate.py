@@ -10,7 +10,10 @@ Settings (defaults in brackets), besides the MT_* ones of newsdesk.providers:
 """
 
 import argparse
+import hashlib
 import logging
+import os
+import pickle
 import re
 import sys
 from dataclasses import dataclass, field
@@ -76,9 +79,58 @@ def _is_translation(source):
     return str(source.fields.get("translation", "")).strip().lower() in ("true", "yes", "1")
 
 
+class StageMemo:
+    """The stage's results for articles whose inputs did not change since the last build.
+
+    An article's inputs: its fields and body, its memory file and the glossary (by size and
+    modification time, taken after the run that used them), the protected terms and the names
+    learned from human translations. Only complete translations are kept (nothing pending): they
+    do not depend on the provider. Used by the build, which drops the memo with Pelican's
+    content cache when the code or settings change.
+    """
+
+    def __init__(self, path, load=True):
+        self.path = Path(path)
+        self.used, self.known = {}, {}
+        if not load:
+            return
+        try:
+            with open(self.path, "rb") as fp:
+                self.known = pickle.load(fp)
+        except (OSError, pickle.PickleError, EOFError, AttributeError):
+            self.known = {}
+
+    @staticmethod
+    def key(*parts):
+        return hashlib.sha1(repr(parts).encode()).digest()
+
+    def get(self, key):
+        return self.known.get(key)
+
+    def put(self, key, value):
+        self.used[key] = value
+
+    def save(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        with open(tmp, "wb") as fp:
+            pickle.dump(self.used, fp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+def _stat(path):
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 class TranslationStage:
-    def __init__(self, settings, content_path, provider=None):
+    def __init__(self, settings, content_path, provider=None, memo=None):
+        """`memo`: a StageMemo (the build's), or None to work on every article."""
         self.settings = settings
+        self.memo = memo
         self.root = Path(content_path) / settings.get("TRANSLATION_MEMORY", "translations")
         self.targets = settings.get("MT_TARGETS", ["sr-Latn", "en"])
         self.provider = provider or Provider(settings)
@@ -96,11 +148,31 @@ class TranslationStage:
         results = {}
         for key, versions, target in progress(jobs, "Translating", enabled=show_progress):
             original = original_version(versions)
-            results[key, target] = self.translate(original, target, learned)
+            known = self.memo and self.memo.get(self._memo_key(original, target, learned))
+            if known:
+                self.stats.segments += known.segments
+                self.stats.memory_hits += known.segments
+                results[key, target] = known
+            else:
+                results[key, target] = self.translate(original, target, learned)
         self._track_human_translations(groups)
         for glossary in self.glossaries.values():
             glossary.save(drop_unused=False)
+        if self.memo is not None:
+            for result in results.values():
+                if not result.pending:
+                    self.memo.put(self._memo_key(result.source, result.target, learned), result)
+            self.memo.save()
         return results
+
+    def _memo_key(self, source, target, learned):
+        terms = [learned.get(("category", source.lang, target, source.fields.get("category")))]
+        terms += [learned.get(("tag", source.lang, target, tag.strip()))
+                  for tag in source.fields.get("tags", "").split(",")]
+        return StageMemo.key(source.lang, target, sorted(source.fields.items()), source.body,
+                             _stat(self.root / target / f"{source.key}.po"),
+                             _stat(self.root / target / f"{GLOSSARY}.po"), sorted(self.terms),
+                             terms)
 
     # -- one article ---------------------------------------------------------------------------
 
@@ -196,12 +268,20 @@ class TranslationStage:
             for lang, version in versions.items():
                 if version is original:
                     continue
+                path = self.root / lang / f"{key}.po"
+                state = ("human", original.lang, original.digest, version.digest,
+                         version.path.name)
+                if self.memo and self.memo.get(StageMemo.key(*state, _stat(path))):
+                    self.memo.put(StageMemo.key(*state, _stat(path)), True)
+                    continue
                 memory = MemoryFile(self.root, key, lang, original.lang)
                 if memory.note("translation-hash") != version.digest:
                     memory.set_note("translation-hash", version.digest)
                     memory.set_note("source-hash", original.digest)
                 memory.set_note("human-translation", str(version.path.name))
                 memory.save(drop_unused=True)
+                if self.memo is not None:
+                    self.memo.put(StageMemo.key(*state, _stat(path)), True)
 
 
 def _author_names(source):

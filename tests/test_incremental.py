@@ -80,10 +80,14 @@ def test_cached_content_gives_the_same_site_and_follows_edits(tmp_path):
 def test_content_cache_is_dropped_when_a_photo_or_the_code_changes(tmp_path):
     from pelican.settings import read_settings
 
-    from newsdesk.fingerprint import content_cache_valid
+    from newsdesk import fingerprint
 
     content = copy_content(tmp_path, complete=True)
     cache = tmp_path / "cache"
+
+    def content_cache_valid(cache, settings):
+        return fingerprint.content_cache_valid(cache, fingerprint.inputs(settings, False))
+
     settings = read_settings(str(write_settings(tmp_path)), override={"PATH": str(content)})
     assert not content_cache_valid(cache, settings), "no cache yet"
     assert content_cache_valid(cache, settings)

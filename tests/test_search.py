@@ -1,5 +1,8 @@
 """Search in headless Chromium: each edition finds its own articles, inflected forms included."""
 
+import gzip
+import json
+
 import pytest
 
 from .browser import chromium, serve
@@ -44,12 +47,46 @@ def test_header_search_box_leads_to_the_search_page_without_javascript(site):
         assert tab.text_content("h1") == "Search"
 
 
+def shard_pages(bundle):
+    """The URLs of the pages in one Pagefind bundle (its fragments are gzipped JSON)."""
+    urls = set()
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        urls.add(json.loads(data)["url"])
+    return urls
+
+
 def test_pending_pages_and_navigation_are_not_indexed(site):
-    for bundle, lang in (("pagefind", "sr-latn"), ("sr-cyrl/pagefind", "sr-cyrl"),
-                         ("en/pagefind", "en")):
-        index = site / bundle
-        assert (index / "pagefind.js").is_file()
-        assert [p.name.split("_")[0] for p in index.glob("pagefind.*.pf_meta")] == [
-            f"pagefind.{lang}"], "one bundle per edition, with that edition's pages only"
+    for prefix, lang in (("", "sr-latn"), ("sr-cyrl/", "sr-cyrl"), ("en/", "en")):
+        root = site / f"{prefix}pagefind"
+        bundles = json.loads((root / "shards.json").read_text())["bundles"]
+        assert len(bundles) > 1, "the index comes in shards"
+        indexed = set()
+        for bundle in bundles:
+            index = root / bundle
+            assert (index / "pagefind.js").is_file()
+            assert [p.name.split("_")[0] for p in index.glob("pagefind.*.pf_meta")] == [
+                f"pagefind.{lang}"], "the edition's own pages only"
+            pages = shard_pages(index)
+            assert not indexed & pages, "each page in one shard"
+            indexed |= pages
+        bodies = {"/" + p.parent.relative_to(site).as_posix() + "/"
+                  for p in site.glob(f"{prefix}20[0-9][0-9]/*/index.html")
+                  if "data-pagefind-body" in p.read_text(encoding="utf-8")}
+        assert indexed == bodies, "every article page with a body, and nothing else"
     article = (site / "en/2024/citaonice-nocu/index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in article
+
+
+def test_one_search_finds_articles_of_every_shard(site):
+    bundles = json.loads((site / "en/pagefind/shards.json").read_text())["bundles"]
+    shard_of = {url: bundle for bundle in bundles
+                for url in shard_pages(site / "en/pagefind" / bundle)}
+    with serve(site) as base, chromium() as browser:
+        tab = browser.new_page()
+        tab.goto(f"{base}/en/search/?q=the")
+        tab.wait_for_selector("#search-results li a", timeout=15000)
+        links = tab.eval_on_selector_all("#search-results li a",
+                                         "links => links.map(a => a.getAttribute('href'))")
+    assert set(links) == set(shard_of), "every English article has 'the'"
+    assert len({shard_of[link] for link in links}) == len(bundles) > 1

@@ -20,6 +20,7 @@ from jinja2 import pass_context
 from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category, Tag
 
+from newsdesk.pagecache import PageCache
 from newsdesk.parallel import run_shared
 from newsdesk.progress import progress
 from newsdesk.report import where
@@ -39,6 +40,9 @@ log = logging.getLogger(__name__)
 editions_grouped = signal("editions_grouped")
 editions_translate = signal("editions_translate")
 editions_translated = signal("editions_translated")
+# Sent when every edition's pages are written, with the page keys of this build
+# ({save_as: key}, newsdesk.pagecache): the search index is made from the pages.
+editions_written = signal("editions_written")
 
 
 def take_articles(generator):
@@ -136,8 +140,9 @@ class EditionsGenerator(Generator):
         settings = edition.settings
         article.edition = edition
         article.settings = settings
-        article.override_url = settings["ARTICLE_URL"].format(**article.url_format)
-        article.override_save_as = settings["ARTICLE_SAVE_AS"].format(**article.url_format)
+        values = article.url_format
+        article.override_url = settings["ARTICLE_URL"].format(**values)
+        article.override_save_as = settings["ARTICLE_SAVE_AS"].format(**values)
         article.category = _rewrap(Category, article.category, settings)
         if hasattr(article, "tags"):
             article.tags = [_rewrap(Tag, tag, settings) for tag in article.tags]
@@ -168,9 +173,20 @@ class EditionsGenerator(Generator):
     # -- output --------------------------------------------------------------------------------
 
     def generate_output(self, writer):
-        run_shared(self._write_editions, self.settings.get("WRITE_WORKERS") or os.cpu_count())
+        results = run_shared(self._write_editions,
+                             self.settings.get("WRITE_WORKERS") or os.cpu_count())
+        keys = {}
+        for worker_keys, _ in results:
+            keys.update(worker_keys)
+        if self.settings.get("PAGE_CACHE_NEW") is not None:
+            self.settings["PAGE_CACHE_NEW"].update(keys)
+        linked = sum(counts[0] for _, counts in results)
+        rendered = sum(counts[1] for _, counts in results)
+        if linked:
+            log.info("%d page(s) rendered, %d unchanged since the last build", rendered, linked)
         write_sitemaps(self.output_path, self.settings["SITEURL"] or self.settings["FEED_DOMAIN"],
                        self.editions, self.listings, self.settings["SITENAME"], self.settings)
+        editions_written.send(self, keys=keys)
         # Give Pelican's generator back what was written, so its closing summary counts it.
         pelican_articles = self.context["news_articles_generator"]
         for listing in self.listings.values():
@@ -179,20 +195,23 @@ class EditionsGenerator(Generator):
                 a for a in listing.all_articles if a.status == "hidden"]
 
     def _write_editions(self, share):
-        for edition in self.editions:
-            self.env.install_gettext_translations(edition.translations, newstyle=True)
-            EditionOutput(self, edition, EditionWriter(self.output_path, edition), share).write()
-        self.env.uninstall_gettext_translations(None)
+        """Write this process's share of every edition; return the page keys and how many
+        pages were linked and rendered."""
+        with PageCache(self.settings) as cache:
+            for edition in self.editions:
+                self.env.install_gettext_translations(edition.translations, newstyle=True)
+                EditionOutput(self, edition, cache, share).write()
+            self.env.uninstall_gettext_translations(None)
+        return cache.keys, (cache.linked, cache.rendered)
 
 
 class EditionOutput:
     """Writes one edition (the pages of it that `share` gives this process)."""
 
-    def __init__(self, generator, edition, writer, share):
+    def __init__(self, generator, edition, cache, share):
         self.generator = generator
         self.share = share
         self.edition = edition
-        self.writer = writer
         self.listing = generator.listings[edition.code]
         self.others = [e for e in generator.editions if e is not edition]
         self.context = dict(generator.context, edition=edition, DEFAULT_LANG=edition.code,
@@ -205,6 +224,12 @@ class EditionOutput:
                                                               self.listing.tags,
                                                               self.listing.authors)
                                          for w, _ in groups})
+        # What every page of the edition shows: the switchers, the sections, the term links.
+        edition_key = cache.key(edition, generator.editions, edition.sitename,
+                                self.context["SITE_ORIGIN"],
+                                [category for category, _ in self.listing.categories],
+                                sorted(self.context["listed_urls"]))
+        self.writer = EditionWriter(generator.output_path, edition, cache, edition_key)
 
     def write(self):
         self._articles()
@@ -222,13 +247,15 @@ class EditionOutput:
         self._simple("404", self.edition.url("404"), lambda e: (e.url("404"), False))
         self._simple("search", self.edition.url("search"), lambda e: (e.url("search"), False))
 
-    def _write(self, save_as, template, alternates, url, **kwargs):
+    def _write(self, save_as, template, alternates, url, depends_on=(), **kwargs):
+        """Write a page (if it is this process's); `depends_on`: what it shows besides the
+        listed articles and the switcher, None for a page rendered every time."""
         if not self.share.take():
             return
-        self.writer.write_file(
-            save_as, self.generator.get_template(template), self.context,
-            relative_urls=self.edition.settings["RELATIVE_URLS"], alternates=alternates,
-            template_name=template, url=url, page_url=url, **kwargs,
+        self.writer.write_page(
+            save_as, self.generator.get_template(template), self.context, template_name=template,
+            url=url, depends_on=None if depends_on is None else (alternates, depends_on),
+            alternates=alternates, page_url=url, **kwargs,
         )
 
     def _alternates(self, url_in):
@@ -247,16 +274,19 @@ class EditionOutput:
                 else:
                     same = not getattr(version, "translation_pending", 0)
                     alternates.append(Alternate(other, version.url, same))
-            self._write(article.save_as, article.template, alternates, article=article,
-                        category=article.category, url=article.url, page_kind="article")
+            self._write(article.save_as, article.template, alternates, article.url,
+                        depends_on=article, article=article, category=article.category,
+                        page_kind="article")
 
     def _paginated(self, template, url, articles, url_in, **kwargs):
-        self._write(self.edition.save_as(url), template, self._alternates(url_in), url=url,
-                    articles=articles, page_kind=template, **kwargs)
+        self._write(self.edition.save_as(url), template, self._alternates(url_in), url,
+                    depends_on=sorted(kwargs.items()), articles=articles, page_kind=template,
+                    **kwargs)
 
     def _simple(self, template, url, url_in):
+        """A site-wide page (archives, lists of terms, search, 404): rendered every time."""
         self._write(self.edition.save_as(url), template, self._alternates(url_in), url,
-                    page_kind=template)
+                    depends_on=None, page_kind=template)
 
     def _taxonomy(self, kind, groups):
         counterparts = self.generator.counterparts
@@ -291,7 +321,8 @@ class EditionOutput:
                 self.edition.save_as(url), "period_archives",
                 self._alternates(lambda e, y=year, m=month: (e.url("month", year=y, month=m), True)
                                  if (y, m) in months[e.code] else (e.url("archives"), False)),
-                url=url, articles=articles, period=articles[0].date, page_kind="month",
+                url, depends_on=articles, articles=articles, period=articles[0].date,
+                page_kind="month",
             )
 
     def _feeds(self):
@@ -306,8 +337,7 @@ class EditionOutput:
                 if not self.share.take():
                     continue
                 url = edition.url("feed", name=name, format=kind)
-                self.writer.write_feed(articles, context, url, url, feed_type=kind,
-                                       feed_title=title)
+                self.writer.write_feed_cached(articles, context, url, kind, title)
 
 
 _PLURAL = {"category": "categories", "tag": "tags", "author": "authors"}
@@ -320,6 +350,9 @@ class Alternate:
     edition: object
     url: str
     same: bool
+
+    def cache_key(self):
+        return f"{self.edition.code}|{self.url}|{self.same}"
 
 
 def load_bios(settings):

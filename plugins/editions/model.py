@@ -37,6 +37,10 @@ class Edition:
     sitename: str = ""
     og_locale: str = ""
 
+    def cache_key(self):
+        """The edition in a page key: everything else about it is in the settings."""
+        return f"edition|{self.code}"
+
     @property
     def language(self):
         """The language part of the tag: "sr" for both Serbian scripts."""

@@ -1,5 +1,7 @@
-"""Pelican's writer, for one edition: its feeds link to the edition and carry its language."""
+"""Pelican's writer, for one edition: its feeds link to the edition and carry its language;
+pages whose inputs did not change are linked from the previous build (newsdesk.pagecache)."""
 
+from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 # The site's tagline, translated by the theme's catalog (the templates use the same string).
@@ -7,11 +9,51 @@ TAGLINE = "News and analysis from Serbia and Europe"
 
 
 class EditionWriter(Writer):
-    """Writes one edition's files."""
+    """Writes one edition's files, each page through the page cache."""
 
-    def __init__(self, output_path, edition):
+    def __init__(self, output_path, edition, cache, edition_key):
         super().__init__(output_path, settings=edition.settings)
         self.edition = edition
+        self.cache = cache
+        self.edition_key = edition_key
+
+    def write_page(self, name, template, context, *, template_name, url, depends_on,
+                   **kwargs):
+        """Write a page (one per listing page for a paginated template). `depends_on` is what
+        the page shows besides the articles listed on it; None: always rendered."""
+        articles = kwargs.get("articles")
+        paginated = self.settings["PAGINATED_TEMPLATES"]
+        if articles is None or template_name not in paginated:
+            key = None if depends_on is None else self.cache.key(
+                self.edition_key, template_name, name, url, depends_on)
+            self._write(name, key, template, context, template_name, url, kwargs)
+            return
+        per_page = paginated[template_name] or self.settings["DEFAULT_PAGINATION"]
+        paginator = Paginator(name, url, articles, self.settings, per_page)
+        pages = [paginator.page(number) for number in range(1, paginator.num_pages + 1)]
+        for index, page in enumerate(pages):
+            page_kwargs = dict(
+                kwargs, articles_paginator=paginator, articles_page=page,
+                articles_previous_page=pages[index - 1] if index else None,
+                articles_next_page=pages[index + 1] if index + 1 < len(pages) else None)
+            key = None if depends_on is None else self.cache.key(
+                self.edition_key, template_name, page.save_as, page.url, depends_on,
+                page.object_list, page.number, paginator.num_pages, len(articles))
+            self._write(page.save_as, key, template, context, template_name, url, page_kwargs)
+
+    def _write(self, name, key, template, context, template_name, url, kwargs):
+        relative = self.settings["RELATIVE_URLS"]
+        self.cache.write(self.output_path, name, key, lambda: self.write_file(
+            name, template, context, relative, paginated={}, template_name=template_name,
+            url=url, **kwargs))
+
+    def write_feed_cached(self, elements, context, path, feed_type, feed_title):
+        """A feed, linked from the previous build when its entries did not change."""
+        limit = self.settings["FEED_MAX_ITEMS"]
+        key = self.cache.key(self.edition_key, "feed", path, feed_type, feed_title,
+                             elements[:limit] if limit else elements)
+        self.cache.write(self.output_path, path, key, lambda: self.write_feed(
+            elements, context, path, path, feed_type=feed_type, feed_title=feed_title))
 
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)

@@ -1,17 +1,16 @@
 """Builds the machine-translated Article objects for the editions that have no human version."""
 
-import hashlib
 import logging
 import os
-import pickle
 
 from markdown import Markdown
 from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 
+from newsdesk.memo import TextMemo
 from newsdesk.slugs import make_slug
 from newsdesk.sources import in_script, read_source
-from newsdesk.translate import TranslationStage
+from newsdesk.translate import StageMemo, TranslationStage
 from newsdesk.transliterate import to_latin
 
 log = logging.getLogger(__name__)
@@ -22,9 +21,9 @@ def add_machine_translations(generator, groups):
     sources = {key: {lang: _source(a) for lang, a in versions.items()
                      if not (lang == "sr-Cyrl" and "sr-Latn" in versions)}
                for key, versions in groups.items()}
-    stage = TranslationStage(settings, settings["PATH"])
+    stage = TranslationStage(settings, settings["PATH"], memo=_stage_memo(settings))
     results = stage.run(sources, show_progress=True)
-    markdown = MarkdownMemo(_body_markdown(settings), settings)
+    markdown = _body_markdown(settings)
     pending = []
     for (key, target), translation in sorted(results.items()):
         original = groups[key][translation.source.lang]
@@ -41,6 +40,15 @@ def add_machine_translations(generator, groups):
                 len(pending), "; ".join(pending))
 
 
+def _stage_memo(settings):
+    """The translation stage's memo of unchanged articles, kept with Pelican's content cache
+    (and dropped with it when the code or settings change)."""
+    if not settings.get("CACHE_CONTENT"):
+        return None
+    return StageMemo(os.path.join(settings["CACHE_PATH"], "translation-stage.pickle"),
+                     load=bool(settings.get("LOAD_CONTENT_CACHE")))
+
+
 def _source(article):
     """What the author wrote, in the article's own script (a Latin version of a Cyrillic file
     is translated from Latin)."""
@@ -55,48 +63,19 @@ def _source(article):
 
 
 def _body_markdown(settings):
-    """Pelican's Markdown set-up without the metadata extension: a translated first paragraph
+    """Markdown to HTML for translated texts, remembered between builds (newsdesk.memo):
+    Pelican's set-up without the metadata extension, so that a translated first paragraph
     that starts "Word: ..." is text, not a header."""
     config = dict(settings["MARKDOWN"])
     config["extensions"] = [e for e in config.get("extensions", [])
                             if e not in ("markdown.extensions.meta", "meta")]
-    return Markdown(**config)
+    markdown = Markdown(**config)
 
+    def convert(text):
+        markdown.reset()
+        return markdown.convert(text)
 
-class MarkdownMemo:
-    """Markdown to HTML for translated texts, kept in the build cache between builds (with
-    Pelican's content cache, and dropped with it when the code or settings change)."""
-
-    def __init__(self, markdown, settings):
-        self.markdown = markdown
-        self.path = os.path.join(settings["CACHE_PATH"], "translated-html.pickle")
-        self.enabled = settings.get("CACHE_CONTENT", False)
-        self.known, self.used = {}, {}
-        if self.enabled and settings.get("LOAD_CONTENT_CACHE"):
-            try:
-                with open(self.path, "rb") as fp:
-                    self.known = pickle.load(fp)
-            except (OSError, pickle.PickleError, EOFError):
-                self.known = {}
-
-    def __call__(self, text):
-        key = hashlib.sha1(text.encode()).digest()
-        html = self.used.get(key) or self.known.get(key)
-        if html is None:
-            self.markdown.reset()
-            html = self.markdown.convert(text)
-        self.used[key] = html
-        return html
-
-    def save(self):
-        """Keep what this build used, nothing older (written whole or not at all)."""
-        if not self.enabled:
-            return
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        tmp = f"{self.path}.{os.getpid()}"
-        with open(tmp, "wb") as fp:
-            pickle.dump(self.used, fp, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+    return TextMemo(convert, settings, "translated-html")
 
 
 def _derived_article(original, translation, target, markdown, generator):

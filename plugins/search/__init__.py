@@ -1,22 +1,36 @@
-"""Search in every edition, fully static: a Pagefind bundle per edition (`<prefix>pagefind/`),
-built at the end from that edition's article pages only, one edition at a time (so the memory
-Pagefind needs follows the size of one edition, not of the site).
+"""Search in every edition, fully static: Pagefind bundles per edition under `<prefix>pagefind/`,
+made from that edition's article pages only once they are written.
+
+An edition's index is split into SEARCH_SHARDS bundles (`<prefix>pagefind/<n>/`, listed in
+`<prefix>pagefind/shards.json`); an article belongs to shard crc32(key) mod SEARCH_SHARDS for
+good, and the search page merges the shards (Pagefind's mergeIndex). A rebuild indexes again
+only the shards with a page that changed (newsdesk.pagecache); the others are linked from the
+previous build. Shards are indexed in parallel, and each Pagefind run needs memory for its
+shard only.
 
 Only article bodies and titles are indexed (data-pagefind-body on the article, navigation and
 bylines ignored), and pages waiting for their translation not at all. Serbian has no stemmer in
 Pagefind; the search page strips common Serbian endings from the query instead (budžetu, budžeta
 → budžet), and Pagefind's prefix matching finds every form. Settings (defaults in brackets):
 - SEARCH_INDEX [True]: run Pagefind after the build.
+- SEARCH_SHARDS [8]: bundles per edition; more make rebuilds after an edit cheaper and
+  searches fetch more files.
 """
 
+import hashlib
 import json
 import logging
+import os
 import re
 import subprocess
 import sys
+import tempfile
+import zlib
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from editions.model import load_editions
+from editions.generator import editions_written
 from pelican import signals
 
 from newsdesk.transliterate import to_cyrillic
@@ -41,35 +55,96 @@ def add_template_helpers(generator):
     generator.env.globals["search_endings"] = search_endings
 
 
-def article_glob(save_as):
-    """The Pagefind glob of an edition's article pages: `en/{date:%Y}/{slug}/index.html`
-    becomes `en/[0-9][0-9][0-9][0-9]/*/index.html`."""
-    save_as = save_as.replace("{date:%Y}", "[0-9][0-9][0-9][0-9]")
-    return re.sub(r"\{[^}]*\}", "*", save_as)
+def shard_of(key, shards):
+    """The shard of an article: by its key, so it stays in the same one for good."""
+    return zlib.crc32(key.encode()) % shards
 
 
-def build_index(pelican):
-    if not pelican.settings.get("SEARCH_INDEX", True):
+def build_index(generator, keys):
+    """Index every edition's articles, shard by shard: a shard whose pages are all as in the
+    previous build is linked from it, the others are indexed by Pagefind (in parallel)."""
+    settings = generator.settings
+    if not settings.get("SEARCH_INDEX", True):
         return
-    output = Path(pelican.settings["OUTPUT_PATH"])
-    for edition in load_editions(pelican.settings):
-        bundle = f"{edition.prefix}pagefind"
-        result = subprocess.run(
-            [sys.executable, "-m", "pagefind_bin", "--site", str(output), "--quiet",
-             "--glob", article_glob(edition.settings["ARTICLE_SAVE_AS"]),
-             "--output-subdir", bundle],
-            capture_output=True, text=True)
-        if result.returncode:
-            log.error("search index of %s: pagefind failed: %s", edition.code,
-                      (result.stderr or result.stdout).strip())
-            continue
-        # Pagefind writes JSON keys in hash-map order; sorted, two builds are byte-identical.
-        entry = output / bundle / "pagefind-entry.json"
-        data = json.loads(entry.read_text(encoding="utf-8"))
-        entry.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False,
-                                    separators=(",", ":")), encoding="utf-8")
+    output = Path(generator.output_path)
+    count = max(1, settings.get("SEARCH_SHARDS", 8))
+    jobs, manifests = [], {}
+    for edition in generator.editions:
+        shards = defaultdict(list)
+        for article in generator.listings[edition.code].all_articles:
+            if not getattr(article, "translation_pending", 0):
+                shards[shard_of(article.key, count)].append(article.save_as)
+        manifests[edition.prefix] = sorted(shards)
+        for number, pages in sorted(shards.items()):
+            bundle = f"{edition.prefix}pagefind/{number}/"
+            page_keys = [keys.get(page) for page in sorted(pages)]
+            key = None if None in page_keys else hashlib.sha1(
+                repr((sorted(pages), page_keys)).encode()).hexdigest()
+            jobs.append((edition, bundle, sorted(pages), key))
+    previous = settings.get("PAGE_CACHE_PREVIOUS")
+    known = settings.get("PAGE_CACHE_KEYS") or {}
+    new_keys = settings.get("PAGE_CACHE_NEW")
+    to_index = []
+    for edition, bundle, pages, key in jobs:
+        if key is not None and previous and known.get(bundle) == key and _link_tree(
+                Path(previous) / bundle, output / bundle):
+            pass
+        else:
+            to_index.append((edition, bundle, pages))
+        if key is not None and new_keys is not None:
+            new_keys[bundle] = key
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        failures = [f for f in pool.map(lambda job: _pagefind(output, *job), to_index) if f]
+    for edition, bundle, message in failures:
+        log.error("search index of %s (%s): pagefind failed: %s", edition.code, bundle, message)
+        if new_keys is not None:
+            new_keys.pop(bundle, None)
+    for prefix, numbers in manifests.items():
+        manifest = output / f"{prefix}pagefind" / "shards.json"
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        manifest.write_text(json.dumps({"bundles": [f"{n}/" for n in numbers]}),
+                            encoding="utf-8")
+    if jobs:
+        log.info("search: %d of %d shard(s) indexed", len(to_index), len(jobs))
+
+
+def _pagefind(output, edition, bundle, pages):
+    """Run Pagefind on these pages; None, or (edition, bundle, message) if it failed."""
+    with tempfile.TemporaryDirectory() as folder:
+        # Pagefind reads its options from the folder it runs in; the list of pages is too long
+        # for a command line.
+        config = {"site": str(output), "output_path": str(output / bundle), "quiet": True,
+                  "glob": "{" + ",".join(map(_glob_literal, pages)) + "}"}
+        (Path(folder) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+        result = subprocess.run([sys.executable, "-m", "pagefind_bin"], cwd=folder,
+                                capture_output=True, text=True)
+    if result.returncode:
+        return edition, bundle, (result.stderr or result.stdout).strip()
+    # Pagefind writes JSON keys in hash-map order; sorted, two builds are byte-identical.
+    entry = output / bundle / "pagefind-entry.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False,
+                                separators=(",", ":")), encoding="utf-8")
+    return None
+
+
+def _glob_literal(path):
+    """A path as a Pagefind glob that matches it alone."""
+    return re.sub(r"([\\*?\[\]{},])", r"\\\1", path)
+
+
+def _link_tree(source, target):
+    """Hard-link every file of a previous bundle into the new output; False if it is gone."""
+    if not source.is_dir():
+        return False
+    for folder, _, files in os.walk(source):
+        destination = target / Path(folder).relative_to(source)
+        destination.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(Path(folder) / name, destination / name)
+    return True
 
 
 def register():
     signals.generator_init.connect(add_template_helpers)
-    signals.finalized.connect(build_index)
+    editions_written.connect(build_index)

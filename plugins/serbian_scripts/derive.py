@@ -6,6 +6,7 @@ import os
 
 from pelican.urlwrappers import Author, Category, Tag
 
+from newsdesk.memo import TextMemo
 from newsdesk.transliterate import html_to_script, to_cyrillic, to_latin
 
 LATIN, CYRILLIC = "sr-Latn", "sr-Cyrl"
@@ -17,6 +18,7 @@ def add_latin_versions(generator, groups):
         if CYRILLIC in versions and LATIN not in versions:
             original = versions[CYRILLIC]
             latin = versions[LATIN] = script_version(original, LATIN, to_latin, generator,
+                                                     _html_converter(to_latin),
                                                      keep_slugs=False)
             # URLs come from the Latin names, in both scripts
             for mine, theirs in _wrappers(original, latin):
@@ -27,9 +29,18 @@ def add_cyrillic_versions(generator, groups):
     """A Cyrillic version of every Latin one, human or machine-translated."""
     keep = _keep_list(generator.settings)
     convert = functools.partial(to_cyrillic, keep=keep)
+    # The Cyrillic of each text is remembered between builds (it changes with the keep list).
+    html = TextMemo(_html_converter(convert), generator.settings, "cyrillic-html",
+                    salt="\n".join(keep))
     for versions in groups.values():
         if LATIN in versions and CYRILLIC not in versions:
-            versions[CYRILLIC] = script_version(versions[LATIN], CYRILLIC, convert, generator)
+            versions[CYRILLIC] = script_version(versions[LATIN], CYRILLIC, convert, generator,
+                                                html)
+    html.save()
+
+
+def _html_converter(convert):
+    return lambda html: html_to_script(html, convert)
 
 
 def _wrappers(a, b):
@@ -38,17 +49,17 @@ def _wrappers(a, b):
     yield from zip(a.authors, b.authors, strict=True)
 
 
-def script_version(article, lang, convert, generator, keep_slugs=True):
-    """The article with every text a reader sees converted; URLs and slugs stay the same."""
+def script_version(article, lang, convert, generator, convert_html, keep_slugs=True):
+    """The article with every text a reader sees converted (`convert_html` for its HTML);
+    URLs and slugs stay the same."""
     settings = generator.settings
     version = copy.copy(article)
     version.metadata = dict(article.metadata)
     version.lang = lang
     version.title = convert(article.title)
-    version._content = html_to_script(article._content or "", convert)
+    version._content = convert_html(article._content or "")
     if "summary" in article.metadata:
-        version.metadata["summary"] = version._summary = html_to_script(
-            article.metadata["summary"], convert)
+        version.metadata["summary"] = version._summary = convert_html(article.metadata["summary"])
     version.source = convert(article.source)
     version.correction = convert(article.correction)
     if article.lead_image:

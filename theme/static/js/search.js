@@ -1,5 +1,6 @@
-// The search page: Pagefind's index for this page's language, Serbian endings stripped first.
-const script = document.currentScript || document.querySelector("script[data-pagefind]");
+// The search page: Pagefind's index for this page's edition, Serbian endings stripped first.
+// The index comes in shards (listed in shards.json beside them), merged into one search.
+const script = document.currentScript || document.querySelector("script[data-bundles]");
 const config = script.dataset;
 const endings = (config.endings || "").split(" ").filter(Boolean);
 const input = document.getElementById("search-query");
@@ -19,15 +20,36 @@ function text(template, query) {
   return template.replace("{query}", query);
 }
 
+let loaded = null;
+
+async function load() {
+  const response = await fetch(`${config.bundles}shards.json`);
+  const { bundles } = await response.json();
+  // Each edition's bundles live under its prefix, but its page URLs start at the site root.
+  const baseUrl = new URL(config.base, location.href).pathname;
+  if (!bundles.length) {
+    return null;
+  }
+  const pagefind = await import(`${config.bundles}${bundles[0]}pagefind.js`);
+  await pagefind.options({ baseUrl });
+  for (const bundle of bundles.slice(1)) {
+    await pagefind.mergeIndex(`${config.bundles}${bundle}`, { baseUrl });
+  }
+  return pagefind;
+}
+
 async function run(query) {
   list.replaceChildren();
   if (!query.trim()) {
     status.textContent = "";
     return;
   }
-  const pagefind = await import(config.pagefind);
-  // Each edition's bundle lives under its prefix, but its page URLs start at the site root.
-  await pagefind.options({ baseUrl: new URL(config.base, location.href).pathname });
+  loaded = loaded || load();
+  const pagefind = await loaded;
+  if (!pagefind) {
+    status.textContent = text(config.none, query);
+    return;
+  }
   const terms = query.toLocaleLowerCase().split(/\s+/).filter(Boolean).map(stem).join(" ");
   const search = await pagefind.search(terms);
   const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));

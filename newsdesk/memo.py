@@ -1,0 +1,48 @@
+"""What a function made of a text, kept in the build cache between builds.
+
+Used for work done on every article at every build whose result depends on the text alone
+(Markdown of translated texts, the Cyrillic of a Latin article). The memo is loaded only when
+Pelican's content cache is (LOAD_CONTENT_CACHE), so it is dropped with it when the code, theme,
+photos or settings change; it is saved with the entries this build used and nothing older.
+"""
+
+import hashlib
+import os
+import pickle
+
+
+class TextMemo:
+    """function(text), remembered by the text's hash in CACHE_PATH/<name>.pickle."""
+
+    def __init__(self, function, settings, name, salt=""):
+        self.function = function
+        self.salt = salt.encode()
+        self.path = os.path.join(settings["CACHE_PATH"], f"{name}.pickle")
+        self.enabled = settings.get("CACHE_CONTENT", False)
+        self.known, self.used = {}, {}
+        if self.enabled and settings.get("LOAD_CONTENT_CACHE"):
+            try:
+                with open(self.path, "rb") as fp:
+                    self.known = pickle.load(fp)
+            except (OSError, pickle.PickleError, EOFError, AttributeError):
+                self.known = {}
+
+    def __call__(self, text):
+        key = hashlib.sha1(self.salt + b"\0" + text.encode()).digest()
+        result = self.used.get(key)
+        if result is None:
+            result = self.known.get(key)
+            if result is None:
+                result = self.function(text)
+            self.used[key] = result
+        return result
+
+    def save(self):
+        """Keep what this build used (written whole or not at all)."""
+        if not self.enabled:
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        tmp = f"{self.path}.{os.getpid()}"
+        with open(tmp, "wb") as fp:
+            pickle.dump(self.used, fp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)

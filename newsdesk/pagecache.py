@@ -1,0 +1,190 @@
+"""Pages whose inputs did not change since the last build are taken from it, not rendered.
+
+Each page the editions plugin writes gets a key: a hash of the template, the page's place and
+what it shows (objects by their `cache_key()`, every article on it by its digest: text,
+metadata, URLs, flags, and the title, URL and date of the articles it links to: versions,
+original, related reading). When the
+previous build of the same output folder wrote that page with the same key, the file is
+hard-linked from it into the new output instead of rendered again.
+
+The site as a whole (code, theme, photos, settings, library versions) is not in the page keys:
+newsdesk.build offers the previous build's keys only when those are the same
+(`fingerprint.inputs(..., articles=False)`), so a change to any of them renders every page.
+
+Contract with the theme: a listing page depends on the articles it lists and on how many the
+whole listing has (`articles|length`), not on the rest of the listing; the site-wide pages
+(archives, the lists of sections, topics and authors, search, 404) are always rendered.
+
+Settings, set by newsdesk.build for one build (unset: every page is rendered):
+- PAGE_CACHE_PREVIOUS: the previous output folder, or None.
+- PAGE_CACHE_KEYS: {save_as: key} of the pages of that output.
+- PAGE_CACHE_NEW: a dict the editions plugin fills with this build's keys.
+The keys of the build in an output folder are kept in CACHE_PATH/pages-<hash>.json.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+from newsdesk import fingerprint
+
+# Article attributes that are not what the article shows, or that point at other articles
+# (those are followed one level deep, see _ref).
+_SKIP = frozenset({"settings", "_context", "metadata", "edition", "versions", "related",
+                   "translation_of", "script_of", "get_content", "_content"})
+_CROSS_LINK = re.compile(r"[{|](?:filename|attach|index|category|tag|author)[}|]")
+_LINKS = frozenset({"versions", "related", "translation_of", "script_of"})
+
+
+class WarningCounter(logging.Handler):
+    """Counts the warnings and errors logged while a page renders: such a page is not kept
+    for the next build, so it warns again (a strict build must see it)."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+class PageCache:
+    """The previous build's page keys, and the keys of the pages written by this process."""
+
+    def __init__(self, settings):
+        self.previous = settings.get("PAGE_CACHE_PREVIOUS")
+        self.known = settings.get("PAGE_CACHE_KEYS") or {} if self.previous else {}
+        self.keys = {}
+        self.linked = self.rendered = 0
+        self._digests = {}
+        self.warnings = WarningCounter()
+
+    def __enter__(self):
+        logging.getLogger().addHandler(self.warnings)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger().removeHandler(self.warnings)
+
+    def write(self, output_path, save_as, key, render):
+        """Link the page from the previous output if its key is the same, else render(); the
+        key is kept for the next build unless rendering logged a warning."""
+        if key is not None and self.known.get(save_as) == key and self._link(output_path,
+                                                                             save_as):
+            self.keys[save_as] = key
+            self.linked += 1
+            return
+        before = self.warnings.count
+        render()
+        self.rendered += 1
+        if key is not None and self.warnings.count == before:
+            self.keys[save_as] = key
+
+    def _link(self, output_path, save_as):
+        source = os.path.join(self.previous, save_as)
+        target = os.path.join(output_path, save_as)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            if not os.path.exists(source):
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            return self._link(output_path, save_as)
+        except OSError:
+            return False
+        return True
+
+    # -- keys ----------------------------------------------------------------------------------
+
+    def key(self, *parts):
+        """The key of a page made from these parts (articles, URL wrappers, lists, values)."""
+        return hashlib.blake2b(repr(self._plain(parts)).encode(), digest_size=16).hexdigest()
+
+    def article(self, article):
+        """An article's digest: everything about it a page can show (memoised per build)."""
+        known = self._digests.get(id(article))
+        if known is not None:
+            return known
+        content = article._content or ""
+        # Links to other content are resolved on output: their targets' URLs are part of the
+        # text ({static} links depend on the settings alone).
+        digest = hashlib.blake2b(
+            (article.content if _CROSS_LINK.search(content) else content).encode(),
+            digest_size=16)
+        # The metadata are attributes too; templates ask only which of them were given.
+        state = [sorted(article.metadata)]
+        state += [(name, self._plain(value)) for name, value in sorted(vars(article).items())
+                  if name not in _SKIP]
+        for name in sorted(_LINKS):
+            value = getattr(article, name, None)
+            if isinstance(value, dict):
+                value = sorted(value.items())
+            state.append((name, self._plain(value, follow=False)))
+        digest.update(repr(state).encode())
+        self._digests[id(article)] = result = digest.digest()
+        return result
+
+    def _plain(self, value, follow=True):
+        """The value as plain data whose repr() is the same in every run."""
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if kind in (list, tuple):
+            return [self._plain(item, follow) for item in value]
+        if isinstance(value, Content):
+            return self.article(value) if follow else _ref(value)
+        if isinstance(value, URLWrapper):
+            return kind.__name__, value.name, value.slug, value.url
+        if isinstance(value, dict):
+            return sorted((str(k), self._plain(v, follow)) for k, v in value.items())
+        if isinstance(value, (datetime, date)):
+            return value.isoformat()
+        if hasattr(value, "cache_key"):
+            return value.cache_key()
+        return repr(value)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes})
+
+
+def _ref(article):
+    """What a page shows of an article it links to."""
+    return (article.url, article.title, article.date.isoformat(),
+            getattr(article, "translation_pending", 0),
+            getattr(getattr(article, "edition", None), "code", ""))
+
+
+def _keys_file(cache, output):
+    name = hashlib.sha1(str(output).encode()).hexdigest()[:16]
+    return Path(cache) / f"pages-{name}.json"
+
+
+def previous_build(cache, output, site_key):
+    """The settings that offer the previous build of `output` to the page cache: its keys, if
+    it is still in place and was built from the same code, theme, photos and settings."""
+    try:
+        state = json.loads(_keys_file(cache, output).read_text(encoding="utf-8"))
+        usable = (state["site"] == site_key and Path(output).is_dir()
+                  and state["output"] == fingerprint.output_stamp(output))
+    except (OSError, ValueError, KeyError):
+        usable = False
+    if not usable:
+        return {"PAGE_CACHE_PREVIOUS": None, "PAGE_CACHE_KEYS": {}}
+    return {"PAGE_CACHE_PREVIOUS": str(output), "PAGE_CACHE_KEYS": state["pages"]}
+
+
+def remember(cache, output, site_key, keys):
+    """Record the page keys of the build now in `output` (written whole or not at all)."""
+    path = _keys_file(cache, output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps({"site": site_key, "output": fingerprint.output_stamp(output),
+                               "pages": keys}, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)

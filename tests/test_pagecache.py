@@ -1,0 +1,127 @@
+"""Rebuilds after an edit: only the pages and search shards that show it are made again."""
+
+import json
+import shutil
+import zlib
+
+from babel.messages.pofile import read_po, write_po
+
+from .conftest import ROOT, copy_content, run_build, write_settings
+from .test_incremental import tree
+
+SOURCE = "articles/2024/beogradski-metro-tunel.sr.md"
+PAGES = {"sr-Latn": "2024/beogradski-metro-tunel/index.html",
+         "sr-Cyrl": "sr-cyrl/2024/beogradski-metro-tunel/index.html",
+         "en": "en/2024/belgrade-metro-tunnel-boring-begins/index.html"}
+
+
+def inodes(folder):
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def shard(key, shards=8):
+    return zlib.crc32(key.encode()) % shards
+
+
+def build(content, output, settings, *flags):
+    result = run_build(content, output, *flags, settings=settings)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_an_edit_renders_only_the_pages_that_show_it_and_gives_the_full_site(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    output = tmp_path / "out"
+    build(content, output, settings)
+    before = inodes(output)
+    source = content / SOURCE
+    source.write_text(source.read_text(encoding="utf-8") + "\nSasvim nov pasus o tunelu.\n",
+                      encoding="utf-8")
+    build(content, output, settings)
+    after = inodes(output)
+
+    pages = [name for name in after if name.endswith(".html")]
+    rendered = {name for name in pages if before.get(name) != after[name]}
+    assert {PAGES["sr-Latn"], PAGES["sr-Cyrl"]} <= rendered
+    assert "Sasvim nov pasus o tunelu." in (output / PAGES["sr-Latn"]).read_text()
+    assert "Сасвим нов пасус о тунелу." in (output / PAGES["sr-Cyrl"]).read_text()
+    assert PAGES["en"] not in rendered, "the English version shows nothing that changed"
+    assert "2024/citaonice-nocu/index.html" not in rendered
+    assert len(rendered) < len(pages) / 3, (len(rendered), len(pages))
+
+    # Search: only the shard holding the article is indexed again, in the editions it changed.
+    for prefix in ("", "sr-cyrl/", "en/"):
+        bundles = json.loads((output / f"{prefix}pagefind/shards.json").read_text())["bundles"]
+        assert len(bundles) > 1
+        for bundle in bundles:
+            entry = f"{prefix}pagefind/{bundle}pagefind-entry.json"
+            again = prefix != "en/" and bundle == f"{shard('beogradski-metro-tunel')}/"
+            assert (before[entry] != after[entry]) == again, entry
+
+    # The rebuilt site is the site a full build makes.
+    build(content, tmp_path / "full", settings, "--force")
+    assert tree(output) == tree(tmp_path / "full")
+
+
+def test_a_page_that_logged_a_warning_is_rendered_again_and_warns_again(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    with open(settings, "a", encoding="utf-8") as fp:
+        fp.write("import logging\n\n\ndef warn(value):\n"
+                 "    logging.getLogger('theme').warning('template says: %s', value)\n"
+                 "    return ''\n\n\nJINJA_FILTERS = {'warn': warn}\n")
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    article = theme / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}"
+        "{% if article.key == 'festival-nauke-novi-sad' %}{{ article.slug|warn }}{% endif %}",
+        1), encoding="utf-8")
+    with open(settings, "a", encoding="utf-8") as fp:
+        fp.write(f"THEME = {str(theme)!r}\n")
+    output = tmp_path / "out"
+    first = build(content, output, settings)
+    assert "template says: novi-sad-science-festival" in first.stderr
+    other = content / SOURCE
+    other.write_text(other.read_text(encoding="utf-8") + "\nJoš jedan pasus.\n", "utf-8")
+    second = build(content, output, settings)
+    assert "template says: novi-sad-science-festival" in second.stderr, "a linked page is silent"
+    assert run_build(content, output, "--strict", settings=settings).returncode == 1
+
+
+def test_edits_to_the_memory_and_the_keep_list_reach_the_pages(tmp_path):
+    from pelican.settings import read_settings
+
+    from newsdesk.bench import CopyProvider
+    from newsdesk.sources import find_sources
+    from newsdesk.translate import TranslationStage
+
+    content = copy_content(tmp_path)  # with the articles written in Serbian only
+    conf = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    TranslationStage(conf, content, provider=CopyProvider()).run(
+        find_sources(content, conf["ARTICLE_PATHS"], conf["DEFAULT_LANG"]), show_progress=False)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    output = tmp_path / "out"
+    build(content, output, settings, "--strict")
+    page = output / "en/2024/citaonice-nocu/index.html"
+    assert "čitaonice" in page.read_text(encoding="utf-8")
+
+    # An editor corrects the machine translation of the title in the memory.
+    memory = content / "translations/en/citaonice-nocu.po"
+    with open(memory, "rb") as fp:
+        catalog = read_po(fp)
+    title = next(m for m in catalog if m.context == "title")
+    title.string, title.flags = "Reading rooms stay open at night", set()
+    with open(memory, "wb") as fp:
+        write_po(fp, catalog)
+    keep = content / "translations/keep-as-written.txt"
+    keep.write_text(keep.read_text(encoding="utf-8") + "\nTunel\n", encoding="utf-8")
+    build(content, output, settings, "--strict")
+    assert "Reading rooms stay open at night" in page.read_text(encoding="utf-8")
+    cyrillic = (output / "sr-cyrl/2024/beogradski-metro-tunel/index.html").read_text()
+    assert "Tunel" in cyrillic, "the keep list changes the Cyrillic text"
+    build(content, tmp_path / "full", settings, "--force")
+    assert tree(output) == tree(tmp_path / "full")
+
