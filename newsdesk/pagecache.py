@@ -25,6 +25,7 @@ The keys of the build in an output folder are kept in CACHE_PATH/pages-<hash>.js
 import hashlib
 import json
 import logging
+import marshal
 import os
 import re
 from datetime import date, datetime
@@ -63,7 +64,7 @@ class PageCache:
         self.known = settings.get("PAGE_CACHE_KEYS") or {} if self.previous else {}
         self.keys = {}
         self.linked = self.rendered = 0
-        self._digests = {}
+        self._digests, self._refs = {}, {}
         self.warnings = WarningCounter()
 
     def __enter__(self):
@@ -105,7 +106,15 @@ class PageCache:
 
     def key(self, *parts):
         """The key of a page made from these parts (articles, URL wrappers, lists, values)."""
-        return hashlib.blake2b(repr(self._plain(parts)).encode(), digest_size=16).hexdigest()
+        return hashlib.blake2b(_dump(self._plain(parts)), digest_size=16).hexdigest()
+
+    def digest_share(self, articles, share):
+        """The digests of this process's share of the articles ({id: digest}, to send back
+        to the process that forked it, whose objects have the same ids)."""
+        return {id(article): self.article(article) for article in articles if share.take()}
+
+    def add_digests(self, digests):
+        self._digests.update(digests)
 
     def article(self, article):
         """An article's digest: everything about it a page can show (memoised per build)."""
@@ -120,14 +129,14 @@ class PageCache:
             digest_size=16)
         # The metadata are attributes too; templates ask only which of them were given.
         state = [sorted(article.metadata)]
-        state += [(name, self._plain(value)) for name, value in sorted(vars(article).items())
-                  if name not in _SKIP]
+        state += [(name, value if type(value) in _PLAIN else self._plain(value))
+                  for name, value in sorted(vars(article).items()) if name not in _SKIP]
         for name in sorted(_LINKS):
             value = getattr(article, name, None)
             if isinstance(value, dict):
                 value = sorted(value.items())
             state.append((name, self._plain(value, follow=False)))
-        digest.update(repr(state).encode())
+        digest.update(_dump(state))
         self._digests[id(article)] = result = digest.digest()
         return result
 
@@ -137,11 +146,13 @@ class PageCache:
         if kind in _PLAIN:
             return value
         if kind in (list, tuple):
-            return [self._plain(item, follow) for item in value]
+            return [item if type(item) in _PLAIN else self._plain(item, follow)
+                    for item in value]
         if isinstance(value, Content):
-            return self.article(value) if follow else _ref(value)
+            return self.article(value) if follow else self._ref(value)
         if isinstance(value, URLWrapper):
-            return kind.__name__, value.name, value.slug, value.url
+            # its URL follows from the slug and the edition's settings
+            return kind.__name__, value.name, value.slug
         if isinstance(value, dict):
             return sorted((str(k), self._plain(v, follow)) for k, v in value.items())
         if isinstance(value, (datetime, date)):
@@ -151,14 +162,23 @@ class PageCache:
         return repr(value)
 
 
+    def _ref(self, article):
+        """What a page shows of an article it links to."""
+        known = self._refs.get(id(article))
+        if known is None:
+            known = self._refs[id(article)] = (
+                article.url, article.title, article.date.isoformat(),
+                getattr(article, "translation_pending", 0),
+                getattr(getattr(article, "edition", None), "code", ""))
+        return known
+
+
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
 
 
-def _ref(article):
-    """What a page shows of an article it links to."""
-    return (article.url, article.title, article.date.isoformat(),
-            getattr(article, "translation_pending", 0),
-            getattr(getattr(article, "edition", None), "code", ""))
+def _dump(value):
+    """Bytes of plain data, the same in every run (marshal format 2 has no back-references)."""
+    return marshal.dumps(value, 2)
 
 
 def _keys_file(cache, output):

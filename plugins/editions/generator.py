@@ -173,8 +173,15 @@ class EditionsGenerator(Generator):
     # -- output --------------------------------------------------------------------------------
 
     def generate_output(self, writer):
-        results = run_shared(self._write_editions,
-                             self.settings.get("WRITE_WORKERS") or os.cpu_count())
+        workers = self.settings.get("WRITE_WORKERS") or os.cpu_count()
+        cache = PageCache(self.settings)
+        if cache.previous:
+            # Most pages will be linked, not rendered: what they show is compared first, each
+            # process doing its share of the articles.
+            articles = [a for listing in self.listings.values() for a in listing.all_articles]
+            for digests in run_shared(lambda share: cache.digest_share(articles, share), workers):
+                cache.add_digests(digests)
+        results = run_shared(lambda share: self._write_editions(cache, share), workers)
         keys = {}
         for worker_keys, _ in results:
             keys.update(worker_keys)
@@ -194,10 +201,10 @@ class EditionsGenerator(Generator):
             pelican_articles.hidden_articles += [
                 a for a in listing.all_articles if a.status == "hidden"]
 
-    def _write_editions(self, share):
+    def _write_editions(self, cache, share):
         """Write this process's share of every edition; return the page keys and how many
         pages were linked and rendered."""
-        with PageCache(self.settings) as cache:
+        with cache:
             for edition in self.editions:
                 self.env.install_gettext_translations(edition.translations, newstyle=True)
                 EditionOutput(self, edition, cache, share).write()
