@@ -10,6 +10,8 @@ import hashlib
 import os
 import pickle
 
+from newsdesk.parallel import run_shared
+
 
 class TextMemo:
     """function(text), remembered by the text's hash in CACHE_PATH/<name>.pickle."""
@@ -28,7 +30,7 @@ class TextMemo:
                 self.known = {}
 
     def __call__(self, text):
-        key = hashlib.sha1(self.salt + b"\0" + text.encode()).digest()
+        key = self._key(text)
         result = self.used.get(key)
         if result is None:
             result = self.known.get(key)
@@ -36,6 +38,20 @@ class TextMemo:
                 result = self.function(text)
             self.used[key] = result
         return result
+
+    def prefill(self, texts, workers, minimum=200):
+        """Work out, on `workers` forked processes, the texts not remembered yet (when there
+        are at least `minimum` of them: fewer are not worth forking)."""
+        missing = list({self._key(text): text for text in texts
+                        if self._key(text) not in self.known}.items())
+        if len(missing) < minimum or workers <= 1:
+            return
+        for results in run_shared(lambda share: {
+                key: self.function(text) for key, text in missing if share.take()}, workers):
+            self.known.update(results)
+
+    def _key(self, text):
+        return hashlib.sha1(self.salt + b"\0" + text.encode()).digest()
 
     def save(self):
         """Keep what this build used (written whole or not at all)."""

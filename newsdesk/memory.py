@@ -131,6 +131,24 @@ class MemoryFile:
         return catalog
 
 
+def header_notes(path):
+    """The `# name: value` notes of a memory file and how many entries it has, read without
+    parsing the catalog (for the many files that hold notes only); None if there is no file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    notes = {}
+    for line in text.splitlines():
+        if not line.startswith("# "):
+            break
+        name, sep, value = line[2:].partition(": ")
+        if sep:
+            notes[name] = value
+    entries = sum(1 for line in text.splitlines() if line.startswith("msgid ")) - 1
+    return notes, entries
+
+
 def _provider(message):
     for comment in message.auto_comments:
         if comment.startswith("provider: "):

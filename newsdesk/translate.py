@@ -21,7 +21,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from newsdesk.memory import MemoryFile
+from newsdesk.memory import MemoryFile, header_notes
 from newsdesk.progress import progress
 from newsdesk.providers import Provider, TranslationUnavailable
 from newsdesk.segments import BrokenMarkup, normalise, protect, restore, split_markdown
@@ -268,20 +268,24 @@ class TranslationStage:
             for lang, version in versions.items():
                 if version is original:
                     continue
-                path = self.root / lang / f"{key}.po"
-                state = ("human", original.lang, original.digest, version.digest,
-                         version.path.name)
-                if self.memo and self.memo.get(StageMemo.key(*state, _stat(path))):
-                    self.memo.put(StageMemo.key(*state, _stat(path)), True)
-                    continue
+                if _notes_current(self.root / lang / f"{key}.po", version):
+                    continue  # the common case, told without parsing the catalog
                 memory = MemoryFile(self.root, key, lang, original.lang)
                 if memory.note("translation-hash") != version.digest:
                     memory.set_note("translation-hash", version.digest)
                     memory.set_note("source-hash", original.digest)
                 memory.set_note("human-translation", str(version.path.name))
                 memory.save(drop_unused=True)
-                if self.memo is not None:
-                    self.memo.put(StageMemo.key(*state, _stat(path)), True)
+
+
+def _notes_current(path, version):
+    """Whether a human translation's memory file already says all there is to say."""
+    found = header_notes(path)
+    if found is None:
+        return False
+    notes, entries = found
+    return (entries == 0 and notes.get("translation-hash") == version.digest
+            and notes.get("human-translation") == version.path.name)
 
 
 def _author_names(source):

@@ -236,7 +236,7 @@ class EditionOutput:
                                 self.context["SITE_ORIGIN"],
                                 [category for category, _ in self.listing.categories],
                                 sorted(self.context["listed_urls"]))
-        self.writer = EditionWriter(generator.output_path, edition, cache, edition_key)
+        self.writer = EditionWriter(generator.output_path, edition, cache, edition_key, share)
 
     def write(self):
         self._articles()
@@ -257,8 +257,6 @@ class EditionOutput:
     def _write(self, save_as, template, alternates, url, depends_on=(), **kwargs):
         """Write a page (if it is this process's); `depends_on`: what it shows besides the
         listed articles and the switcher, None for a page rendered every time."""
-        if not self.share.take():
-            return
         self.writer.write_page(
             save_as, self.generator.get_template(template), self.context, template_name=template,
             url=url, depends_on=None if depends_on is None else (alternates, depends_on),
@@ -341,8 +339,6 @@ class EditionOutput:
         context = dict(self.context, SITEURL=settings["SITEURL"] or settings["FEED_DOMAIN"])
         for name, title, articles in feeds:
             for kind in ("atom", "rss"):
-                if not self.share.take():
-                    continue
                 url = edition.url("feed", name=name, format=kind)
                 self.writer.write_feed_cached(articles, context, url, kind, title)
 

@@ -11,9 +11,10 @@ TAGLINE = "News and analysis from Serbia and Europe"
 class EditionWriter(Writer):
     """Writes one edition's files, each page through the page cache."""
 
-    def __init__(self, output_path, edition, cache, edition_key):
+    def __init__(self, output_path, edition, cache, edition_key, share):
         super().__init__(output_path, settings=edition.settings)
         self.edition = edition
+        self.share = share  # which pages this process writes (newsdesk.parallel)
         self.cache = cache
         self.edition_key = edition_key
 
@@ -24,6 +25,8 @@ class EditionWriter(Writer):
         articles = kwargs.get("articles")
         paginated = self.settings["PAGINATED_TEMPLATES"]
         if articles is None or template_name not in paginated:
+            if not self.share.take():
+                return
             key = None if depends_on is None else self.cache.key(
                 self.edition_key, template_name, name, url, depends_on)
             self._write(name, key, template, context, template_name, url, kwargs)
@@ -32,6 +35,8 @@ class EditionWriter(Writer):
         paginator = Paginator(name, url, articles, self.settings, per_page)
         pages = [paginator.page(number) for number in range(1, paginator.num_pages + 1)]
         for index, page in enumerate(pages):
+            if not self.share.take():
+                continue
             page_kwargs = dict(
                 kwargs, articles_paginator=paginator, articles_page=page,
                 articles_previous_page=pages[index - 1] if index else None,
@@ -49,6 +54,8 @@ class EditionWriter(Writer):
 
     def write_feed_cached(self, elements, context, path, feed_type, feed_title):
         """A feed, linked from the previous build when its entries did not change."""
+        if not self.share.take():
+            return
         limit = self.settings["FEED_MAX_ITEMS"]
         key = self.cache.key(self.edition_key, "feed", path, feed_type, feed_title,
                              elements[:limit] if limit else elements)

@@ -24,6 +24,9 @@ def add_machine_translations(generator, groups):
     stage = TranslationStage(settings, settings["PATH"], memo=_stage_memo(settings))
     results = stage.run(sources, show_progress=True)
     markdown = _body_markdown(settings)
+    markdown.prefill([text for translation in results.values() for text in (
+        translation.body, translation.fields.get("summary", ""))],
+        settings.get("READ_WORKERS") or os.cpu_count())
     pending = []
     for (key, target), translation in sorted(results.items()):
         original = groups[key][translation.source.lang]

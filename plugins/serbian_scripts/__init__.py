@@ -3,6 +3,8 @@
 Settings (defaults in brackets):
 - KEEP_AS_WRITTEN ["translations/keep-as-written.txt" in the content folder]: names and terms
   (brands, foreign names) that stay in Latin letters in the Cyrillic edition, one per line.
+- READ_WORKERS [number of cores]: processes that convert the articles not converted by an
+  earlier build (newsdesk.memo).
 """
 
 from editions.generator import editions_grouped, editions_translated

@@ -32,6 +32,11 @@ def add_cyrillic_versions(generator, groups):
     # The Cyrillic of each text is remembered between builds (it changes with the keep list).
     html = TextMemo(_html_converter(convert), generator.settings, "cyrillic-html",
                     salt="\n".join(keep))
+    latin = [versions[LATIN] for versions in groups.values()
+             if LATIN in versions and CYRILLIC not in versions]
+    html.prefill([text for article in latin for text in (
+        article._content or "", article.metadata.get("summary", ""))],
+        generator.settings.get("READ_WORKERS") or os.cpu_count())
     for versions in groups.values():
         if LATIN in versions and CYRILLIC not in versions:
             versions[CYRILLIC] = script_version(versions[LATIN], CYRILLIC, convert, generator,
