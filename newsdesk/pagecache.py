@@ -3,9 +3,9 @@
 Each page the editions plugin writes gets a key: a hash of the template, the page's place and
 what it shows (objects by their `cache_key()`, every article on it by its digest: text,
 metadata, URLs, flags, and the title, URL and date of the articles it links to: versions,
-original, related reading). When the
-previous build of the same output folder wrote that page with the same key, the file is
-hard-linked from it into the new output instead of rendered again.
+original, related reading). When the previous build of the same output folder wrote that page
+with the same key, the file is hard-linked from it into the new output instead of rendered
+again. Hand edits inside the output folder are not noticed (`--force` renders every page).
 
 The site as a whole (code, theme, photos, settings, library versions) is not in the page keys:
 newsdesk.build offers the previous build's keys only when those are the same
@@ -37,7 +37,7 @@ from pelican.urlwrappers import URLWrapper
 from newsdesk import fingerprint
 
 # Article attributes that are not what the article shows, or that point at other articles
-# (those are followed one level deep, see _ref).
+# (_LINKS: those count by what a page shows of them, see PageCache._ref).
 _SKIP = frozenset({"settings", "_context", "metadata", "edition", "versions", "related",
                    "translation_of", "script_of", "get_content", "_content"})
 _CROSS_LINK = re.compile(r"[{|](?:filename|attach|index|category|tag|author)[}|]")
@@ -61,7 +61,7 @@ class PageCache:
 
     def __init__(self, settings):
         self.previous = settings.get("PAGE_CACHE_PREVIOUS")
-        self.known = settings.get("PAGE_CACHE_KEYS") or {} if self.previous else {}
+        self.known = (settings.get("PAGE_CACHE_KEYS") or {}) if self.previous else {}
         self.keys = {}
         self.linked = self.rendered = 0
         self._digests, self._refs = {}, {}
