@@ -123,12 +123,11 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
     _remove_leftovers(output)
     site_key = fingerprint.inputs(defaults, articles=False)
     reuse = defaults.get("CACHE_CONTENT") and fingerprint.content_cache_valid(cache, site_key)
-    previous = ({"PAGE_CACHE_PREVIOUS": None} if force
-                else pagecache.previous_build(cache, output, site_key))
-    page_keys = {}
+    previous = None if force else pagecache.previous_build(cache, output, site_key)
     settings = read_settings(
         str(settings_file),
-        override={"LOAD_CONTENT_CACHE": bool(reuse), **previous, "PAGE_CACHE_NEW": page_keys,
+        override={"LOAD_CONTENT_CACHE": bool(reuse), "PAGE_CACHE_PREVIOUS": previous,
+                  "PAGE_CACHE_FILE": str(pagecache.keys_file(cache, output)),
                   **(overrides or {}), "PATH": str(content), "OUTPUT_PATH": str(staging),
                   "STRICT": strict},
     )
@@ -139,6 +138,7 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
         Pelican(settings).run()
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        pagecache.discard(cache, output)
         raise BuildFailed(f"build stopped: {str(exc).strip() or repr(exc)}") from exc
     finally:
         logging.getLogger().removeHandler(collector)
@@ -147,12 +147,13 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
     elapsed = time.perf_counter() - started
     if strict and collector.records:
         shutil.rmtree(staging, ignore_errors=True)
+        pagecache.discard(cache, output)
         raise BuildFailed(
             f"strict build failed with {errors} error(s) and {warnings} warning(s); "
             f"{output} was left as it was"
         )
     replace_folder(staging, output)
-    pagecache.remember(cache, output, site_key, page_keys)
+    pagecache.remember(cache, output, site_key)
     # Remembered only if the build itself changed no input (a new translation memory entry
     # does): an edit made while it ran must not be taken for built.
     if not collector.records and fingerprint.files(defaults) == files_before:

@@ -16,10 +16,10 @@ whole listing has (`articles|length`), not on the rest of the listing; the site-
 (archives, the lists of sections, topics and authors, search, 404) are always rendered.
 
 Settings, set by newsdesk.build for one build (unset: every page is rendered):
-- PAGE_CACHE_PREVIOUS: the previous output folder, or None.
-- PAGE_CACHE_KEYS: {save_as: key} of the pages of that output.
-- PAGE_CACHE_NEW: a dict the editions plugin fills with this build's keys.
-The keys of the build in an output folder are kept in CACHE_PATH/pages-<hash>.json.
+- PAGE_CACHE_FILE: the keys file of the output folder, CACHE_PATH/pages-<hash>.json; this
+  build's keys are written beside it (`.new-<pid>`) and take its place once the new output does.
+- PAGE_CACHE_PREVIOUS: the output folder whose pages the keys file describes, if they may be
+  reused, else None.
 """
 
 import hashlib
@@ -60,8 +60,14 @@ class PageCache:
     """The previous build's page keys, and the keys of the pages written by this process."""
 
     def __init__(self, settings):
+        self.file = settings.get("PAGE_CACHE_FILE")
         self.previous = settings.get("PAGE_CACHE_PREVIOUS")
-        self.known = (settings.get("PAGE_CACHE_KEYS") or {}) if self.previous else {}
+        self.known = {}
+        if self.previous and self.file:
+            try:
+                self.known = json.loads(Path(self.file).read_text(encoding="utf-8"))["pages"]
+            except (OSError, ValueError, KeyError):
+                self.previous = None
         self.keys = {}
         self.linked = self.rendered = 0
         self._digests, self._refs = {}, {}
@@ -107,6 +113,11 @@ class PageCache:
     def key(self, *parts):
         """The key of a page made from these parts (articles, URL wrappers, lists, values)."""
         return hashlib.blake2b(_dump(self._plain(parts)), digest_size=16).hexdigest()
+
+    def save(self, keys):
+        """Keep this build's keys ({save_as: key}) for newsdesk.build to put in place."""
+        if self.file:
+            _write_json(_pending(self.file), {"pages": keys})
 
     def digest_share(self, articles, share):
         """The digests of this process's share of the articles ({id: digest}, to send back
@@ -181,30 +192,47 @@ def _dump(value):
     return marshal.dumps(value, 2)
 
 
-def _keys_file(cache, output):
+def keys_file(cache, output):
+    """The file that keeps the page keys of the build in `output`."""
     name = hashlib.sha1(str(output).encode()).hexdigest()[:16]
     return Path(cache) / f"pages-{name}.json"
 
 
+def _pending(path):
+    return Path(f"{path}.new-{os.getpid()}")
+
+
 def previous_build(cache, output, site_key):
-    """The settings that offer the previous build of `output` to the page cache: its keys, if
-    it is still in place and was built from the same code, theme, photos and settings."""
+    """`output` if its pages may be reused: the keys file describes the folder now there,
+    built from the same code, theme, photos and settings; else None."""
     try:
-        state = json.loads(_keys_file(cache, output).read_text(encoding="utf-8"))
+        state = json.loads(keys_file(cache, output).read_text(encoding="utf-8"))
         usable = (state["site"] == site_key and Path(output).is_dir()
                   and state["output"] == fingerprint.output_stamp(output))
     except (OSError, ValueError, KeyError):
         usable = False
-    if not usable:
-        return {"PAGE_CACHE_PREVIOUS": None, "PAGE_CACHE_KEYS": {}}
-    return {"PAGE_CACHE_PREVIOUS": str(output), "PAGE_CACHE_KEYS": state["pages"]}
+    return str(output) if usable else None
 
 
-def remember(cache, output, site_key, keys):
-    """Record the page keys of the build now in `output` (written whole or not at all)."""
-    path = _keys_file(cache, output)
+def remember(cache, output, site_key):
+    """Put the keys of the build now in `output` in place (written whole or not at all)."""
+    pending = _pending(keys_file(cache, output))
+    try:
+        keys = json.loads(pending.read_text(encoding="utf-8"))["pages"]
+    except (OSError, ValueError, KeyError):
+        keys = {}
+    _write_json(keys_file(cache, output), {"site": site_key, "pages": keys,
+                                           "output": fingerprint.output_stamp(output)})
+    discard(cache, output)
+
+
+def discard(cache, output):
+    """Drop the keys of a build that was not put in place."""
+    _pending(keys_file(cache, output)).unlink(missing_ok=True)
+
+
+def _write_json(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps({"site": site_key, "output": fingerprint.output_stamp(output),
-                               "pages": keys}, sort_keys=True), encoding="utf-8")
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)

@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 editions_grouped = signal("editions_grouped")
 editions_translate = signal("editions_translate")
 editions_translated = signal("editions_translated")
-# Sent when every edition's pages are written, with the page keys of this build
-# ({save_as: key}, newsdesk.pagecache): the search index is made from the pages.
+# Sent when every edition's pages are written, with the page cache and this build's keys
+# ({save_as: key}, newsdesk.pagecache; a receiver may add its own): the search index is made
+# from the pages.
 editions_written = signal("editions_written")
 
 
@@ -185,15 +186,14 @@ class EditionsGenerator(Generator):
         keys = {}
         for worker_keys, _ in results:
             keys.update(worker_keys)
-        if self.settings.get("PAGE_CACHE_NEW") is not None:
-            self.settings["PAGE_CACHE_NEW"].update(keys)
         linked = sum(counts[0] for _, counts in results)
         rendered = sum(counts[1] for _, counts in results)
         if linked:
             log.info("%d page(s) rendered, %d unchanged since the last build", rendered, linked)
         write_sitemaps(self.output_path, self.settings["SITEURL"] or self.settings["FEED_DOMAIN"],
                        self.editions, self.listings, self.settings["SITENAME"], self.settings)
-        editions_written.send(self, keys=keys)
+        editions_written.send(self, cache=cache, keys=keys)
+        cache.save(keys)
         # Give Pelican's generator back what was written, so its closing summary counts it.
         pelican_articles = self.context["news_articles_generator"]
         for listing in self.listings.values():

@@ -60,7 +60,7 @@ def shard_of(key, shards):
     return zlib.crc32(key.encode()) % shards
 
 
-def build_index(generator, keys):
+def build_index(generator, cache, keys):
     """Index every edition's articles, shard by shard: a shard whose pages are all as in the
     previous build is linked from it, the others are indexed by Pagefind (in parallel)."""
     settings = generator.settings
@@ -81,24 +81,18 @@ def build_index(generator, keys):
             key = None if None in page_keys else hashlib.sha1(
                 repr((sorted(pages), page_keys)).encode()).hexdigest()
             jobs.append((edition, bundle, sorted(pages), key))
-    previous = settings.get("PAGE_CACHE_PREVIOUS")
-    known = settings.get("PAGE_CACHE_KEYS") or {}
-    new_keys = settings.get("PAGE_CACHE_NEW")
     to_index = []
     for edition, bundle, pages, key in jobs:
-        if key is not None and previous and known.get(bundle) == key and _link_tree(
-                Path(previous) / bundle, output / bundle):
-            pass
-        else:
+        if not (key is not None and cache.previous and cache.known.get(bundle) == key
+                and _link_tree(Path(cache.previous) / bundle, output / bundle)):
             to_index.append((edition, bundle, pages))
-        if key is not None and new_keys is not None:
-            new_keys[bundle] = key
+        if key is not None:
+            keys[bundle] = key
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         failures = [f for f in pool.map(lambda job: _pagefind(output, *job), to_index) if f]
     for edition, bundle, message in failures:
         log.error("search index of %s (%s): pagefind failed: %s", edition.code, bundle, message)
-        if new_keys is not None:
-            new_keys.pop(bundle, None)
+        keys.pop(bundle, None)
     for prefix, numbers in manifests.items():
         manifest = output / f"{prefix}pagefind" / "shards.json"
         manifest.parent.mkdir(parents=True, exist_ok=True)
