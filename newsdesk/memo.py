@@ -1,9 +1,10 @@
-"""What a function made of a text, kept in the build cache between builds.
+"""Work on articles kept in the build cache between builds (CACHE_PATH/<name>.pickle).
 
-Used for work done on every article at every build whose result depends on the text alone
-(Markdown of translated texts, the Cyrillic of a Latin article). The memo is loaded only when
-Pelican's content cache is (LOAD_CONTENT_CACHE), so it is dropped with it when the code, theme,
-photos or settings change; it is saved with the entries this build used and nothing older.
+Used for work done on every article at every build whose result depends on its inputs alone
+(Markdown of translated texts, the Cyrillic of a Latin article, the translation stage). A memo
+is loaded only when Pelican's content cache is (LOAD_CONTENT_CACHE), so it is dropped with it
+when the code, theme, photos or settings change; it is saved with the entries this build used
+and nothing older, and only when CACHE_CONTENT is on.
 """
 
 import hashlib
@@ -13,12 +14,10 @@ import pickle
 from newsdesk.parallel import run_shared
 
 
-class TextMemo:
-    """function(text), remembered by the text's hash in CACHE_PATH/<name>.pickle."""
+class Memo:
+    """Values by key: those of the last build (`known`) and those this build used (`used`)."""
 
-    def __init__(self, function, settings, name, salt=""):
-        self.function = function
-        self.salt = salt.encode()
+    def __init__(self, settings, name):
         self.path = os.path.join(settings["CACHE_PATH"], f"{name}.pickle")
         self.enabled = settings.get("CACHE_CONTENT", False)
         self.known, self.used = {}, {}
@@ -28,6 +27,31 @@ class TextMemo:
                     self.known = pickle.load(fp)
             except (OSError, pickle.PickleError, EOFError, AttributeError):
                 self.known = {}
+
+    def get(self, key):
+        return self.known.get(key)
+
+    def put(self, key, value):
+        self.used[key] = value
+
+    def save(self):
+        """Keep what this build used (written whole or not at all)."""
+        if not self.enabled:
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        tmp = f"{self.path}.{os.getpid()}"
+        with open(tmp, "wb") as fp:
+            pickle.dump(self.used, fp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+class TextMemo(Memo):
+    """function(text), remembered by the text's hash."""
+
+    def __init__(self, function, settings, name, salt=""):
+        super().__init__(settings, name)
+        self.function = function
+        self.salt = salt.encode()
 
     def __call__(self, text):
         key = self._key(text)
@@ -52,13 +76,3 @@ class TextMemo:
 
     def _key(self, text):
         return hashlib.sha1(self.salt + b"\0" + text.encode()).digest()
-
-    def save(self):
-        """Keep what this build used (written whole or not at all)."""
-        if not self.enabled:
-            return
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        tmp = f"{self.path}.{os.getpid()}"
-        with open(tmp, "wb") as fp:
-            pickle.dump(self.used, fp, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)

@@ -138,14 +138,15 @@ def header_notes(path):
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
+    lines = text.splitlines()
     notes = {}
-    for line in text.splitlines():
+    for line in lines:
         if not line.startswith("# "):
             break
         name, sep, value = line[2:].partition(": ")
         if sep:
             notes[name] = value
-    entries = sum(1 for line in text.splitlines() if line.startswith("msgid ")) - 1
+    entries = sum(1 for line in lines if line.startswith("msgid ")) - 1
     return notes, entries
 
 

@@ -152,7 +152,7 @@ class PageCache:
         return result
 
     def _plain(self, value, follow=True):
-        """The value as plain data whose repr() is the same in every run."""
+        """The value as plain data (str, numbers, lists, tuples), the same in every run."""
         kind = type(value)
         if kind in _PLAIN:
             return value
@@ -171,7 +171,6 @@ class PageCache:
         if hasattr(value, "cache_key"):
             return value.cache_key()
         return repr(value)
-
 
     def _ref(self, article):
         """What a page shows of an article it links to."""

@@ -13,7 +13,6 @@ import argparse
 import hashlib
 import logging
 import os
-import pickle
 import re
 import sys
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from newsdesk.memo import Memo
 from newsdesk.memory import MemoryFile, header_notes
 from newsdesk.progress import progress
 from newsdesk.providers import Provider, TranslationUnavailable
@@ -79,43 +79,21 @@ def _is_translation(source):
     return str(source.fields.get("translation", "")).strip().lower() in ("true", "yes", "1")
 
 
-class StageMemo:
+class StageMemo(Memo):
     """The stage's results for articles whose inputs did not change since the last build.
 
     An article's inputs: its fields and body, its memory file and the glossary (by size and
     modification time, taken after the run that used them), the protected terms and the names
     learned from human translations. Only complete translations are kept (nothing pending): they
-    do not depend on the provider. Used by the build, which drops the memo with Pelican's
-    content cache when the code or settings change.
+    do not depend on the provider.
     """
 
-    def __init__(self, path, load=True):
-        self.path = Path(path)
-        self.used, self.known = {}, {}
-        if not load:
-            return
-        try:
-            with open(self.path, "rb") as fp:
-                self.known = pickle.load(fp)
-        except (OSError, pickle.PickleError, EOFError, AttributeError):
-            self.known = {}
+    def __init__(self, settings):
+        super().__init__(settings, "translation-stage")
 
     @staticmethod
     def key(*parts):
         return hashlib.sha1(repr(parts).encode()).digest()
-
-    def get(self, key):
-        return self.known.get(key)
-
-    def put(self, key, value):
-        self.used[key] = value
-
-    def save(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        with open(tmp, "wb") as fp:
-            pickle.dump(self.used, fp, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
 
 
 def _stat(path):

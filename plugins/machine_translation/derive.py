@@ -21,7 +21,7 @@ def add_machine_translations(generator, groups):
     sources = {key: {lang: _source(a) for lang, a in versions.items()
                      if not (lang == "sr-Cyrl" and "sr-Latn" in versions)}
                for key, versions in groups.items()}
-    stage = TranslationStage(settings, settings["PATH"], memo=_stage_memo(settings))
+    stage = TranslationStage(settings, settings["PATH"], memo=StageMemo(settings))
     results = stage.run(sources, show_progress=True)
     markdown = _body_markdown(settings)
     markdown.prefill([text for translation in results.values() for text in (
@@ -41,15 +41,6 @@ def add_machine_translations(generator, groups):
         level = logging.ERROR if settings.get("STRICT") else logging.INFO
         log.log(level, "%d translation(s) pending, shown in the original language: %s",
                 len(pending), "; ".join(pending))
-
-
-def _stage_memo(settings):
-    """The translation stage's memo of unchanged articles, kept with Pelican's content cache
-    (and dropped with it when the code or settings change)."""
-    if not settings.get("CACHE_CONTENT"):
-        return None
-    return StageMemo(os.path.join(settings["CACHE_PATH"], "translation-stage.pickle"),
-                     load=bool(settings.get("LOAD_CONTENT_CACHE")))
 
 
 def _source(article):
