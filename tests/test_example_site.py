@@ -221,3 +221,31 @@ def test_newsletter_box_hidden_when_unset(tmp_path):
     result = run_build(ROOT / "content", tmp_path / "out", settings=settings)
     assert result.returncode == 0, result.stderr
     assert not read_html(tmp_path / "out" / SEED_SR).select(".newsletter")
+
+
+def test_section_navigation_marks_the_page_section(site):
+    """The sections bar is rendered once per section and edition, and still marks the right one."""
+    def current(page):
+        return [a.text for a in read_html(site / page).select(
+            ".sections a[aria-current='page']")]
+
+    article = read_html(site / SEED_SR)
+    section = article.select_one(".kicker a").text
+    assert current(SEED_SR) == [section]
+    assert current("kategorija/politika/index.html") == ["Politika"]
+    assert current("index.html") == [] and current("tema/srbija/index.html") == []
+
+
+def test_teaser_is_the_same_in_every_listing(site):
+    """A teaser shows the same in every listing, and the lead story's has its photo."""
+    def teasers(page):
+        return {t.select_one(".teaser-title a")["href"]: str(t)
+                for t in read_html(site / page).select(".teaser")}
+
+    front, section = teasers("index.html"), teasers("tema/srbija/index.html")
+    shared = (set(front) & set(section)) - {read_html(site / "index.html").select_one(
+        ".teaser-lead .teaser-title a")["href"]}
+    assert shared
+    for href in shared:
+        assert front[href] == section[href]
+    assert read_html(site / "index.html").select_one(".teaser-lead .teaser-image img")

@@ -6,7 +6,8 @@ by its key, and writes every edition's article pages, listings and feeds under i
 
 from pelican import signals
 
-from .generator import EditionsGenerator, add_filters, take_articles
+from .generator import EditionsGenerator, take_articles
+from .templating import add_template_helpers
 
 
 def get_generators(_pelican):
@@ -16,4 +17,4 @@ def get_generators(_pelican):
 def register():
     signals.article_generator_finalized.connect(take_articles)
     signals.get_generators.connect(get_generators)
-    signals.generator_init.connect(add_filters)
+    signals.generator_init.connect(add_template_helpers)

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
 
-from babel.dates import format_date, format_skeleton
 from blinker import signal
-from jinja2 import pass_context
 from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category, Tag
 
@@ -29,7 +27,6 @@ from newsdesk.transliterate import to_cyrillic
 from .model import load_editions
 from .related import related_articles
 from .sitemaps import write_sitemaps
-from .structured import news_article_data
 from .writer import EditionWriter
 
 log = logging.getLogger(__name__)
@@ -227,6 +224,7 @@ class EditionOutput:
                                 "FEED_DOMAIN"],
                             categories=self.listing.categories, tags=self.listing.tags,
                             authors=self.listing.authors, months=self.listing.months,
+                            fragments={},
                             listed_urls={w.url for groups in (self.listing.categories,
                                                               self.listing.tags,
                                                               self.listing.authors)
@@ -382,24 +380,3 @@ def _rewrap(kind, wrapper, settings):
     new = kind(wrapper.name, settings)
     new.slug = wrapper.slug
     return new
-
-
-def add_filters(generator):
-    """Date filters for every template, formatted by Babel in the edition's locale."""
-    generator.env.globals["news_article_data"] = news_article_data
-    generator.env.filters.update(
-        date_long=_babel_filter(lambda value, locale: format_date(value, "long", locale)),
-        datetime_iso=lambda value: value.isoformat(timespec="seconds"),
-        month_year=_babel_filter(lambda value, locale: format_skeleton("yMMMM", value,
-                                                                       locale=locale)),
-    )
-
-
-def _babel_filter(format_value):
-    """A Jinja filter formatting a date with the locale of the edition being written."""
-
-    @pass_context
-    def babel_filter(context, value):
-        return format_value(value, context["edition"].locale)
-
-    return babel_filter

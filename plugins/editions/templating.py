@@ -1,0 +1,64 @@
+"""What the theme's templates get besides Pelican's context: date filters and fragment memos.
+
+- `date_long`, `month_year`: a date formatted by Babel in the locale of the edition being
+  written; `datetime_iso`: the machine-readable form for `<time datetime>`.
+- `remembered(macro, *args)`: the macro's output, rendered once per edition (and process) for
+  the same arguments. A teaser shows the same in every listing it appears in, so listing pages
+  are put together from teasers rendered once. Only for macros whose output depends on nothing
+  but their arguments and the edition.
+- `news_article_data`: the article's schema.org NewsArticle data (see structured.py).
+"""
+
+import functools
+
+from babel.dates import format_date, format_skeleton
+from jinja2 import pass_context
+
+from .structured import news_article_data
+
+# Formatted dates kept per process: every date is shown on its article and in several listings.
+DATE_CACHE_SIZE = 65536
+
+
+def add_template_helpers(generator):
+    generator.env.globals.update(news_article_data=news_article_data, remembered=remembered)
+    generator.env.filters.update(
+        date_long=_babel_filter(lambda value, locale: format_date(value, "long", locale)),
+        datetime_iso=lambda value: value.isoformat(timespec="seconds"),
+        month_year=_babel_filter(lambda value, locale: format_skeleton("yMMMM", value,
+                                                                       locale=locale)),
+    )
+
+
+def _babel_filter(format_value):
+    """A Jinja filter formatting a date with the locale of the edition being written."""
+    cached = functools.lru_cache(maxsize=DATE_CACHE_SIZE)(format_value)
+
+    @pass_context
+    def babel_filter(context, value):
+        return cached(value, context["edition"].locale)
+
+    return babel_filter
+
+
+@pass_context
+def remembered(context, macro, *args, **kwargs):
+    """`macro(*args, **kwargs)`, rendered once per edition, page address base and arguments.
+
+    Objects are told apart by identity; the arguments are kept with the output, so an
+    identity is never reused by another object while the output is remembered.
+    """
+    store = context.get("fragments")
+    if store is None:  # a page written outside an edition's output: nothing to share with
+        return macro(*args, **kwargs)
+    key = (macro.name, context.get("SITEURL"), *map(_identity, args),
+           *sorted((name, _identity(value)) for name, value in kwargs.items()))
+    if key not in store:
+        store[key] = (args, kwargs, macro(*args, **kwargs))
+    return store[key][2]
+
+
+def _identity(value):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return id(value)
