@@ -34,9 +34,10 @@ def _stable(value):
 
 
 def _tree(digest, folder, skip=()):
-    folder = Path(folder)
-    if not folder.is_dir():
+    folder = os.path.normpath(folder)
+    if not os.path.isdir(folder):
         return
+    start = len(folder) + 1
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
@@ -44,8 +45,7 @@ def _tree(digest, folder, skip=()):
                 continue
             path = os.path.join(dirpath, name)
             st = os.stat(path)
-            digest.update(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\n"
-                          .encode())
+            digest.update(f"{path[start:]}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
 
 
 def inputs(settings, articles=True, files_digest=None):

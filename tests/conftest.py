@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The benchmark corpus generator lives in the shared folder beside the checkout.
 CORPUS_SCRIPT = Path(os.environ.get("NEWSDESK_CORPUS_SCRIPT",
                                     ROOT.parent / "shared" / "bench" / "make_corpus.py"))
+# Plugin modules import each other by package name, as Pelican's PLUGIN_PATHS lets them.
+sys.path.insert(0, str(ROOT / "plugins"))
 
 
 # Articles of the example site that exist in one language only (their translations are pending).

@@ -2,7 +2,10 @@
 
 import gzip
 import json
+import subprocess
+from pathlib import Path
 
+import pagefind_bin
 import pytest
 
 from .browser import chromium, serve
@@ -90,3 +93,25 @@ def test_one_search_finds_articles_of_every_shard(site):
                                          "links => links.map(a => a.getAttribute('href'))")
     assert set(links) == set(shard_of), "every English article has 'the'"
     assert len({shard_of[link] for link in links}) == len(bundles) > 1
+
+
+def test_shards_index_as_from_the_output_folder(site, tmp_path):
+    """Pagefind indexes each shard from a folder of links to its pages; the bundles are the same
+    as Pagefind makes from the output folder itself."""
+    for prefix in ("", "sr-cyrl/", "en/"):
+        root = site / f"{prefix}pagefind"
+        bundles = json.loads((root / "shards.json").read_text())["bundles"]
+        bundle = max((root / b for b in bundles), key=lambda b: len(shard_pages(b)))
+        pages = sorted(url.strip("/") + "/index.html" for url in shard_pages(bundle))
+        assert pages
+        (tmp_path / "pagefind.json").write_text(json.dumps({
+            "site": str(site), "output_path": str(tmp_path / "whole"), "quiet": True,
+            "glob": "{" + ",".join(pages) + "}"}))
+        subprocess.run([str(pagefind_bin.get_executable())], cwd=tmp_path, check=True)
+        whole = {p.relative_to(tmp_path / "whole"): p.read_bytes()
+                 for p in (tmp_path / "whole").rglob("*") if p.is_file()}
+        ours = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+        entry = Path("pagefind-entry.json")
+        assert json.loads(whole.pop(entry)) == json.loads(ours.pop(entry))
+        assert whole == ours, prefix
+        subprocess.run(["rm", "-rf", str(tmp_path / "whole")], check=True)

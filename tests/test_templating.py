@@ -1,8 +1,7 @@
 """Template helpers: fragments rendered once per edition and process."""
 
+from editions.templating import remembered
 from jinja2 import DictLoader, Environment
-
-from plugins.editions.templating import remembered
 
 TEMPLATE = (
     "{% macro card(item, lead=False) %}{% do calls.append(item) %}"

@@ -21,15 +21,15 @@ import hashlib
 import json
 import logging
 import os
-import re
+import shutil
 import subprocess
-import sys
 import tempfile
 import zlib
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pagefind_bin
 from editions.generator import editions_written
 from pelican import signals
 
@@ -104,14 +104,22 @@ def build_index(generator, cache, keys):
 
 def _pagefind(output, edition, bundle, pages):
     """Run Pagefind on these pages; None, or (edition, bundle, message) if it failed."""
-    with tempfile.TemporaryDirectory() as folder:
-        # Pagefind reads its options from the folder it runs in; the list of pages is too long
-        # for a command line.
-        config = {"site": str(output), "output_path": str(output / bundle), "quiet": True,
-                  "glob": "{" + ",".join(map(_glob_literal, pages)) + "}"}
+    # Beside the output, so that its pages can be linked into it.
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.search-") as folder:
+        # Pagefind walks its whole site folder: it gets one holding only these pages, at their
+        # paths in the output (which make their URLs).
+        site = Path(folder) / "site"
+        for page in pages:
+            (site / page).parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(output / page, site / page)
+        # Pagefind reads its options from the folder it runs in.
+        config = {"site": str(site), "output_path": str(output / bundle), "quiet": True}
         (Path(folder) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
-        result = subprocess.run([sys.executable, "-m", "pagefind_bin"], cwd=folder,
-                                capture_output=True, text=True)
+        try:
+            result = subprocess.run([str(pagefind_bin.get_executable())], cwd=folder,
+                                    capture_output=True, text=True)
+        except OSError as exc:
+            return edition, bundle, str(exc)
     if result.returncode:
         return edition, bundle, (result.stderr or result.stdout).strip()
     # Pagefind writes JSON keys in hash-map order; sorted, two builds are byte-identical.
@@ -122,9 +130,11 @@ def _pagefind(output, edition, bundle, pages):
     return None
 
 
-def _glob_literal(path):
-    """A path as a Pagefind glob that matches it alone."""
-    return re.sub(r"([\\*?\[\]{},])", r"\\\1", path)
+def _link_or_copy(source, target):
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, target)
 
 
 def _link_tree(source, target):
