@@ -6,7 +6,7 @@ import zlib
 
 from babel.messages.pofile import read_po, write_po
 
-from .conftest import ROOT, copy_content, run_build, write_settings
+from .conftest import ROOT, copy_content, read_html, run_build, write_settings
 from .test_incremental import tree
 
 SOURCE = "articles/2024/beogradski-metro-tunel.sr.md"
@@ -126,3 +126,28 @@ def test_edits_to_the_memory_and_the_keep_list_reach_the_pages(tmp_path):
     build(content, tmp_path / "full", settings, "--force")
     assert tree(output) == tree(tmp_path / "full")
 
+
+
+def test_new_tags_change_related_reading_as_in_a_clean_build(tmp_path):
+    """Related reading is remembered between builds only while tags, categories and dates
+    stay the same."""
+    def related(site):
+        html = read_html(site / "2024/intervju-inflacija/index.html")
+        return [a["href"] for a in html.select(".related a")]
+
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    output = tmp_path / "out"
+    build(content, output, settings)
+    festival = "/2024/festival-nauke-novi-sad/"
+    assert festival not in related(output), "no tag or section in common"
+    source = content / "articles/2024/festival-nauke-novi-sad.sr.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "Tags: nauka, Novi Sad", "Tags: nauka, Novi Sad, inflacija, Srbija"), encoding="utf-8")
+    build(content, output, settings)
+    assert related(output)[0] == festival
+
+    (tmp_path / "clean").mkdir()
+    clean = write_settings(tmp_path / "clean", CACHE_PATH=str(tmp_path / "clean-cache"))
+    build(content, tmp_path / "clean-out", clean)
+    assert tree(output) == tree(tmp_path / "clean-out")

@@ -18,6 +18,7 @@ from blinker import signal
 from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category, Tag
 
+from newsdesk.memo import Memo
 from newsdesk.pagecache import PageCache
 from newsdesk.parallel import run_shared
 from newsdesk.progress import progress
@@ -25,7 +26,7 @@ from newsdesk.report import where
 from newsdesk.transliterate import to_cyrillic
 
 from .model import load_editions
-from .related import related_articles
+from .related import remembered_related
 from .sitemaps import write_sitemaps
 from .writer import EditionWriter
 
@@ -92,6 +93,7 @@ class EditionsGenerator(Generator):
         self.editions = load_editions(self.settings)
         self.listings = {}
         self.bios = load_bios(self.settings)
+        self._wrappers = {}
 
     # -- context -------------------------------------------------------------------------------
 
@@ -114,10 +116,12 @@ class EditionsGenerator(Generator):
                     article.translation_of = originals[0]
         self.counterparts = self._taxonomy_counterparts(groups)
         limit = self.settings.get("RELATED_ARTICLES", 4)
+        memo = Memo(self.settings, "related-reading")
         for listing in self.listings.values():
-            related = related_articles(listing.articles, limit)
+            related = remembered_related(listing.articles, limit, memo)
             for article in listing.all_articles:
                 article.related = related.get(id(article), [])
+        memo.save()
         self.context["editions"] = self.editions
 
     def _group_by_key(self, articles):
@@ -141,12 +145,22 @@ class EditionsGenerator(Generator):
         values = article.url_format
         article.override_url = settings["ARTICLE_URL"].format(**values)
         article.override_save_as = settings["ARTICLE_SAVE_AS"].format(**values)
-        article.category = _rewrap(Category, article.category, settings)
+        article.category = self._rewrap(Category, article.category, edition)
         if hasattr(article, "tags"):
-            article.tags = [_rewrap(Tag, tag, settings) for tag in article.tags]
-        article.authors = [_rewrap(Author, author, settings) for author in article.authors]
+            article.tags = [self._rewrap(Tag, tag, edition) for tag in article.tags]
+        article.authors = [self._rewrap(Author, author, edition) for author in article.authors]
         if article.authors:
             article.author = article.authors[0]
+
+    def _rewrap(self, kind, wrapper, edition):
+        """The same category, tag or author in the edition (one object for all its articles),
+        keeping its slug."""
+        key = (edition.code, kind, wrapper.name, wrapper.slug)
+        new = self._wrappers.get(key)
+        if new is None:
+            new = self._wrappers[key] = kind(wrapper.name, edition.settings)
+            new.slug = wrapper.slug
+        return new
 
     def _taxonomy_counterparts(self, groups):
         """For each edition pair, which category and tag of one is which of the other.
@@ -375,8 +389,3 @@ def _marked_translation(article):
     return str(article.metadata.get("translation", "")).lower() in ("true", "yes", "1")
 
 
-def _rewrap(kind, wrapper, settings):
-    """The same category, tag or author for another edition, keeping its slug."""
-    new = kind(wrapper.name, settings)
-    new.slug = wrapper.slug
-    return new

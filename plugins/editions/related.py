@@ -2,9 +2,28 @@
 
 Articles sharing more tags rank higher, then those of the same category, then the nearest in
 time. Only neighbours in time are compared, so the cost grows with the archive, not its square.
+The result depends only on the order of the articles and their tags and categories, so it is
+remembered between builds (`remembered_related`): an edit to an article's text reuses it.
 """
 
+import hashlib
 from collections import Counter, defaultdict
+
+
+def remembered_related(articles, limit, memo):
+    """`related_articles`, taken from `memo` (a newsdesk.memo.Memo) when the same articles
+    in the same order have the same tags and categories."""
+    shape = [(a.key, [t.slug for t in getattr(a, "tags", ())], a.category.slug)
+             for a in articles]
+    key = hashlib.sha256(repr((limit, shape)).encode()).hexdigest()
+    positions = memo.get(key)
+    if positions is None:
+        rank = {id(a): i for i, a in enumerate(articles)}
+        related = related_articles(articles, limit)
+        positions = [[rank[id(o)] for o in related[id(a)]] for a in articles]
+    memo.put(key, positions)
+    return {id(a): [articles[i] for i in found] for a, found in zip(articles, positions,
+                                                                      strict=True)}
 
 
 def related_articles(articles, limit, window=None):
