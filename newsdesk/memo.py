@@ -8,16 +8,20 @@ and nothing older, and only when CACHE_CONTENT is on.
 """
 
 import hashlib
+import logging
 import os
 import pickle
 
 from newsdesk.parallel import run_shared
+
+log = logging.getLogger(__name__)
 
 
 class Memo:
     """Values by key: those of the last build (`known`) and those this build used (`used`)."""
 
     def __init__(self, settings, name):
+        self.name = name
         self.path = os.path.join(settings["CACHE_PATH"], f"{name}.pickle")
         self.enabled = settings.get("CACHE_CONTENT", False)
         self.known, self.used = {}, {}
@@ -73,6 +77,7 @@ class TextMemo(Memo):
         for results in run_shared(lambda share: {
                 key: self.function(text) for key, text in missing if share.take()}, workers):
             self.known.update(results)
+        log.info("%s: %d text(s) worked out on %d processes", self.name, len(missing), workers)
 
     def _key(self, text):
         return hashlib.sha1(self.salt + b"\0" + text.encode()).digest()

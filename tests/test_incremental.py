@@ -146,3 +146,23 @@ def test_a_template_failing_in_a_worker_fails_the_build(tmp_path):
     assert result.returncode == 1
     assert "no_such_thing" in result.stderr + result.stdout
     assert os.listdir(output) == ["old.txt"], "the output folder is left as it was"
+
+
+def test_articles_read_on_several_processes_come_out_the_same(tmp_path):
+    """Reading, Cyrillic and translated HTML worked out by forked workers (as for a large
+    site) give the site a single process gives."""
+    content = copy_content(tmp_path)
+    trees = {}
+    for minimum in (1, 10**6):
+        folder = tmp_path / str(minimum)
+        folder.mkdir()
+        settings = write_settings(folder, CACHE_PATH=str(folder / "cache"), READ_WORKERS=2,
+                                  PREFETCH_MIN=minimum)
+        result = run_build(content, folder / "out", "--verbose", settings=settings)
+        assert result.returncode == 0, result.stdout + result.stderr
+        log = result.stdout + result.stderr
+        parallel = ("article file(s) read on 2 processes", "cyrillic-html: ",
+                    "translated-html: ")
+        assert all((line in log) == (minimum == 1) for line in parallel), log
+        trees[minimum] = tree(folder / "out")
+    assert trees[1] == trees[10**6]

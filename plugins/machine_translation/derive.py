@@ -26,7 +26,8 @@ def add_machine_translations(generator, groups):
     markdown = _body_markdown(settings)
     markdown.prefill([text for translation in results.values() for text in (
         translation.body, translation.fields.get("summary", ""))],
-        settings.get("READ_WORKERS") or os.cpu_count())
+        settings.get("READ_WORKERS") or os.cpu_count(),
+        minimum=settings.get("PREFETCH_MIN", 200))
     pending = []
     for (key, target), translation in sorted(results.items()):
         original = groups[key][translation.source.lang]

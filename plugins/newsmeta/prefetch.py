@@ -16,6 +16,8 @@ from pelican.readers import _filter_discardable_metadata
 
 from newsdesk.parallel import RecordCollector, replay, run_shared
 
+log = logging.getLogger(__name__)
+
 _DONE = set()
 
 
@@ -64,3 +66,4 @@ def prefetch_articles(generator):
         replay(records)
         for path, data in read:
             readers.cache_data(path, data)
+    log.info("%d article file(s) read on %d processes", len(stale), workers)

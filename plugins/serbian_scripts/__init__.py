@@ -4,7 +4,7 @@ Settings (defaults in brackets):
 - KEEP_AS_WRITTEN ["translations/keep-as-written.txt" in the content folder]: names and terms
   (brands, foreign names) that stay in Latin letters in the Cyrillic edition, one per line.
 - READ_WORKERS [number of cores]: processes that convert the articles not converted by an
-  earlier build (newsdesk.memo).
+  earlier build (newsdesk.memo), when there are at least PREFETCH_MIN [200] of them.
 """
 
 from editions.generator import editions_grouped, editions_translated
