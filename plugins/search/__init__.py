@@ -33,6 +33,7 @@ import pagefind_bin
 from editions.generator import editions_written
 from pelican import signals
 
+from newsdesk.progress import progress
 from newsdesk.transliterate import to_cyrillic
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,9 @@ def build_index(generator, cache, keys):
         if key is not None:
             keys[bundle] = key
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        failures = [f for f in pool.map(lambda job: _pagefind(output, *job), to_index) if f]
+        runs = pool.map(lambda job: _pagefind(output, *job), to_index)
+        failures = [f for f in progress(runs, "Indexing search shards", total=len(to_index),
+                                        enabled=len(to_index) > 4) if f]
     for edition, bundle, message in failures:
         log.error("search index of %s (%s): pagefind failed: %s", edition.code, bundle, message)
         keys.pop(bundle, None)
