@@ -6,7 +6,9 @@ the previous output untouched. The output folder is swapped in whole, never half
 """
 
 import argparse
+import contextlib
 import ctypes
+import fcntl
 import logging
 import os
 import shutil
@@ -78,10 +80,38 @@ def replace_folder(staging, output):
 
 
 def _remove_leftovers(output):
-    """Old sites a background delete did not finish within ten minutes (it was killed)."""
+    """What builds of `output` that were killed left beside it: staging folders and their
+    search work folders (no other build of it runs: see _output_lock), and old sites a
+    background delete did not finish within ten minutes."""
+    for pattern in (f".{output.name}.new-*", f"..{output.name}.new-*"):
+        for path in output.parent.glob(pattern):
+            shutil.rmtree(path, ignore_errors=True)
     for path in output.parent.glob(f".{output.name}.old-*"):
         if time.time() - path.stat().st_ctime > 600:
             shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _output_lock(cache, output):
+    """One build of an output folder at a time: a lock on a file in the build cache (beside
+    the output's page keys), which the system releases if the build is killed."""
+    path = pagecache.keys_file(cache, output).with_suffix(".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise BuildFailed(f"{output}: already being built by {holder}; "
+                              "try again when it has finished") from None
+        lock.truncate(0)
+        lock.write(f"process {os.getpid()}")
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.truncate(0)
 
 
 def _check_paths(content, output):
@@ -112,6 +142,14 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
     output = Path(output or defaults["OUTPUT_PATH"]).resolve()
     _check_paths(content, output)
     cache = defaults["CACHE_PATH"]
+    with _output_lock(cache, output):
+        return _build(settings_file, defaults, content, output, strict, overrides, force)
+
+
+def _build(settings_file, defaults, content, output, strict, overrides, force):
+    cache = defaults["CACHE_PATH"]
+    _remove_leftovers(output)
+    pagecache.discard(cache, output, every_build=True)
     files_before = fingerprint.files(defaults)
     before = fingerprint.inputs(defaults, files_digest=files_before)
     if not force and fingerprint.unchanged(cache, output, before):
@@ -119,8 +157,6 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
         return []
 
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    _remove_leftovers(output)
     site_key = fingerprint.inputs(defaults, articles=False)
     reuse = defaults.get("CACHE_CONTENT") and fingerprint.content_cache_valid(cache, site_key)
     previous = None if force else pagecache.previous_build(cache, output, site_key)

@@ -225,9 +225,13 @@ def remember(cache, output, site_key):
     discard(cache, output)
 
 
-def discard(cache, output):
-    """Drop the keys of a build that was not put in place."""
-    _pending(keys_file(cache, output)).unlink(missing_ok=True)
+def discard(cache, output, every_build=False):
+    """Drop the keys of a build that was not put in place (`every_build`: also those left by
+    killed builds of the same output)."""
+    path = keys_file(cache, output)
+    pending = path.parent.glob(f"{path.name}.new-*") if every_build else [_pending(path)]
+    for leftover in pending:
+        leftover.unlink(missing_ok=True)
 
 
 def _write_json(path, data):

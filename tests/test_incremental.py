@@ -1,8 +1,11 @@
 """Rebuilds: nothing to do when nothing changed, the content cache, pages written in parallel."""
 
+import fcntl
 import os
 import re
 import shutil
+
+from newsdesk import pagecache
 
 from .conftest import ROOT, copy_content, run_build, write_settings
 
@@ -166,3 +169,41 @@ def test_articles_read_on_several_processes_come_out_the_same(tmp_path):
         assert all((line in log) == (minimum == 1) for line in parallel), log
         trees[minimum] = tree(folder / "out")
     assert trees[1] == trees[10**6]
+
+
+def test_one_build_of_an_output_at_a_time(tmp_path):
+    """A second build of the same output folder stops with a clear message while the first
+    runs, and leaves the output as it was."""
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    output = tmp_path / "out"
+    assert run_build(content, output, settings=settings).returncode == 0
+    before = tree(output)
+    (content / "articles/2024/intervju-inflacija.sr.md").write_text("Title: x\n\nNovo.\n")
+    with open(pagecache.keys_file(tmp_path / "cache", output).with_suffix(".lock"), "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.write("process 4242")
+        lock.flush()
+        result = run_build(content, output, settings=settings)
+    assert result.returncode == 1
+    assert f"{output}: already being built by process 4242" in result.stderr
+    assert tree(output) == before
+
+
+def test_a_build_removes_what_killed_builds_left(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    output = tmp_path / "out"
+    assert run_build(content, output, settings=settings).returncode == 0
+    staging = tmp_path / ".out.new-99999"
+    search = tmp_path / "..out.new-99999.search-x1y2" / "site"
+    for folder in (staging / "2024", search):
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text("half-written")
+    keys = pagecache.keys_file(tmp_path / "cache", output)
+    pending = keys.with_name(f"{keys.name}.new-99999")
+    pending.write_text("{}")
+    result = run_build(content, output, settings=settings)
+    assert result.returncode == 0 and "Nothing changed" in result.stdout
+    assert not staging.exists() and not search.parent.exists() and not pending.exists()
+    assert keys.is_file()
