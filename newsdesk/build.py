@@ -143,11 +143,10 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
     _check_paths(content, output)
     cache = defaults["CACHE_PATH"]
     with _output_lock(cache, output):
-        return _build(settings_file, defaults, content, output, strict, overrides, force)
+        return _build(settings_file, defaults, content, output, cache, strict, overrides, force)
 
 
-def _build(settings_file, defaults, content, output, strict, overrides, force):
-    cache = defaults["CACHE_PATH"]
+def _build(settings_file, defaults, content, output, cache, strict, overrides, force):
     _remove_leftovers(output)
     pagecache.discard(cache, output, every_build=True)
     files_before = fingerprint.files(defaults)
