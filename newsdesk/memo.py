@@ -56,6 +56,8 @@ class TextMemo(Memo):
         super().__init__(settings, name)
         self.function = function
         self.salt = salt.encode()
+        self.workers = settings.get("READ_WORKERS") or os.cpu_count() or 1
+        self.minimum = settings.get("PREFETCH_MIN", 200)
 
     def __call__(self, text):
         key = self._key(text)
@@ -67,17 +69,19 @@ class TextMemo(Memo):
             self.used[key] = result
         return result
 
-    def prefill(self, texts, workers, minimum=200):
-        """Work out, on `workers` forked processes, the texts not remembered yet (when there
-        are at least `minimum` of them: fewer are not worth forking)."""
+    def prefill(self, texts):
+        """Work out, on READ_WORKERS forked processes, the texts not remembered yet (when there
+        are at least PREFETCH_MIN of them: fewer are not worth forking)."""
         missing = list({self._key(text): text for text in texts
                         if self._key(text) not in self.known}.items())
-        if len(missing) < minimum or workers <= 1:
+        if len(missing) < self.minimum or self.workers <= 1:
             return
         for results in run_shared(lambda share: {
-                key: self.function(text) for key, text in missing if share.take()}, workers):
+                key: self.function(text) for key, text in missing if share.take()},
+                self.workers):
             self.known.update(results)
-        log.info("%s: %d text(s) worked out on %d processes", self.name, len(missing), workers)
+        log.info("%s: %d text(s) worked out on %d processes", self.name, len(missing),
+                 self.workers)
 
     def _key(self, text):
         return hashlib.sha1(self.salt + b"\0" + text.encode()).digest()

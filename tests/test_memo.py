@@ -12,7 +12,8 @@ def cyrillic(html):
 
 
 def test_texts_are_worked_out_by_other_processes_and_remembered(tmp_path):
-    settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
+                "READ_WORKERS": 2, "PREFETCH_MIN": 1}
     texts = [f"<p>Vest broj {n}: đak iz Čačka</p>" for n in range(10)]
     calls = []
 
@@ -21,7 +22,7 @@ def test_texts_are_worked_out_by_other_processes_and_remembered(tmp_path):
         return cyrillic(html)
 
     memo = TextMemo(convert, settings, "test")
-    memo.prefill(texts, workers=2, minimum=1)
+    memo.prefill(texts)
     assert len(calls) == 5, "the other half was done by the forked worker"
     assert [memo(text) for text in texts] == [cyrillic(text) for text in texts]
     assert len(calls) == 5, "nothing worked out twice"

@@ -1,7 +1,6 @@
 """Builds the machine-translated Article objects for the editions that have no human version."""
 
 import logging
-import os
 
 from markdown import Markdown
 from pelican.contents import Article
@@ -25,9 +24,7 @@ def add_machine_translations(generator, groups):
     results = stage.run(sources, show_progress=True)
     markdown = _body_markdown(settings)
     markdown.prefill([text for translation in results.values() for text in (
-        translation.body, translation.fields.get("summary", ""))],
-        settings.get("READ_WORKERS") or os.cpu_count(),
-        minimum=settings.get("PREFETCH_MIN", 200))
+        translation.body, translation.fields.get("summary", ""))])
     pending = []
     for (key, target), translation in sorted(results.items()):
         original = groups[key][translation.source.lang]

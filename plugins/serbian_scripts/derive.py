@@ -35,9 +35,7 @@ def add_cyrillic_versions(generator, groups):
     latin = [versions[LATIN] for versions in groups.values()
              if LATIN in versions and CYRILLIC not in versions]
     html.prefill([text for article in latin for text in (
-        article._content or "", article.metadata.get("summary", ""))],
-        generator.settings.get("READ_WORKERS") or os.cpu_count(),
-        minimum=generator.settings.get("PREFETCH_MIN", 200))
+        article._content or "", article.metadata.get("summary", ""))])
     for versions in groups.values():
         if LATIN in versions and CYRILLIC not in versions:
             versions[CYRILLIC] = script_version(versions[LATIN], CYRILLIC, convert, generator,
