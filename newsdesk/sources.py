@@ -1,5 +1,7 @@
 """Articles as their authors wrote them: the raw Markdown fields that translation works on."""
 
+import dataclasses
+import functools
 import hashlib
 import os
 import re
@@ -7,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdesk.languages import normalize_language
+from newsdesk.memo import Memo
 
 FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
 # The fields that are translated; the rest (date, images, authors, credits) carry over.
@@ -21,7 +24,7 @@ class SourceArticle:
     fields: dict = field(default_factory=dict)
     body: str = ""
 
-    @property
+    @functools.cached_property
     def digest(self):
         """A hash of what translators translate: fields and body, white space folded."""
         text = "\n".join(" ".join(str(self.fields.get(f, "")).split()) for f in TRANSLATED_FIELDS)
@@ -46,6 +49,26 @@ def read_source(path, default_lang="sr"):
     file_lang = parts[1] if len(parts) > 2 else None
     lang = normalize_language(file_lang or fields.get("lang") or default_lang)
     return SourceArticle(Path(path), fields.get("key") or parts[0], lang, fields, body)
+
+
+class SourceMemo(Memo):
+    """Article files read in earlier builds, used again while their size and modification
+    time are unchanged (CACHE_PATH/sources.pickle)."""
+
+    def __init__(self, settings):
+        super().__init__(settings, "sources")
+
+    def read(self, path, default_lang="sr"):
+        """read_source(path), a copy the caller may change."""
+        try:
+            st = os.stat(path)
+            stamp = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            stamp = None
+        kept = self.get(str(path))
+        source = kept[1] if kept and kept[0] == stamp and stamp else read_source(path, default_lang)
+        self.put(str(path), (stamp, source))
+        return dataclasses.replace(source, fields=dict(source.fields))
 
 
 def find_sources(content, article_paths=("articles",), default_lang="sr"):

@@ -123,23 +123,25 @@ class TranslationStage:
         learned = _learned_terms(groups)
         jobs = [(key, versions, target) for key, versions in sorted(groups.items())
                 for target in self.targets if target not in versions and original_version(versions)]
-        results = {}
+        results, found = {}, {}  # found: {job: memo key} of the results the memo had
         for key, versions, target in progress(jobs, "Translating", enabled=show_progress):
             original = original_version(versions)
-            known = self.memo and self.memo.get(self._memo_key(original, target, learned))
+            memo_key = self.memo and self._memo_key(original, target, learned)
+            known = self.memo and self.memo.get(memo_key)
             if known:
                 self.stats.segments += known.segments
                 self.stats.memory_hits += known.segments
-                results[key, target] = known
+                results[key, target], found[key, target] = known, memo_key
             else:
                 results[key, target] = self.translate(original, target, learned)
         self._track_human_translations(groups)
         for glossary in self.glossaries.values():
             glossary.save(drop_unused=False)
         if self.memo is not None:
-            for result in results.values():
-                if not result.pending:
-                    self.memo.put(self._memo_key(result.source, result.target, learned), result)
+            for job, result in results.items():
+                if not result.pending:  # keyed by the memory files as this run left them
+                    self.memo.put(found.get(job) or self._memo_key(
+                        result.source, result.target, learned), result)
             self.memo.save()
         return results
 
@@ -246,7 +248,7 @@ class TranslationStage:
             for lang, version in versions.items():
                 if version is original:
                     continue
-                if _notes_current(self.root / lang / f"{key}.po", version):
+                if self._notes_current(self.root / lang / f"{key}.po", version):
                     continue  # the common case, told without parsing the catalog
                 memory = MemoryFile(self.root, key, lang, original.lang)
                 if memory.note("translation-hash") != version.digest:
@@ -254,6 +256,20 @@ class TranslationStage:
                     memory.set_note("source-hash", original.digest)
                 memory.set_note("human-translation", str(version.path.name))
                 memory.save(drop_unused=True)
+
+
+    def _notes_current(self, path, version):
+        """Whether a human translation's memory file already says all there is to say (as
+        found in an earlier build when neither has changed since)."""
+        memo_key = self.memo and StageMemo.key("notes", str(path), _stat(path), version.digest,
+                                               version.path.name)
+        if memo_key and self.memo.get(memo_key):
+            self.memo.put(memo_key, True)
+            return True
+        current = _notes_current(path, version)
+        if current and memo_key:
+            self.memo.put(memo_key, True)
+        return current
 
 
 def _notes_current(path, version):

@@ -4,6 +4,7 @@ several processes."""
 import os
 
 from newsdesk.memo import TextMemo
+from newsdesk.sources import SourceMemo
 from newsdesk.transliterate import html_to_script, to_cyrillic
 
 
@@ -37,3 +38,26 @@ def test_texts_are_worked_out_by_other_processes_and_remembered(tmp_path):
     fresh = TextMemo(convert, dict(settings, LOAD_CONTENT_CACHE=False), "test")
     fresh(texts[3])
     assert len(calls) == 7, "not loaded when the content cache is dropped"
+
+
+def test_article_files_are_read_again_only_when_they_change(tmp_path):
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True,
+                "LOAD_CONTENT_CACHE": True}
+    path = tmp_path / "vest.sr.md"
+    path.write_text("Title: Prva\nCategory: Politika\n\nTekst.\n", encoding="utf-8")
+    memo = SourceMemo(settings)
+    first = memo.read(path)
+    assert (first.key, first.lang, first.fields["title"]) == ("vest", "sr-Latn", "Prva")
+    first.fields["title"] = "changed by the caller"
+    memo.save()
+
+    # The next build takes the file from the memo: an entry altered there is what it gets.
+    memo = SourceMemo(settings)
+    stamp, source = memo.known[str(path)]
+    assert source.fields["title"] == "Prva", "callers get a copy"
+    source.fields["title"] = "Iz memoa"
+    assert memo.read(path).fields["title"] == "Iz memoa"
+
+    path.write_text("Title: Druga\nCategory: Politika\n\nTekst.\n", encoding="utf-8")
+    os.utime(path, ns=(stamp[1] + 10**9, stamp[1] + 10**9))
+    assert memo.read(path).fields["title"] == "Druga"

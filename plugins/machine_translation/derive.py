@@ -8,7 +8,7 @@ from pelican.urlwrappers import Category, Tag
 
 from newsdesk.memo import TextMemo
 from newsdesk.slugs import make_slug
-from newsdesk.sources import in_script, read_source
+from newsdesk.sources import SourceMemo, in_script
 from newsdesk.translate import StageMemo, TranslationStage
 from newsdesk.transliterate import to_latin
 
@@ -17,9 +17,11 @@ log = logging.getLogger(__name__)
 
 def add_machine_translations(generator, groups):
     settings = generator.settings
-    sources = {key: {lang: _source(a) for lang, a in versions.items()
+    files = SourceMemo(settings)
+    sources = {key: {lang: _source(a, files) for lang, a in versions.items()
                      if not (lang == "sr-Cyrl" and "sr-Latn" in versions)}
                for key, versions in groups.items()}
+    files.save()
     stage = TranslationStage(settings, settings["PATH"], memo=StageMemo(settings))
     results = stage.run(sources, show_progress=True)
     markdown = _body_markdown(settings)
@@ -41,10 +43,10 @@ def add_machine_translations(generator, groups):
                 len(pending), "; ".join(pending))
 
 
-def _source(article):
+def _source(article, files):
     """What the author wrote, in the article's own script (a Latin version of a Cyrillic file
     is translated from Latin)."""
-    source = read_source(article.source_path)
+    source = files.read(article.source_path)
     lead = getattr(article, "lead_image", None)
     if lead and lead.get("caption") and not source.fields.get("caption"):
         source.fields["caption"] = lead["caption"]  # from the photo's IPTC/XMP fields

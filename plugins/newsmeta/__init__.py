@@ -2,6 +2,7 @@
 
 from pelican import signals
 
+from .kept import keep_articles
 from .metadata import normalise_article
 from .prefetch import prefetch_articles
 from .reader import use_news_reader
@@ -9,5 +10,6 @@ from .reader import use_news_reader
 
 def register():
     signals.readers_init.connect(use_news_reader)
+    signals.article_generator_init.connect(keep_articles)
     signals.article_generator_preread.connect(prefetch_articles)
     signals.content_object_init.connect(normalise_article)

@@ -149,6 +149,14 @@ def _lead_image(article, settings):
     }
 
 
+def files_used(article):
+    """The other content files an article's checks looked at: lead photo and linked files."""
+    root = article.settings["PATH"]
+    links = [article.metadata["image"]] if article.metadata.get("image") else []
+    links += LINKED_FILE_RE.findall(article._content or "")
+    return sorted({os.path.join(root, content_file(article, str(link))) for link in links})
+
+
 def _linked_files(article, settings):
     for link in LINKED_FILE_RE.findall(article._content or ""):
         path = content_file(article, link)

@@ -13,6 +13,7 @@ import logging
 import os
 
 from pelican.readers import _filter_discardable_metadata
+from pelican.urlwrappers import URLWrapper
 
 from newsdesk.parallel import RecordCollector, replay, run_shared
 
@@ -64,6 +65,16 @@ def prefetch_articles(generator):
     for result in run_shared(read_share, workers):
         read, records = result
         replay(records)
-        for path, data in read:
-            readers.cache_data(path, data)
+        for path, (content, metadata) in read:
+            readers.cache_data(path, (content, _with_settings(metadata, readers.settings)))
     log.info("%d article file(s) read on %d processes", len(stale), workers)
+
+
+def _with_settings(metadata, settings):
+    """Metadata from a worker, its categories, tags and authors given this process's settings
+    (each came back with its own copy, which every cache would then store again)."""
+    for value in metadata.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, URLWrapper):
+                item.settings = settings
+    return metadata

@@ -29,6 +29,8 @@ def add_cyrillic_versions(generator, groups):
     """A Cyrillic version of every Latin one, human or machine-translated."""
     keep = _keep_list(generator.settings)
     convert = functools.partial(to_cyrillic, keep=keep)
+    # Names, bylines and sources repeat from article to article: each is converted once.
+    convert_short = functools.lru_cache(maxsize=65536)(convert)
     # The Cyrillic of each text is remembered between builds (it changes with the keep list).
     html = TextMemo(_html_converter(convert), generator.settings, "cyrillic-html",
                     salt="\n".join(keep))
@@ -36,10 +38,11 @@ def add_cyrillic_versions(generator, groups):
              if LATIN in versions and CYRILLIC not in versions]
     html.prefill([text for article in latin for text in (
         article._content or "", article.metadata.get("summary", ""))])
+    wrappers = {}
     for versions in groups.values():
         if LATIN in versions and CYRILLIC not in versions:
-            versions[CYRILLIC] = script_version(versions[LATIN], CYRILLIC, convert, generator,
-                                                html)
+            versions[CYRILLIC] = script_version(versions[LATIN], CYRILLIC, convert_short,
+                                                generator, html, wrappers=wrappers)
     html.save()
 
 
@@ -53,9 +56,11 @@ def _wrappers(a, b):
     yield from zip(a.authors, b.authors, strict=True)
 
 
-def script_version(article, lang, convert, generator, convert_html, keep_slugs=True):
+def script_version(article, lang, convert, generator, convert_html, keep_slugs=True,
+                   wrappers=None):
     """The article with every text a reader sees converted (`convert_html` for its HTML);
-    URLs and slugs stay the same."""
+    URLs and slugs stay the same. `wrappers`: a dict in which categories, tags and authors
+    are shared between the versions made with the same `convert`."""
     settings = generator.settings
     version = copy.copy(article)
     version.metadata = dict(article.metadata)
@@ -70,6 +75,8 @@ def script_version(article, lang, convert, generator, convert_html, keep_slugs=T
         version.lead_image = dict(article.lead_image, caption=convert(article.lead_image[
             "caption"]), alt=convert(article.lead_image["alt"]))
     wrap = functools.partial(_converted, convert=convert, settings=settings, keep_slug=keep_slugs)
+    if wrappers is not None:
+        wrap = functools.partial(_shared, wrappers, wrap)
     version.category = wrap(Category, article.category)
     if hasattr(article, "tags"):
         version.tags = [wrap(Tag, tag) for tag in article.tags]
@@ -78,6 +85,14 @@ def script_version(article, lang, convert, generator, convert_html, keep_slugs=T
         version.author = version.authors[0]
     version.script_of = article
     return version
+
+
+def _shared(made, wrap, kind, wrapper):
+    """The converted category, tag or author already made for this name and slug, if any."""
+    key = (kind, wrapper.name, wrapper.slug)
+    if key not in made:
+        made[key] = wrap(kind, wrapper)
+    return made[key]
 
 
 def _converted(kind, wrapper, convert, settings, keep_slug):

@@ -1,0 +1,113 @@
+"""Articles kept whole between builds: an unchanged file is not made into an Article again.
+
+Pelican's content cache keeps what the Markdown reader made of a file; making the Article from
+it, with every plugin's checks, still costs about half a millisecond per file, most of a
+rebuild's reading at tens of thousands of articles. Here each Article is pickled as Pelican
+and the plugins leave it, the moment Pelican has checked it, into the build cache
+(CACHE_PATH/articles.pickle, a newsdesk.memo.Memo: dropped with Pelican's content cache
+whenever code, theme, photos or settings change). The settings and the shared context are
+left out of each pickle and joined again when it is loaded.
+
+A kept article is used when its file, and every file it links to (lead photo, {static} and
+{attach} links), has the size and modification time it had. Never kept: an article whose
+making logged a warning or an error, so that every build reports it again, and a draft (one
+dated in the future becomes published when its day comes).
+"""
+
+import io
+import logging
+import os
+import pickle
+
+from newsdesk.memo import Memo
+
+from .metadata import files_used
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, shared):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.names = {id(obj): name for name, obj in shared.items()}
+
+    def persistent_id(self, obj):
+        return self.names.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, shared):
+        super().__init__(file)
+        self.shared = shared
+
+    def persistent_load(self, pid):
+        return self.shared[pid]
+
+
+class _Problems(logging.Handler):
+    """Counts the warnings and errors logged."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+def _stamp(path):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+class KeptArticles:
+    """Takes the place of an ArticlesGenerator's own (generator-level) content cache."""
+
+    def __init__(self, generator):
+        self.root = generator.path
+        self.memo = Memo(generator.settings, "articles")
+        self.shared = {"settings": generator.settings, "context": generator.context,
+                       "reader-settings": generator.readers.settings}
+        self.problems = _Problems()
+        self.mark = {}
+        self.pelican_save = generator.save_cache
+
+    def get(self, path, default=None):
+        """The article kept for this content-relative path, if nothing it was made from changed."""
+        kept = self.memo.get(path)
+        if kept is not None:
+            stamp, used, blob = kept
+            if stamp == _stamp(os.path.join(self.root, path)) and all(
+                    _stamp(dependency) == was for dependency, was in used):
+                self.memo.put(path, kept)
+                return _Unpickler(io.BytesIO(blob), self.shared).load()
+        self.mark[path] = (self.problems.count, _stamp(os.path.join(self.root, path)))
+        return default
+
+    def put(self, path, article):
+        """Keep an article Pelican has just made and checked, unless that logged a problem."""
+        count, stamp = self.mark.pop(path, (None, None))
+        if count != self.problems.count or stamp is None or article.status == "draft":
+            return
+        buffer = io.BytesIO()
+        _Pickler(buffer, self.shared).dump(article)
+        used = [(p, _stamp(p)) for p in files_used(article)]
+        self.memo.put(path, (stamp, used, buffer.getvalue()))
+
+    def save(self):
+        self.pelican_save()
+        self.memo.save()
+        self.memo.known = self.memo.used = {}
+        logging.getLogger().removeHandler(self.problems)
+
+
+def keep_articles(generator):
+    """Give an ArticlesGenerator the kept articles as its content cache (CACHE_CONTENT)."""
+    if not generator.settings.get("CACHE_CONTENT"):
+        return
+    kept = KeptArticles(generator)
+    logging.getLogger().addHandler(kept.problems)
+    generator.get_cached_data = kept.get
+    generator.cache_data = kept.put
+    generator.save_cache = kept.save
