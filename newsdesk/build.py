@@ -161,7 +161,10 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
     previous = None if force else pagecache.previous_build(cache, output, site_key)
     settings = read_settings(
         str(settings_file),
-        override={"LOAD_CONTENT_CACHE": bool(reuse), "PAGE_CACHE_PREVIOUS": previous,
+        # Pelican's own cache of what the reader made of each file is not loaded: the kept
+        # articles (plugins/newsmeta/kept.py) take its place between builds.
+        override={"LOAD_CONTENT_CACHE": False, "REUSE_CACHE": bool(reuse),
+                  "PAGE_CACHE_PREVIOUS": previous,
                   "PAGE_CACHE_FILE": str(pagecache.keys_file(cache, output)),
                   **(overrides or {}), "PATH": str(content), "OUTPUT_PATH": str(staging),
                   "STRICT": strict},

@@ -52,7 +52,7 @@ def inputs(settings, articles=True, files_digest=None):
     """One hash of everything the build of these settings reads.
 
     articles=False leaves out the articles, the translation memory and other text inputs:
-    the key of Pelican's content cache, which checks each article file itself.
+    the key of the build cache (kept articles, memos), whose entries check their own files.
     """
     digest = hashlib.sha256()
     values = {k: v for k, v in settings.items() if k not in ("OUTPUT_PATH", "STRICT")}
@@ -77,7 +77,7 @@ def files(settings, articles=True):
 
 
 def content_cache_valid(cache, key):
-    """Whether Pelican's content cache was made by the code, theme and settings whose
+    """Whether the build cache was made by the code, theme and settings whose
     `inputs(settings, articles=False)` is `key`; records it for the next build."""
     path = Path(cache) / "content-cache-key"
     try:

@@ -2,9 +2,9 @@
 
 Used for work done on every article at every build whose result depends on its inputs alone
 (Markdown of translated texts, the Cyrillic of a Latin article, the translation stage). A memo
-is loaded only when Pelican's content cache is (LOAD_CONTENT_CACHE), so it is dropped with it
-when the code, theme, photos or settings change; it is saved with the entries this build used
-and nothing older, and only when CACHE_CONTENT is on.
+is loaded only when REUSE_CACHE (set by newsdesk.build) says the build cache was made by the
+same code, theme, photos and settings; it is saved with the entries this build used and
+nothing older, and only when CACHE_CONTENT is on.
 """
 
 import hashlib
@@ -25,7 +25,7 @@ class Memo:
         self.path = os.path.join(settings["CACHE_PATH"], f"{name}.pickle")
         self.enabled = settings.get("CACHE_CONTENT", False)
         self.known, self.used = {}, {}
-        if self.enabled and settings.get("LOAD_CONTENT_CACHE"):
+        if self.enabled and settings.get("REUSE_CACHE"):
             try:
                 with open(self.path, "rb") as fp:
                     self.known = pickle.load(fp)

@@ -13,7 +13,7 @@ def cyrillic(html):
 
 
 def test_texts_are_worked_out_by_other_processes_and_remembered(tmp_path):
-    settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
+    settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "REUSE_CACHE": True,
                 "READ_WORKERS": 2, "PREFETCH_MIN": 1}
     texts = [f"<p>Vest broj {n}: đak iz Čačka</p>" for n in range(10)]
     calls = []
@@ -35,14 +35,14 @@ def test_texts_are_worked_out_by_other_processes_and_remembered(tmp_path):
     salted = TextMemo(convert, dict(settings), "test", salt="Čačka")
     salted(texts[3])
     assert len(calls) == 6, "another keep list is another memo"
-    fresh = TextMemo(convert, dict(settings, LOAD_CONTENT_CACHE=False), "test")
+    fresh = TextMemo(convert, dict(settings, REUSE_CACHE=False), "test")
     fresh(texts[3])
     assert len(calls) == 7, "not loaded when the content cache is dropped"
 
 
 def test_article_files_are_read_again_only_when_they_change(tmp_path):
     settings = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True,
-                "LOAD_CONTENT_CACHE": True}
+                "REUSE_CACHE": True}
     path = tmp_path / "vest.sr.md"
     path.write_text("Title: Prva\nCategory: Politika\n\nTekst.\n", encoding="utf-8")
     memo = SourceMemo(settings)

@@ -17,7 +17,7 @@ def keys(related):
 
 
 def test_related_reading_is_remembered_and_made_again_when_tags_change(tmp_path):
-    settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "REUSE_CACHE": True}
     articles = [article("a", ["eu"], "politics"), article("b", ["eu", "energy"], "economy"),
                 article("c", ["energy"], "economy"), article("d", [], "politics")]
     by_id = {id(a): a.key for a in articles}

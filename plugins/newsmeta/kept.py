@@ -1,12 +1,14 @@
 """Articles kept whole between builds: an unchanged file is not made into an Article again.
 
-Pelican's content cache keeps what the Markdown reader made of a file; making the Article from
-it, with every plugin's checks, still costs about half a millisecond per file, most of a
-rebuild's reading at tens of thousands of articles. Here each Article is pickled as Pelican
+Pelican's content cache would keep what the Markdown reader made of a file; making the Article
+from that, with every plugin's checks, still costs about half a millisecond per file, most of
+a rebuild's reading at tens of thousands of articles. Here each Article is pickled as Pelican
 and the plugins leave it, the moment Pelican has checked it, into the build cache
-(CACHE_PATH/articles.pickle, a newsdesk.memo.Memo: dropped with Pelican's content cache
-whenever code, theme, photos or settings change). The settings and the shared context are
-left out of each pickle and joined again when it is loaded.
+(CACHE_PATH/articles.pickle, a newsdesk.memo.Memo: dropped whenever code, theme, photos or
+settings change). The settings and the shared context are left out of each pickle and joined
+again when it is loaded. This takes the place of Pelican's reader cache between builds:
+newsdesk.build does not load that, and it is saved empty (within a build it still hands the
+files read in parallel, newsmeta.prefetch, to Pelican).
 
 A kept article is used when its file, and every file it links to (lead photo, {static} and
 {attach} links), has the size and modification time it had. Never kept: an article whose
@@ -18,6 +20,8 @@ import io
 import logging
 import os
 import pickle
+
+from pelican.urlwrappers import URLWrapper
 
 from newsdesk.memo import Memo
 
@@ -72,16 +76,21 @@ class KeptArticles:
         self.problems = _Problems()
         self.mark = {}
         self.pelican_save = generator.save_cache
+        self.readers = generator.readers
+
+    def usable(self, path):
+        """Whether an article is kept for this content-relative path and nothing it was made
+        from changed since."""
+        kept = self.memo.get(path)
+        return kept is not None and kept[0] == _stamp(os.path.join(self.root, path)) and all(
+            _stamp(dependency) == was for dependency, was in kept[1])
 
     def get(self, path, default=None):
-        """The article kept for this content-relative path, if nothing it was made from changed."""
-        kept = self.memo.get(path)
-        if kept is not None:
-            stamp, used, blob = kept
-            if stamp == _stamp(os.path.join(self.root, path)) and all(
-                    _stamp(dependency) == was for dependency, was in used):
-                self.memo.put(path, kept)
-                return _Unpickler(io.BytesIO(blob), self.shared).load()
+        """The article kept for this content-relative path, if usable."""
+        if self.usable(path):
+            kept = self.memo.get(path)
+            self.memo.put(path, kept)
+            return _Unpickler(io.BytesIO(kept[2]), self.shared).load()
         self.mark[path] = (self.problems.count, _stamp(os.path.join(self.root, path)))
         return default
 
@@ -90,6 +99,10 @@ class KeptArticles:
         count, stamp = self.mark.pop(path, (None, None))
         if count != self.problems.count or stamp is None or article.status == "draft":
             return
+        for value in vars(article).values():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, URLWrapper):
+                    item.slug  # noqa: B018 - worked out once, and kept with the article
         buffer = io.BytesIO()
         _Pickler(buffer, self.shared).dump(article)
         used = [(p, _stamp(p)) for p in files_used(article)]
@@ -98,6 +111,7 @@ class KeptArticles:
     def save(self):
         self.pelican_save()
         self.memo.save()
+        self.readers._cache = {}  # saved by Pelican next: nothing in it is needed again
         self.memo.known = self.memo.used = {}
         logging.getLogger().removeHandler(self.problems)
 
@@ -106,7 +120,7 @@ def keep_articles(generator):
     """Give an ArticlesGenerator the kept articles as its content cache (CACHE_CONTENT)."""
     if not generator.settings.get("CACHE_CONTENT"):
         return
-    kept = KeptArticles(generator)
+    kept = generator.kept_articles = KeptArticles(generator)
     logging.getLogger().addHandler(kept.problems)
     generator.get_cached_data = kept.get
     generator.cache_data = kept.put

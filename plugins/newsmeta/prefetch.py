@@ -1,8 +1,8 @@
-"""Read the articles Pelican's content cache lacks on every core, before Pelican asks for them.
+"""Read the articles that are not kept from the last build on every core, before Pelican asks.
 
 Pelican reads files one by one. Before the first article is read, the Markdown of every
-article file that is new or changed since the cached copy is converted by forked workers
-(newsdesk.parallel) and put in the reader cache, where Pelican's own reading then finds it.
+article file that is new or changed since its kept copy (newsmeta.kept) is converted by forked
+workers (newsdesk.parallel) and put in Pelican's reader cache, where its own reading finds it.
 A file that fails is left out, so Pelican reads it again and reports it as usual; records
 logged while reading the others are passed on once. Needs CACHE_CONTENT with
 CONTENT_CACHING_LAYER "reader"; READ_WORKERS [number of cores]; below PREFETCH_MIN [200]
@@ -35,9 +35,10 @@ def prefetch_articles(generator):
     if reader is None:
         return
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
-    paths = [os.path.abspath(os.path.join(generator.path, f)) for f in files
-             if f.endswith(tuple(reader.file_extensions))]
-    stale = [path for path in paths if readers.get_cached_data(path, None) is None]
+    kept = getattr(generator, "kept_articles", None)
+    stale = [os.path.abspath(os.path.join(generator.path, f)) for f in files
+             if f.endswith(tuple(reader.file_extensions)) and not (kept and kept.usable(f))]
+    stale = [path for path in stale if readers.get_cached_data(path, None) is None]
     if len(stale) < settings.get("PREFETCH_MIN", 200):
         return
 
