@@ -82,8 +82,8 @@ def _is_translation(source):
 class StageMemo(Memo):
     """The stage's results for articles whose inputs did not change since the last build.
 
-    An article's inputs: its fields and body, its memory file and the glossary (by size and
-    modification time, taken after the run that used them), the protected terms and the names
+    An article's inputs: its fields, its file, its memory file and the glossary (files by size
+    and modification time, taken after the run that used them), the protected terms and the names
     learned from human translations. Only complete translations are kept (nothing pending): they
     do not depend on the provider.
     """
@@ -113,6 +113,7 @@ class TranslationStage:
         self.targets = settings.get("MT_TARGETS", ["sr-Latn", "en"])
         self.provider = provider or Provider(settings)
         self.terms = _read_terms(self.root / "do-not-translate.txt")
+        self.terms_key = hashlib.sha1("\n".join(sorted(self.terms)).encode()).hexdigest()
         self.stats = Stats()
         self.glossaries = {}
 
@@ -149,10 +150,12 @@ class TranslationStage:
         terms = [learned.get(("category", source.lang, target, source.fields.get("category")))]
         terms += [learned.get(("tag", source.lang, target, tag.strip()))
                   for tag in source.fields.get("tags", "").split(",")]
-        return StageMemo.key(source.lang, target, sorted(source.fields.items()), source.body,
+        # The body by its file when there is one: a version made from it (the Latin of a
+        # Cyrillic file) is made the same way every time.
+        return StageMemo.key(source.lang, target, sorted(source.fields.items()),
+                             str(source.path), _stat(source.path) or source.body,
                              _stat(self.root / target / f"{source.key}.po"),
-                             _stat(self.root / target / f"{GLOSSARY}.po"), sorted(self.terms),
-                             terms)
+                             _stat(self.root / target / f"{GLOSSARY}.po"), self.terms_key, terms)
 
     # -- one article ---------------------------------------------------------------------------
 
@@ -261,8 +264,8 @@ class TranslationStage:
     def _notes_current(self, path, version):
         """Whether a human translation's memory file already says all there is to say (as
         found in an earlier build when neither has changed since)."""
-        memo_key = self.memo and StageMemo.key("notes", str(path), _stat(path), version.digest,
-                                               version.path.name)
+        memo_key = self.memo and StageMemo.key("notes", str(path), _stat(path),
+                                               str(version.path), _stat(version.path))
         if memo_key and self.memo.get(memo_key):
             self.memo.put(memo_key, True)
             return True

@@ -31,11 +31,19 @@ TWO_LETTER_PREFIXES = (
     "predžel", "izvanjez", "injektor",
 )
 
-# Never converted: URLs, e-mail addresses, domain names, %(name)s and {name} placeholders.
-KEEP_RE = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b[\w-]+(?:\.(?:rs|com|org|net|eu|info|io|me|ba|hr|de|uk))+\b"
-    r"|%\([^)]*\)[a-z]|\{[^{}\s]*\}", re.IGNORECASE)
+# Never converted: URLs, e-mail addresses, domain names, %(name)s and {name} placeholders. Each
+# kind is looked for only in a text that has what it cannot match without (most texts have none).
+TOP_LEVEL_DOMAINS = "rs|com|org|net|eu|info|io|me|ba|hr|de|uk"
+KEEP_KINDS = (
+    (lambda text, lower: "://" in text or "www." in lower,
+     r"(?<![\w+.-])(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"']+"),
+    (lambda text, lower: "@" in text, r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    (lambda text, lower: DOMAIN_HINT_RE.search(text) is not None,
+     rf"\b[\w-]+(?:\.(?:{TOP_LEVEL_DOMAINS}))+\b"),
+    (lambda text, lower: "%(" in text, r"%\([^)]*\)[a-z]"),
+    (lambda text, lower: "{" in text, r"\{[^{}\s]*\}"),
+)
+DOMAIN_HINT_RE = re.compile(rf"\.(?:{TOP_LEVEL_DOMAINS})\b", re.IGNORECASE)
 LATIN_WORD_RE = re.compile(r"[A-Za-zČčĆćĐđŠšŽž]+(?:['’-][A-Za-zČčĆćĐđŠšŽž]+)*")
 # Capitalised words in a row: a name. One foreign word in it (New York Times) keeps it all.
 NAME_RE = re.compile(r"[A-ZČĆĐŠŽ][\w'’-]*(?:[ \t]+[A-ZČĆĐŠŽ][\w'’-]*)+")
@@ -89,7 +97,12 @@ def _word_to_cyrillic(word):
 
 def to_cyrillic(text, keep=()):
     """Latin to Cyrillic, leaving URLs, foreign words and the `keep` names as written."""
-    pattern = _keep_pattern(tuple(keep))
+    lower = text.lower()
+    kinds = tuple(i for i, (present, _) in enumerate(KEEP_KINDS) if present(text, lower))
+    names = tuple(name for name in keep if name.lower() in lower)
+    if not (kinds or names):
+        return _words_to_cyrillic(text)
+    pattern = _keep_pattern(kinds, names)
     out, last = [], 0
     for match in pattern.finditer(text):
         out.append(_words_to_cyrillic(text[last: match.start()]))
@@ -99,12 +112,14 @@ def to_cyrillic(text, keep=()):
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=64)
-def _keep_pattern(keep):
-    if not keep:
-        return KEEP_RE
-    names = "|".join(re.escape(k) for k in sorted(keep, key=len, reverse=True))
-    return re.compile(rf"{KEEP_RE.pattern}|(?<!\w)(?:{names})(?!\w)", re.IGNORECASE)
+@functools.lru_cache(maxsize=1024)
+def _keep_pattern(kinds, names):
+    """What is left as written in a text that has these kinds (KEEP_KINDS) and names."""
+    parts = [KEEP_KINDS[kind][1] for kind in kinds]
+    if names:
+        alternatives = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+        parts.append(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def _words_to_cyrillic(text):

@@ -8,6 +8,8 @@ Settings read here (defaults in brackets):
 
 import logging
 import os
+import re
+import string
 import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from operator import attrgetter
 from blinker import signal
 from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category, Tag
+from pelican.utils import path_to_url
 
 from newsdesk.memo import Memo
 from newsdesk.pagecache import PageCache
@@ -25,7 +28,7 @@ from newsdesk.progress import progress
 from newsdesk.report import where
 from newsdesk.transliterate import to_cyrillic
 
-from .model import load_editions
+from .model import ARTICLE_URL, load_editions
 from .related import remembered_related
 from .sitemaps import write_sitemaps
 from .writer import EditionWriter
@@ -94,6 +97,10 @@ class EditionsGenerator(Generator):
         self.listings = {}
         self.bios = load_bios(self.settings)
         self._wrappers = {}
+        self._path_pattern = self.settings.get("EDITION_ARTICLE_URL", ARTICLE_URL)
+        self._path_fields = {re.split(r"[.\[]", name)[0] for _, name, _, _
+                             in string.Formatter().parse(self._path_pattern) if name}
+        self._paths = {}
 
     # -- context -------------------------------------------------------------------------------
 
@@ -139,18 +146,34 @@ class EditionsGenerator(Generator):
 
     def _place(self, article, edition):
         """Give the article its edition's URL and the edition's categories, tags and authors."""
-        settings = edition.settings
         article.edition = edition
-        article.settings = settings
-        values = article.url_format
-        article.override_url = settings["ARTICLE_URL"].format(**values)
-        article.override_save_as = settings["ARTICLE_SAVE_AS"].format(**values)
+        article.settings = edition.settings
+        article.override_url = edition.prefix + self._article_path(article)
+        article.override_save_as = article.override_url + "index.html"  # as edition_settings
         article.category = self._rewrap(Category, article.category, edition)
         if hasattr(article, "tags"):
             article.tags = [self._rewrap(Tag, tag, edition) for tag in article.tags]
         article.authors = [self._rewrap(Author, author, edition) for author in article.authors]
         if article.authors:
             article.author = article.authors[0]
+
+    def _article_path(self, article):
+        """EDITION_ARTICLE_URL for the article, below any edition's prefix: worked out once for
+        the versions of an article that have the same values for the fields it names."""
+        if self._path_fields <= {"date", "slug", "lang"}:  # as _url_values has them
+            values = None
+            key = (article.date, getattr(article, "slug", ""), getattr(article, "lang", "en"))
+        else:
+            values = _url_values(article)
+            key = tuple(values.get(name) for name in sorted(self._path_fields))
+        try:
+            known = self._paths.get(key)
+        except TypeError:  # a list
+            return self._path_pattern.format(**(values or _url_values(article)))
+        if known is None:
+            known = self._paths[key] = self._path_pattern.format(**(values or _url_values(
+                article)))
+        return known
 
     def _rewrap(self, kind, wrapper, edition):
         """The same category, tag or author in the edition (one object for all its articles),
@@ -368,6 +391,18 @@ class Alternate:
 
     def cache_key(self):
         return f"{self.edition.code}|{self.url}|{self.same}"
+
+
+def _url_values(article):
+    """Pelican's Content.url_format, taking the source path the article was given instead of
+    working it out again for every call."""
+    values = dict(article.metadata)
+    values.update(
+        path=path_to_url(article.metadata.get("path", article.relative_source_path)),
+        slug=getattr(article, "slug", ""), lang=getattr(article, "lang", "en"),
+        date=article.date, author=article.author.slug if hasattr(article, "author") else "",
+        category=article.category.slug if hasattr(article, "category") else "")
+    return values
 
 
 def load_bios(settings):

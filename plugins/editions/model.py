@@ -72,9 +72,12 @@ class Edition:
         return url + "index.html" if url == "" or url.endswith("/") else url
 
 
+ARTICLE_URL = "{date:%Y}/{slug}/"  # EDITION_ARTICLE_URL's default
+
+
 def edition_settings(settings, prefix, paths):
     """A copy of the Pelican settings whose URL patterns point into the edition."""
-    article_url = settings.get("EDITION_ARTICLE_URL", "{date:%Y}/{slug}/")
+    article_url = settings.get("EDITION_ARTICLE_URL", ARTICLE_URL)
     edition = dict(settings)
     edition["ARTICLE_URL"] = prefix + article_url
     edition["ARTICLE_SAVE_AS"] = prefix + article_url + "index.html"

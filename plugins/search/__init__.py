@@ -112,9 +112,14 @@ def _pagefind(output, edition, bundle, pages):
         # Pagefind walks its whole site folder: it gets one holding only these pages, at their
         # paths in the output (which make their URLs).
         site = Path(folder) / "site"
+        made = set()
         for page in pages:
-            (site / page).parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(output / page, site / page)
+            target = os.path.join(site, page)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            _link_or_copy(os.path.join(output, page), target)
         # Pagefind reads its options from the folder it runs in.
         config = {"site": str(site), "output_path": str(output / bundle), "quiet": True}
         (Path(folder) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
@@ -142,13 +147,14 @@ def _link_or_copy(source, target):
 
 def _link_tree(source, target):
     """Hard-link every file of a previous bundle into the new output; False if it is gone."""
-    if not source.is_dir():
+    source, target = str(source), str(target)
+    if not os.path.isdir(source):
         return False
     for folder, _, files in os.walk(source):
-        destination = target / Path(folder).relative_to(source)
-        destination.mkdir(parents=True, exist_ok=True)
+        destination = target + folder[len(source):]
+        os.makedirs(destination, exist_ok=True)
         for name in files:
-            os.link(Path(folder) / name, destination / name)
+            os.link(os.path.join(folder, name), os.path.join(destination, name))
     return True
 
 

@@ -29,21 +29,23 @@ def add_cyrillic_versions(generator, groups):
     """A Cyrillic version of every Latin one, human or machine-translated."""
     keep = _keep_list(generator.settings)
     convert = functools.partial(to_cyrillic, keep=keep)
-    # Names, bylines and sources repeat from article to article: each is converted once.
-    convert_short = functools.lru_cache(maxsize=65536)(convert)
-    # The Cyrillic of each text is remembered between builds (it changes with the keep list).
+    # The Cyrillic of each text is remembered between builds (it changes with the keep list):
+    # HTML, and the short texts (titles, captions, names).
     html = TextMemo(_html_converter(convert), generator.settings, "cyrillic-html",
                     salt="\n".join(keep))
+    text = TextMemo(convert, generator.settings, "cyrillic-text", salt="\n".join(keep))
     latin = [versions[LATIN] for versions in groups.values()
              if LATIN in versions and CYRILLIC not in versions]
     html.prefill([text for article in latin for text in (
         article._content or "", article.metadata.get("summary", ""))])
+    text.prefill([article.title for article in latin])
     wrappers = {}
     for versions in groups.values():
         if LATIN in versions and CYRILLIC not in versions:
-            versions[CYRILLIC] = script_version(versions[LATIN], CYRILLIC, convert_short,
-                                                generator, html, wrappers=wrappers)
+            versions[CYRILLIC] = script_version(versions[LATIN], CYRILLIC, text, generator,
+                                                html, wrappers=wrappers)
     html.save()
+    text.save()
 
 
 def _html_converter(convert):
