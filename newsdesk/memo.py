@@ -3,10 +3,16 @@
 Used for work done on every article at every build whose result depends on its inputs alone
 (Markdown of translated texts, the Cyrillic of a Latin article, the translation stage). A memo
 is loaded only when REUSE_CACHE (set by newsdesk.build) says the build cache was made by the
-same code, theme, photos and settings; it is saved with the entries this build used and
-nothing older, and only when CACHE_CONTENT is on.
+same code, theme, photos and settings, and saved only when CACHE_CONTENT is on.
+
+A memo is two files: the whole (`<name>.pickle`) and what builds since added or changed
+(`<name>.pickle.add`), so that a rebuild after a small change writes little. The whole is
+written again, with only the entries that build used, once the additions or the entries no
+longer used pass a fifth of it. Every entry is either a pure function of its key or checks
+its own inputs when used, so an entry kept longer than needed is never wrong.
 """
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -24,13 +30,13 @@ class Memo:
         self.name = name
         self.path = os.path.join(settings["CACHE_PATH"], f"{name}.pickle")
         self.enabled = settings.get("CACHE_CONTENT", False)
-        self.known, self.used = {}, {}
+        self.known, self.used, self.added = {}, {}, set()
         if self.enabled and settings.get("REUSE_CACHE"):
-            try:
-                with open(self.path, "rb") as fp:
-                    self.known = pickle.load(fp)
-            except (OSError, pickle.PickleError, EOFError, AttributeError):
-                self.known = {}
+            self.known = _load(self.path)
+            if self.known:
+                additions = _load(self.path + ".add")
+                self.known.update(additions)
+                self.added = set(additions)
 
     def get(self, key):
         return self.known.get(key)
@@ -39,14 +45,38 @@ class Memo:
         self.used[key] = value
 
     def save(self):
-        """Keep what this build used (written whole or not at all)."""
+        """Keep what this build used (each file written whole or not at all)."""
         if not self.enabled:
             return
+        new = {k: v for k, v in self.used.items() if self.known.get(k) is not v}
+        unused = len(self.known.keys() - self.used.keys())
+        if self.known and not new and not unused:
+            return
+        additions = {k: self.known[k] for k in self.added}
+        additions.update(new)
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        tmp = f"{self.path}.{os.getpid()}"
-        with open(tmp, "wb") as fp:
-            pickle.dump(self.used, fp, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        if self.known and 5 * max(len(additions), unused) <= len(self.known):
+            _dump(additions, self.path + ".add")
+            return
+        # The additions first: without them the old whole is still right, only older.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path + ".add")
+        _dump(self.used, self.path)
+
+
+def _load(path):
+    try:
+        with open(path, "rb") as fp:
+            return pickle.load(fp)
+    except (OSError, pickle.PickleError, EOFError, AttributeError):
+        return {}
+
+
+def _dump(value, path):
+    tmp = f"{path}.{os.getpid()}"
+    with open(tmp, "wb") as fp:
+        pickle.dump(value, fp, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
 
 
 class TextMemo(Memo):
@@ -58,12 +88,15 @@ class TextMemo(Memo):
         self.salt = salt.encode()
         self.workers = settings.get("READ_WORKERS") or os.cpu_count() or 1
         self.minimum = settings.get("PREFETCH_MIN", 200)
+        self.prefilled = {}
 
     def __call__(self, text):
         key = self._key(text)
         result = self.used.get(key)
         if result is None:
-            result = self.known.get(key)
+            result = self.prefilled.get(key)
+            if result is None:
+                result = self.known.get(key)
             if result is None:
                 result = self.function(text)
             self.used[key] = result
@@ -79,7 +112,7 @@ class TextMemo(Memo):
         for results in run_shared(lambda share: {
                 key: self.function(text) for key, text in missing if share.take()},
                 self.workers):
-            self.known.update(results)
+            self.prefilled.update(results)
         log.info("%s: %d text(s) worked out on %d processes", self.name, len(missing),
                  self.workers)
 

@@ -66,9 +66,10 @@ class SourceMemo(Memo):
         except OSError:
             stamp = None
         kept = self.get(str(path))
-        source = kept[1] if kept and kept[0] == stamp and stamp else read_source(path, default_lang)
-        self.put(str(path), (stamp, source))
-        return dataclasses.replace(source, fields=dict(source.fields))
+        if not (kept and kept[0] == stamp and stamp):
+            kept = (stamp, read_source(path, default_lang))
+        self.put(str(path), kept)
+        return dataclasses.replace(kept[1], fields=dict(kept[1].fields))
 
 
 def find_sources(content, article_paths=("articles",), default_lang="sr"):

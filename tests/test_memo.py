@@ -2,6 +2,7 @@
 several processes."""
 
 import os
+import pickle
 
 from newsdesk.memo import TextMemo
 from newsdesk.sources import SourceMemo
@@ -61,3 +62,34 @@ def test_article_files_are_read_again_only_when_they_change(tmp_path):
     path.write_text("Title: Druga\nCategory: Politika\n\nTekst.\n", encoding="utf-8")
     os.utime(path, ns=(stamp[1] + 10**9, stamp[1] + 10**9))
     assert memo.read(path).fields["title"] == "Druga"
+
+
+def test_a_small_change_writes_a_small_file(tmp_path):
+    settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "REUSE_CACHE": True}
+    whole, added = tmp_path / "test.pickle", tmp_path / "test.pickle.add"
+    texts = [f"tekst {n}" for n in range(20)]
+    memo = TextMemo(str.upper, settings, "test")
+    [memo(text) for text in texts]
+    memo.save()
+    first = whole.stat().st_mtime_ns
+
+    # One new text: only it is written, beside the whole.
+    memo = TextMemo(str.upper, settings, "test")
+    assert [memo(text) for text in texts + ["nov"]] == [t.upper() for t in texts + ["nov"]]
+    memo.save()
+    assert whole.stat().st_mtime_ns == first
+    assert list(pickle.loads(added.read_bytes()).values()) == ["NOV"]
+
+    # Nothing new and nothing dropped: nothing written.
+    memo = TextMemo(lambda text: "not worked out again", settings, "test")
+    assert memo("nov") == "NOV" and [memo(text) for text in texts][0] == "TEKST 0"
+    before = added.stat().st_mtime_ns
+    memo.save()
+    assert added.stat().st_mtime_ns == before
+
+    # Most texts gone: the whole is written again with what was used, the additions folded in.
+    memo = TextMemo(str.upper, settings, "test")
+    memo("nov"), memo("tekst 1")
+    memo.save()
+    assert not added.exists()
+    assert sorted(pickle.loads(whole.read_bytes()).values()) == ["NOV", "TEKST 1"]
