@@ -251,7 +251,7 @@ class TranslationStage:
             for lang, version in versions.items():
                 if version is original:
                     continue
-                if self._notes_current(self.root / lang / f"{key}.po", version):
+                if self._notes_remembered_current(self.root / lang / f"{key}.po", version):
                     continue  # the common case, told without parsing the catalog
                 memory = MemoryFile(self.root, key, lang, original.lang)
                 if memory.note("translation-hash") != version.digest:
@@ -260,8 +260,7 @@ class TranslationStage:
                 memory.set_note("human-translation", str(version.path.name))
                 memory.save(drop_unused=True)
 
-
-    def _notes_current(self, path, version):
+    def _notes_remembered_current(self, path, version):
         """Whether a human translation's memory file already says all there is to say (as
         found in an earlier build when neither has changed since)."""
         memo_key = self.memo and StageMemo.key("notes", str(path), _stat(path),
