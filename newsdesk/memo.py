@@ -64,6 +64,16 @@ class Memo:
         _dump(self.used, self.path)
 
 
+def file_stamp(path):
+    """A file's (size, modification time in ns), or None if it cannot be read: how memo
+    entries tell that a file they were made from changed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 def _load(path):
     try:
         with open(path, "rb") as fp:

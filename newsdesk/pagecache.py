@@ -45,8 +45,9 @@ _LINKS = frozenset({"versions", "related", "translation_of", "script_of"})
 
 
 class WarningCounter(logging.Handler):
-    """Counts the warnings and errors logged while a page renders: such a page is not kept
-    for the next build, so it warns again (a strict build must see it)."""
+    """Counts the warnings and errors logged: what logged them while being made (a page, a
+    kept article) is not kept for the next build, so it warns again (a strict build must see
+    it)."""
 
     def __init__(self):
         super().__init__(level=logging.WARNING)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsdesk.languages import normalize_language
-from newsdesk.memo import Memo
+from newsdesk.memo import Memo, file_stamp
 
 FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
 # The fields that are translated; the rest (date, images, authors, credits) carry over.
@@ -60,11 +60,7 @@ class SourceMemo(Memo):
 
     def read(self, path, default_lang="sr"):
         """read_source(path), a copy the caller may change."""
-        try:
-            st = os.stat(path)
-            stamp = (st.st_size, st.st_mtime_ns)
-        except OSError:
-            stamp = None
+        stamp = file_stamp(path)
         kept = self.get(str(path))
         if not (kept and kept[0] == stamp and stamp):
             kept = (stamp, read_source(path, default_lang))

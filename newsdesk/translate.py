@@ -12,7 +12,6 @@ Settings (defaults in brackets), besides the MT_* ones of newsdesk.providers:
 import argparse
 import hashlib
 import logging
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from newsdesk.memo import Memo
+from newsdesk.memo import Memo, file_stamp
 from newsdesk.memory import MemoryFile, header_notes
 from newsdesk.progress import progress
 from newsdesk.providers import Provider, TranslationUnavailable
@@ -96,14 +95,6 @@ class StageMemo(Memo):
         return hashlib.sha1(repr(parts).encode()).digest()
 
 
-def _stat(path):
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return st.st_size, st.st_mtime_ns
-
-
 class TranslationStage:
     def __init__(self, settings, content_path, provider=None, memo=None):
         """`memo`: a StageMemo (the build's), or None to work on every article."""
@@ -153,9 +144,10 @@ class TranslationStage:
         # The body by its file when there is one: a version made from it (the Latin of a
         # Cyrillic file) is made the same way every time.
         return StageMemo.key(source.lang, target, sorted(source.fields.items()),
-                             str(source.path), _stat(source.path) or source.body,
-                             _stat(self.root / target / f"{source.key}.po"),
-                             _stat(self.root / target / f"{GLOSSARY}.po"), self.terms_key, terms)
+                             str(source.path), file_stamp(source.path) or source.body,
+                             file_stamp(self.root / target / f"{source.key}.po"),
+                             file_stamp(self.root / target / f"{GLOSSARY}.po"), self.terms_key,
+                             terms)
 
     # -- one article ---------------------------------------------------------------------------
 
@@ -263,8 +255,8 @@ class TranslationStage:
     def _notes_remembered_current(self, path, version):
         """Whether a human translation's memory file already says all there is to say (as
         found in an earlier build when neither has changed since)."""
-        memo_key = self.memo and StageMemo.key("notes", str(path), _stat(path),
-                                               str(version.path), _stat(version.path))
+        memo_key = self.memo and StageMemo.key("notes", str(path), file_stamp(path),
+                                               str(version.path), file_stamp(version.path))
         if memo_key and self.memo.get(memo_key):
             self.memo.put(memo_key, True)
             return True

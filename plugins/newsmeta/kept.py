@@ -23,7 +23,8 @@ import pickle
 
 from pelican.urlwrappers import URLWrapper
 
-from newsdesk.memo import Memo
+from newsdesk.memo import Memo, file_stamp
+from newsdesk.pagecache import WarningCounter
 
 from .metadata import files_used
 
@@ -46,25 +47,6 @@ class _Unpickler(pickle.Unpickler):
         return self.shared[pid]
 
 
-class _Problems(logging.Handler):
-    """Counts the warnings and errors logged."""
-
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.count = 0
-
-    def emit(self, record):
-        self.count += 1
-
-
-def _stamp(path):
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns
-
-
 class KeptArticles:
     """Takes the place of an ArticlesGenerator's own (generator-level) content cache."""
 
@@ -73,7 +55,7 @@ class KeptArticles:
         self.memo = Memo(generator.settings, "articles")
         self.shared = {"settings": generator.settings, "context": generator.context,
                        "reader-settings": generator.readers.settings}
-        self.problems = _Problems()
+        self.problems = WarningCounter()
         self.mark = {}
         self.pelican_save = generator.save_cache
         self.readers = generator.readers
@@ -82,8 +64,8 @@ class KeptArticles:
         """Whether an article is kept for this content-relative path and nothing it was made
         from changed since."""
         kept = self.memo.get(path)
-        return kept is not None and kept[0] == _stamp(os.path.join(self.root, path)) and all(
-            _stamp(dependency) == was for dependency, was in kept[1])
+        return kept is not None and kept[0] == file_stamp(os.path.join(self.root, path)) and all(
+            file_stamp(dependency) == was for dependency, was in kept[1])
 
     def get(self, path, default=None):
         """The article kept for this content-relative path, if usable."""
@@ -91,7 +73,7 @@ class KeptArticles:
             kept = self.memo.get(path)
             self.memo.put(path, kept)
             return _Unpickler(io.BytesIO(kept[2]), self.shared).load()
-        self.mark[path] = (self.problems.count, _stamp(os.path.join(self.root, path)))
+        self.mark[path] = (self.problems.count, file_stamp(os.path.join(self.root, path)))
         return default
 
     def put(self, path, article):
@@ -105,7 +87,7 @@ class KeptArticles:
                     item.slug  # noqa: B018 - worked out once, and kept with the article
         buffer = io.BytesIO()
         _Pickler(buffer, self.shared).dump(article)
-        used = [(p, _stamp(p)) for p in files_used(article)]
+        used = [(p, file_stamp(p)) for p in files_used(article)]
         self.memo.put(path, (stamp, used, buffer.getvalue()))
 
     def save(self):
