@@ -6,6 +6,7 @@ Settings read here (defaults in brackets):
 - FEED_MAX_ITEMS [None]: Pelican's cap on feed entries, per feed.
 """
 
+import contextlib
 import logging
 import os
 import re
@@ -98,8 +99,10 @@ class EditionsGenerator(Generator):
         self.bios = load_bios(self.settings)
         self._wrappers = {}
         self._path_pattern = self.settings.get("EDITION_ARTICLE_URL", ARTICLE_URL)
-        self._path_fields = {re.split(r"[.\[]", name)[0] for _, name, _, _
-                             in string.Formatter().parse(self._path_pattern) if name}
+        self._path_fields = sorted({re.split(r"[.\[]", name)[0] for _, name, _, _
+                                    in string.Formatter().parse(self._path_pattern) if name})
+        # Only fields every article has as attributes: no need to gather all its values.
+        self._path_simple = set(self._path_fields) <= {"date", "slug", "lang"}
         self._paths = {}
 
     # -- context -------------------------------------------------------------------------------
@@ -160,19 +163,20 @@ class EditionsGenerator(Generator):
     def _article_path(self, article):
         """EDITION_ARTICLE_URL for the article, below any edition's prefix: worked out once for
         the versions of an article that have the same values for the fields it names."""
-        if self._path_fields <= {"date", "slug", "lang"}:  # as _url_values has them
-            values = None
+        values = None
+        if self._path_simple:  # the values _url_values gives them
             key = (article.date, getattr(article, "slug", ""), getattr(article, "lang", "en"))
         else:
             values = _url_values(article)
-            key = tuple(values.get(name) for name in sorted(self._path_fields))
+            key = tuple(values.get(name) for name in self._path_fields)
         try:
             known = self._paths.get(key)
-        except TypeError:  # a list
-            return self._path_pattern.format(**(values or _url_values(article)))
+        except TypeError:  # a list among the values
+            known = None
         if known is None:
-            known = self._paths[key] = self._path_pattern.format(**(values or _url_values(
-                article)))
+            known = self._path_pattern.format(**(values or _url_values(article)))
+            with contextlib.suppress(TypeError):
+                self._paths[key] = known
         return known
 
     def _rewrap(self, kind, wrapper, edition):

@@ -21,12 +21,10 @@ import logging
 import os
 import pickle
 
-from pelican.urlwrappers import URLWrapper
-
 from newsdesk.memo import Memo, file_stamp
 from newsdesk.pagecache import WarningCounter
 
-from .metadata import files_used
+from .metadata import files_used, url_wrappers
 
 
 class _Pickler(pickle.Pickler):
@@ -56,16 +54,19 @@ class KeptArticles:
         self.shared = {"settings": generator.settings, "context": generator.context,
                        "reader-settings": generator.readers.settings}
         self.problems = WarningCounter()
-        self.mark = {}
+        self.mark, self.checked = {}, {}
         self.pelican_save = generator.save_cache
         self.readers = generator.readers
 
     def usable(self, path):
         """Whether an article is kept for this content-relative path and nothing it was made
-        from changed since."""
-        kept = self.memo.get(path)
-        return kept is not None and kept[0] == file_stamp(os.path.join(self.root, path)) and all(
-            file_stamp(dependency) == was for dependency, was in kept[1])
+        from changed since (asked by the prefetch, then by Pelican: checked once)."""
+        if path not in self.checked:
+            kept = self.memo.get(path)
+            self.checked[path] = kept is not None and kept[0] == file_stamp(
+                os.path.join(self.root, path)) and all(
+                file_stamp(dependency) == was for dependency, was in kept[1])
+        return self.checked[path]
 
     def get(self, path, default=None):
         """The article kept for this content-relative path, if usable."""
@@ -81,10 +82,8 @@ class KeptArticles:
         count, stamp = self.mark.pop(path, (None, None))
         if count != self.problems.count or stamp is None or article.status == "draft":
             return
-        for value in vars(article).values():
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, URLWrapper):
-                    item.slug  # noqa: B018 - worked out once, and kept with the article
+        for wrapper in url_wrappers(vars(article).values()):
+            wrapper.slug  # noqa: B018 - worked out once, and kept with the article
         buffer = io.BytesIO()
         _Pickler(buffer, self.shared).dump(article)
         used = [(p, file_stamp(p)) for p in files_used(article)]

@@ -15,7 +15,7 @@ import re
 
 from pelican.contents import Article
 from pelican.readers import ensure_metadata_list
-from pelican.urlwrappers import Author
+from pelican.urlwrappers import Author, URLWrapper
 from PIL import Image
 
 from newsdesk.languages import known_codes, normalize_language
@@ -147,6 +147,14 @@ def _lead_image(article, settings):
         "credit": credit,
         "alt": str(article.metadata.get("alt", caption)).strip(),
     }
+
+
+def url_wrappers(values):
+    """The categories, tags and authors among these values (alone or in lists)."""
+    for value in values:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, URLWrapper):
+                yield item
 
 
 def files_used(article):

@@ -13,9 +13,10 @@ import logging
 import os
 
 from pelican.readers import _filter_discardable_metadata
-from pelican.urlwrappers import URLWrapper
 
 from newsdesk.parallel import RecordCollector, replay, run_shared
+
+from .metadata import url_wrappers
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,6 @@ def prefetch_articles(generator):
 def _with_settings(metadata, settings):
     """Metadata from a worker, its categories, tags and authors given this process's settings
     (each came back with its own copy, which every cache would then store again)."""
-    for value in metadata.values():
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, URLWrapper):
-                item.settings = settings
+    for wrapper in url_wrappers(metadata.values()):
+        wrapper.settings = settings
     return metadata
