@@ -22,7 +22,14 @@ class SourceArticle:
     key: str
     lang: str
     fields: dict = field(default_factory=dict)
-    body: str = ""
+    body_text: str | None = None  # None: not read yet (see `body`)
+
+    @property
+    def body(self):
+        """The Markdown body (a remembered article reads it from its file when first asked)."""
+        if self.body_text is None:
+            self.body_text = read_source(self.path, self.lang).body
+        return self.body_text
 
     @functools.cached_property
     def digest(self):
@@ -53,7 +60,8 @@ def read_source(path, default_lang="sr"):
 
 class SourceMemo(Memo):
     """Article files read in earlier builds, used again while their size and modification
-    time are unchanged (CACHE_PATH/sources.pickle)."""
+    time are unchanged (CACHE_PATH/sources.pickle). Only the header is kept: the body, needed
+    only to translate an article again, is read from the file then."""
 
     def __init__(self, settings):
         super().__init__(settings, "sources")
@@ -62,10 +70,13 @@ class SourceMemo(Memo):
         """read_source(path), a copy the caller may change."""
         stamp = file_stamp(path)
         kept = self.get(str(path))
-        if not (kept and kept[0] == stamp and stamp):
-            kept = (stamp, read_source(path, default_lang))
+        if kept and kept[0] == stamp and stamp:
+            source = kept[1]
+        else:
+            source = read_source(path, default_lang)
+            kept = (stamp, dataclasses.replace(source, body_text=None))
         self.put(str(path), kept)
-        return dataclasses.replace(kept[1], fields=dict(kept[1].fields))
+        return dataclasses.replace(source, fields=dict(source.fields))
 
 
 def find_sources(content, article_paths=("articles",), default_lang="sr"):

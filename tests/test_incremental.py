@@ -207,3 +207,20 @@ def test_a_build_removes_what_killed_builds_left(tmp_path):
     assert result.returncode == 0 and "Nothing changed" in result.stdout
     assert not staging.exists() and not search.parent.exists() and not pending.exists()
     assert keys.is_file()
+
+
+def test_compiled_templates_are_kept_between_builds(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    output = tmp_path / "out"
+    assert run_build(content, output, settings=settings).returncode == 0
+    compiled = tmp_path / "cache" / "templates"
+    stamps = {p.name: p.stat().st_mtime_ns for p in compiled.iterdir()}
+    assert len(stamps) >= 5, "every template used is kept compiled"
+
+    source = content / SOURCE
+    source.write_text(source.read_text(encoding="utf-8") + "\nNova rečenica.\n", "utf-8")
+    assert "Built" in run_build(content, output, settings=settings).stdout
+    assert "Nova rečenica." in (output / ARTICLE).read_text()
+    assert {p.name: p.stat().st_mtime_ns for p in compiled.iterdir()} == stamps, (
+        "the rebuild loaded the compiled templates instead of compiling them again")

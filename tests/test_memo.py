@@ -64,6 +64,24 @@ def test_article_files_are_read_again_only_when_they_change(tmp_path):
     assert memo.read(path).fields["title"] == "Druga"
 
 
+def test_remembered_article_files_keep_their_header_only(tmp_path):
+    """The body, needed only when an article is translated again, is not in the memo (most of
+    its size): a remembered file's body is read from the file when asked for."""
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True,
+                "REUSE_CACHE": True}
+    path = tmp_path / "vest.sr.md"
+    path.write_text("Title: Prva\n\nPrvi pasus.\n", encoding="utf-8")
+    memo = SourceMemo(settings)
+    assert memo.read(path).body == "Prvi pasus.\n"
+    memo.save()
+    with open(tmp_path / "cache" / "sources.pickle", "rb") as fp:
+        assert b"Prvi pasus" not in fp.read()
+
+    remembered = SourceMemo(settings).read(path)
+    assert remembered.body_text is None
+    assert remembered.body == "Prvi pasus.\n"
+
+
 def test_a_small_change_writes_a_small_file(tmp_path):
     settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "REUSE_CACHE": True}
     whole, added = tmp_path / "test.pickle", tmp_path / "test.pickle.add"

@@ -32,6 +32,7 @@ from newsdesk.transliterate import to_cyrillic
 from .model import ARTICLE_URL, load_editions
 from .related import remembered_related
 from .sitemaps import write_sitemaps
+from .templating import keep_compiled_templates
 from .writer import EditionWriter
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ class EditionsGenerator(Generator):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        keep_compiled_templates(self.env, self.settings)
         self.editions = load_editions(self.settings)
         self.listings = {}
         self.bios = load_bios(self.settings)
@@ -228,8 +230,6 @@ class EditionsGenerator(Generator):
         rendered = sum(counts[1] for _, counts in results)
         if linked:
             log.info("%d page(s) rendered, %d unchanged since the last build", rendered, linked)
-        write_sitemaps(self.output_path, self.settings["SITEURL"] or self.settings["FEED_DOMAIN"],
-                       self.editions, self.listings, self.settings["SITENAME"], self.settings)
         editions_written.send(self, cache=cache, keys=keys)
         cache.save(keys)
         # Give Pelican's generator back what was written, so its closing summary counts it.
@@ -247,6 +247,11 @@ class EditionsGenerator(Generator):
                 self.env.install_gettext_translations(edition.translations, newstyle=True)
                 EditionOutput(self, edition, cache, share).write()
             self.env.uninstall_gettext_translations(None)
+            if share.take():  # while the other processes write their last pages
+                write_sitemaps(self.output_path,
+                               self.settings["SITEURL"] or self.settings["FEED_DOMAIN"],
+                               self.editions, self.listings, self.settings["SITENAME"],
+                               self.settings)
         return cache.keys, (cache.linked, cache.rendered)
 
 

@@ -20,9 +20,11 @@ def write_sitemaps(output_path, origin, editions, listings, sitename, settings):
     """Write sitemap.xml (an index), one sitemap per edition, news-sitemap.xml, robots.txt."""
     output = Path(output_path)
     names = []
+    links = {}  # the language alternates of each group of versions, shared by its versions
     for edition in editions:
         entries = [_home_entry(edition, editions, origin)]
-        entries += [_article_entry(a, origin, editions) for a in listings[edition.code].articles]
+        entries += [_article_entry(a, origin, editions, links)
+                    for a in listings[edition.code].articles]
         for n, start in enumerate(range(0, len(entries), SITEMAP_LIMIT)):
             name = f"sitemap-{edition.code.lower()}{'-' + str(n + 1) if n else ''}.xml"
             _write(output / name, HEAD + '<urlset xmlns="http://www.sitemaps.org/schemas/'
@@ -52,15 +54,19 @@ def _home_entry(edition, editions, origin):
             f"{_alternates(pairs)}</url>\n")
 
 
-def _article_entry(article, origin, editions):
-    versions = [article.versions[e.code] for e in editions if e.code in article.versions
-                and not getattr(article.versions[e.code], "translation_pending", 0)]
-    pairs = [(v.edition.code, f"{origin}/{v.url}") for v in versions]
-    pairs.append(("x-default", f"{origin}/{versions[0].url}"))
+def _article_entry(article, origin, editions, links):
+    """An article's <url>; `links` keeps the alternates of its versions (worked out once for
+    all of them, the versions being one dict shared by the group)."""
+    alternates = links.get(id(article.versions))
+    if alternates is None:
+        versions = [article.versions[e.code] for e in editions if e.code in article.versions
+                    and not getattr(article.versions[e.code], "translation_pending", 0)]
+        pairs = [(v.edition.code, f"{origin}/{v.url}") for v in versions]
+        pairs.append(("x-default", pairs[0][1]))
+        alternates = links[id(article.versions)] = _alternates(pairs) if len(pairs) > 2 else ""
     modified = getattr(article, "modified", article.date)
     return (f"<url><loc>{escape(origin)}/{escape(article.url)}</loc>"
-            f"<lastmod>{modified.isoformat(timespec='seconds')}</lastmod>"
-            f"{_alternates(pairs) if len(pairs) > 2 else ''}</url>\n")
+            f"<lastmod>{modified.isoformat(timespec='seconds')}</lastmod>{alternates}</url>\n")
 
 
 def _news_sitemap(editions, listings, origin, sitename, settings):

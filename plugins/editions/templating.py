@@ -7,12 +7,18 @@
   are put together from teasers rendered once. Only for macros whose output depends on nothing
   but their arguments and the edition.
 - `news_article_data`: the article's schema.org NewsArticle data (see structured.py).
+
+Compiled templates are kept in the build cache (CACHE_PATH/templates, with CACHE_CONTENT), so
+a rebuild does not compile them again; the folder is emptied whenever the build cache is not
+reused (newsdesk.build: code, theme or settings changed).
 """
 
 import functools
+import os
+import shutil
 
 from babel.dates import format_date, format_skeleton
-from jinja2 import pass_context
+from jinja2 import FileSystemBytecodeCache, pass_context
 
 from .structured import news_article_data
 
@@ -28,6 +34,17 @@ def add_template_helpers(generator):
         month_year=_babel_filter(lambda value, locale: format_skeleton("yMMMM", value,
                                                                        locale=locale)),
     )
+
+
+def keep_compiled_templates(env, settings):
+    """Keep the environment's compiled templates in the build cache between builds."""
+    if not settings.get("CACHE_CONTENT"):
+        return
+    folder = os.path.join(settings["CACHE_PATH"], "templates")
+    if not settings.get("REUSE_CACHE"):
+        shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(folder)
 
 
 def _babel_filter(format_value):
