@@ -40,7 +40,9 @@ from newsdesk import fingerprint
 # (_LINKS: those count by what a page shows of them, see PageCache._ref).
 _SKIP = frozenset({"settings", "_context", "metadata", "edition", "versions", "related",
                    "translation_of", "script_of", "get_content", "_content"})
-_CROSS_LINK = re.compile(r"[{|](?:filename|attach|index|category|tag|author)[}|]")
+_CROSS_LINK_WORDS = ("filename", "attach", "index", "category", "tag", "author")
+_CROSS_LINK = re.compile(rf"[{{|](?:{'|'.join(_CROSS_LINK_WORDS)})[}}|]")
+_CROSS_LINK_ENDS = tuple(word + end for word in _CROSS_LINK_WORDS for end in "}|")
 _LINKS = frozenset({"versions", "related", "translation_of", "script_of"})
 
 
@@ -100,11 +102,20 @@ class PageCache:
         target = os.path.join(output_path, save_as)
         try:
             os.link(source, target)
+            return True
+        except FileNotFoundError:  # mostly: the page's own folder is not made yet
+            pass
+        except OSError:
+            return False
+        folder = os.path.dirname(target)
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
         except FileNotFoundError:
-            if not os.path.exists(source):
-                return False
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            return self._link(output_path, save_as)
+            os.makedirs(folder, exist_ok=True)
+        try:
+            os.link(source, target)  # fails if the page is not in the previous build
         except OSError:
             return False
         return True
@@ -137,7 +148,7 @@ class PageCache:
         # Links to other content are resolved on output: their targets' URLs are part of the
         # text ({static} links depend on the settings alone).
         digest = hashlib.blake2b(
-            (article.content if _CROSS_LINK.search(content) else content).encode(),
+            (article.content if _links_to_content(content) else content).encode(),
             digest_size=16)
         # The metadata are attributes too; templates ask only which of them were given.
         state = [sorted(article.metadata)]
@@ -185,6 +196,14 @@ class PageCache:
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
+
+
+def _links_to_content(html):
+    """Whether the text links to other content ({filename}, |tag| …): the pattern is searched
+    for only in a text with one of its words and closing marks (a search that starts with a
+    character class is slow on long texts, and every article has {static} links)."""
+    return (any(mark in html for mark in _CROSS_LINK_ENDS)
+            and _CROSS_LINK.search(html) is not None)
 
 
 def _dump(value):

@@ -151,3 +151,21 @@ def test_new_tags_change_related_reading_as_in_a_clean_build(tmp_path):
     clean = write_settings(tmp_path / "clean", CACHE_PATH=str(tmp_path / "clean-cache"))
     build(content, tmp_path / "clean-out", clean)
     assert tree(output) == tree(tmp_path / "clean-out")
+
+
+def test_a_page_linking_to_an_article_follows_it_when_it_moves(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    output = tmp_path / "out"
+    linking = content / "articles/2024/festival-nauke-novi-sad.sr.md"
+    linking.write_text(linking.read_text(encoding="utf-8") + "\nVidi i [metro]({filename}/"
+                       f"{SOURCE}).\n", encoding="utf-8")
+    build(content, output, settings)
+    page = output / "2024/festival-nauke-novi-sad/index.html"
+    assert 'href="/2024/beogradski-metro-tunel/"' in page.read_text(encoding="utf-8")
+
+    source = content / SOURCE
+    source.write_text(source.read_text(encoding="utf-8").replace("Date: 2024-", "Date: 2023-"),
+                      encoding="utf-8")
+    build(content, output, settings)
+    assert 'href="/2023/beogradski-metro-tunel/"' in page.read_text(encoding="utf-8")
