@@ -3,10 +3,10 @@
 import copy
 import datetime
 
-from editions.generator import _url_values
+from editions.generator import ArticlePaths, _url_values
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
-from pelican.urlwrappers import Author, Category
+from pelican.urlwrappers import Author, Category, Tag
 
 
 def article(settings, slug, year, lang="sr"):
@@ -22,3 +22,16 @@ def test_url_values_are_pelicans(tmp_path):
     a = article(settings, "metro", 2024)
     assert _url_values(a) == a.url_format
 
+
+
+def test_article_paths_are_pelicans_formatting(tmp_path):
+    settings = dict(copy.deepcopy(DEFAULT_CONFIG), PATH=str(tmp_path))
+    latin, cyrillic = article(settings, "metro", 2024), article(settings, "metro", 2024, "sr-Cyrl")
+    older, english = article(settings, "metro", 2023), article(settings, "metro-en", 2024, "en")
+    for a in (latin, cyrillic, older, english):
+        a.tags = a.metadata["tags"] = [Tag("Beograd", settings)]
+    for pattern in ("{date:%Y}/{slug}/", "{date:%Y}/{category}/{slug}/", "{lang}/{slug}/",
+                    "{date:%Y/%m}/{slug}-{author}/", "{slug}/{tags}/"):
+        paths = ArticlePaths(pattern)
+        for a in (latin, cyrillic, older, english, latin):
+            assert paths(a) == pattern.format(**a.url_format), (pattern, a.lang, a.date)

@@ -100,12 +100,7 @@ class EditionsGenerator(Generator):
         self.listings = {}
         self.bios = load_bios(self.settings)
         self._wrappers = {}
-        self._path_pattern = self.settings.get("EDITION_ARTICLE_URL", ARTICLE_URL)
-        self._path_fields = sorted({re.split(r"[.\[]", name)[0] for _, name, _, _
-                                    in string.Formatter().parse(self._path_pattern) if name})
-        # Only fields every article has as attributes: no need to gather all its values.
-        self._path_simple = set(self._path_fields) <= {"date", "slug", "lang"}
-        self._paths = {}
+        self._article_path = ArticlePaths(self.settings.get("EDITION_ARTICLE_URL", ARTICLE_URL))
 
     # -- context -------------------------------------------------------------------------------
 
@@ -161,25 +156,6 @@ class EditionsGenerator(Generator):
         article.authors = [self._rewrap(Author, author, edition) for author in article.authors]
         if article.authors:
             article.author = article.authors[0]
-
-    def _article_path(self, article):
-        """EDITION_ARTICLE_URL for the article, below any edition's prefix: worked out once for
-        the versions of an article that have the same values for the fields it names."""
-        values = None
-        if self._path_simple:  # the values _url_values gives them
-            key = (article.date, getattr(article, "slug", ""), getattr(article, "lang", "en"))
-        else:
-            values = _url_values(article)
-            key = tuple(values.get(name) for name in self._path_fields)
-        try:
-            known = self._paths.get(key)
-        except TypeError:  # a list among the values
-            known = None
-        if known is None:
-            known = self._path_pattern.format(**(values or _url_values(article)))
-            with contextlib.suppress(TypeError):
-                self._paths[key] = known
-        return known
 
     def _rewrap(self, kind, wrapper, edition):
         """The same category, tag or author in the edition (one object for all its articles),
@@ -388,6 +364,36 @@ class EditionOutput:
 
 
 _PLURAL = {"category": "categories", "tag": "tags", "author": "authors"}
+
+
+class ArticlePaths:
+    """EDITION_ARTICLE_URL for each article, below any edition's prefix: worked out once for
+    the versions of an article that have the same values for the fields it names."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+        self.fields = sorted({re.split(r"[.\[]", name)[0] for _, name, _, _
+                              in string.Formatter().parse(pattern) if name})
+        # Only fields every article has as attributes: no need to gather all its values.
+        self.simple = set(self.fields) <= {"date", "slug", "lang"}
+        self.known = {}
+
+    def __call__(self, article):
+        if self.simple:  # the values _url_values gives them, without working out the rest
+            values = {"date": article.date, "slug": getattr(article, "slug", ""),
+                      "lang": getattr(article, "lang", "en")}
+        else:
+            values = _url_values(article)
+        key = tuple(values.get(name) for name in self.fields)
+        try:
+            path = self.known.get(key)
+        except TypeError:  # a list among the values
+            path = None
+        if path is None:
+            path = self.pattern.format(**values)
+            with contextlib.suppress(TypeError):
+                self.known[key] = path
+        return path
 
 
 @dataclass
