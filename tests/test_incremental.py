@@ -224,3 +224,12 @@ def test_compiled_templates_are_kept_between_builds(tmp_path):
     assert "Nova rečenica." in (output / ARTICLE).read_text()
     assert {p.name: p.stat().st_mtime_ns for p in compiled.iterdir()} == stamps, (
         "the rebuild loaded the compiled templates instead of compiling them again")
+
+    # Other settings (Jinja's among them) drop the build cache: templates are compiled again.
+    other = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"),
+                           JINJA_ENVIRONMENT={"autoescape": True, "trim_blocks": True,
+                                              "extensions": ["jinja2.ext.i18n", "jinja2.ext.do"],
+                                              "lstrip_blocks": False})
+    assert "Built" in run_build(content, output, settings=other).stdout
+    again = {p.name: p.stat().st_mtime_ns for p in compiled.iterdir()}
+    assert again.keys() == stamps.keys() and all(again[n] != stamps[n] for n in stamps)

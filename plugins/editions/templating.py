@@ -15,7 +15,6 @@ reused (newsdesk.build: code, theme or settings changed).
 
 import functools
 import os
-import shutil
 
 from babel.dates import format_date, format_skeleton
 from jinja2 import FileSystemBytecodeCache, pass_context
@@ -41,10 +40,10 @@ def keep_compiled_templates(env, settings):
     if not settings.get("CACHE_CONTENT"):
         return
     folder = os.path.join(settings["CACHE_PATH"], "templates")
-    if not settings.get("REUSE_CACHE"):
-        shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(folder)
+    if not settings.get("REUSE_CACHE"):
+        env.bytecode_cache.clear()  # file by file: the folder stays for a build using it
 
 
 def _babel_filter(format_value):
