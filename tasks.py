@@ -33,8 +33,8 @@ def build(c, content=None, output=None, strict=False, settings=None, verbose=Fal
 
 @task
 def clean(c):
-    """Remove the output folder and build caches."""
-    for path in (ROOT / "output", ROOT / ".cache"):
+    """Remove the output folder, the build before it kept beside it, and the build caches."""
+    for path in (ROOT / "output", ROOT / ".output.spare", ROOT / ".cache"):
         shutil.rmtree(path, ignore_errors=True)
         print(f"removed {path.relative_to(ROOT)}")
 

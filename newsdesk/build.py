@@ -12,7 +12,6 @@ import fcntl
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -59,30 +58,21 @@ def _exchange(a, b):
 
 def replace_folder(staging, output):
     """Put the staging folder where the output is; readers see the old or the new, whole.
-
-    The old site is deleted by a background `rm -rf` (thousands of files take seconds), named
-    `.<output>.old-PID` meanwhile; the next build removes any left over.
-    """
+    Return where the old site now is (`.<output>.old-PID`), or None if there was none."""
     retired = output.with_name(f".{output.name}.old-{os.getpid()}")
     if output.exists() and _exchange(staging, output):
         os.rename(staging, retired)
-    else:
-        if output.exists():
-            os.rename(output, retired)
-        os.rename(staging, output)
-    if retired.exists():
-        try:
-            subprocess.Popen(["rm", "-rf", str(retired)], start_new_session=True,
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-        except OSError:
-            shutil.rmtree(retired, ignore_errors=True)
+        return retired
+    if output.exists():
+        os.rename(output, retired)
+    os.rename(staging, output)
+    return retired if retired.exists() else None
 
 
 def _remove_leftovers(output):
     """What builds of `output` that were killed left beside it: staging folders and their
     search work folders (no other build of it runs: see _output_lock), and old sites a
-    background delete did not finish within ten minutes."""
+    background delete did not finish within ten minutes. The spare stays (pagecache)."""
     for pattern in (f".{output.name}.new-*", f"..{output.name}.new-*"):
         for path in output.parent.glob(pattern):
             shutil.rmtree(path, ignore_errors=True)
@@ -159,12 +149,16 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
     site_key = fingerprint.inputs(defaults, articles=False)
     reuse = defaults.get("CACHE_CONTENT") and fingerprint.content_cache_valid(cache, site_key)
     previous = None if force else pagecache.previous_build(cache, output, site_key)
+    # The build before last, kept as the spare, is the staging folder when it can be reused.
+    staged = previous and pagecache.take_spare(cache, output, site_key, staging)
+    if not previous:
+        pagecache.drop_spare(cache, output)
     settings = read_settings(
         str(settings_file),
         # Pelican's own cache of what the reader made of each file is not loaded: the kept
         # articles (plugins/newsmeta/kept.py) take its place between builds.
         override={"LOAD_CONTENT_CACHE": False, "REUSE_CACHE": bool(reuse),
-                  "PAGE_CACHE_PREVIOUS": previous,
+                  "PAGE_CACHE_PREVIOUS": previous, "PAGE_CACHE_STAGED": staged,
                   "PAGE_CACHE_FILE": str(pagecache.keys_file(cache, output)),
                   **(overrides or {}), "PATH": str(content), "OUTPUT_PATH": str(staging),
                   "STRICT": strict},
@@ -190,7 +184,7 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
             f"strict build failed with {errors} error(s) and {warnings} warning(s); "
             f"{output} was left as it was"
         )
-    replace_folder(staging, output)
+    pagecache.retire(cache, output, replace_folder(staging, output), reusable=bool(previous))
     pagecache.remember(cache, output, site_key)
     # Remembered only if the build itself changed no input (a new translation memory entry
     # does): an edit made while it ran must not be taken for built.

@@ -7,6 +7,13 @@ original, related reading). When the previous build of the same output folder wr
 with the same key, the file is hard-linked from it into the new output instead of rendered
 again. Hand edits inside the output folder are not noticed (`--force` renders every page).
 
+The folder a build replaces is kept beside the output as the spare (`.<output>.spare`), with its
+keys, and becomes the next build's staging folder (newsdesk.build): there, a page whose key is
+the one it had two builds ago is left where it is, with no file-system work at all. Everything
+else in it is deleted before anything is written (`take_spare`), and a page made again is
+unlinked before it is written: the spare shares its files with the live site (hard links), so
+no file of it is ever written through.
+
 The site as a whole (code, theme, photos, settings, library versions) is not in the page keys:
 newsdesk.build offers the previous build's keys only when those are the same
 (`fingerprint.inputs(..., articles=False)`), so a change to any of them renders every page.
@@ -20,14 +27,19 @@ Settings, set by newsdesk.build for one build (unset: every page is rendered):
   build's keys are written beside it (`.new-<pid>`) and take its place once the new output does.
 - PAGE_CACHE_PREVIOUS: the output folder whose pages the keys file describes, if they may be
   reused, else None.
+- PAGE_CACHE_STAGED: the keys file of the pages still in the staging folder (the spare taken by
+  `take_spare`), if it is one; else unset.
 """
 
+import contextlib
 import hashlib
 import json
 import logging
 import marshal
 import os
 import re
+import shutil
+import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
@@ -71,7 +83,15 @@ class PageCache:
                 self.known = json.loads(Path(self.file).read_text(encoding="utf-8"))["pages"]
             except (OSError, ValueError, KeyError):
                 self.previous = None
+        self.staged = {}
+        if self.previous and settings.get("PAGE_CACHE_STAGED"):
+            try:
+                self.staged = json.loads(Path(settings["PAGE_CACHE_STAGED"]).read_text(
+                    encoding="utf-8"))["pages"]
+            except (OSError, ValueError, KeyError):
+                self.staged = {}
         self.keys = {}
+        self.unkeyed = set()  # pages written without a key
         self.linked = self.rendered = 0
         self._digests, self._refs = {}, {}
         self.warnings = WarningCounter()
@@ -85,7 +105,15 @@ class PageCache:
 
     def write(self, output_path, save_as, key, render):
         """Link the page from the previous output if its key is the same, else render(); the
-        key is kept for the next build unless rendering logged a warning."""
+        key is kept for the next build unless rendering logged a warning. A page still in
+        the staging folder with the same key is left there."""
+        if key is not None and self.staged.get(save_as) == key:
+            self.keys[save_as] = key
+            self.linked += 1
+            return
+        if save_as in self.staged:  # never written through: the live site may share the file
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(output_path, save_as))
         if key is not None and self.known.get(save_as) == key and self._link(output_path,
                                                                              save_as):
             self.keys[save_as] = key
@@ -96,6 +124,22 @@ class PageCache:
         self.rendered += 1
         if key is not None and self.warnings.count == before:
             self.keys[save_as] = key
+        else:
+            self.unkeyed.add(save_as)
+
+    def remove_stale(self, output_path, written):
+        """Delete what is left in the staging folder of the spare's pages and search bundles
+        (keys ending in "/") that this build did not write."""
+        for path in self.staged:
+            if path in written:
+                continue
+            target = os.path.join(output_path, path)
+            if path.endswith("/"):
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(target)
+            _remove_empty_parents(os.path.dirname(target.rstrip("/")), output_path)
 
     def _link(self, output_path, save_as):
         source = os.path.join(self.previous, save_as)
@@ -215,6 +259,111 @@ def keys_file(cache, output):
     """The file that keeps the page keys of the build in `output`."""
     name = hashlib.sha1(str(output).encode()).hexdigest()[:16]
     return Path(cache) / f"pages-{name}.json"
+
+
+def spare_folder(output):
+    """Where the build before last is kept, to be the next build's staging folder."""
+    output = Path(output)
+    return output.with_name(f".{output.name}.spare")
+
+
+def _spare_keys_file(cache, output):
+    path = keys_file(cache, output)
+    return path.with_name(f"{path.stem}.spare.json")
+
+
+def take_spare(cache, output, site_key, staging):
+    """Move the spare to `staging` and clear it for a build, if its keys describe it and the
+    same site; return the keys file of the pages left in it (PAGE_CACHE_STAGED), or None."""
+    spare, spare_keys = spare_folder(output), _spare_keys_file(cache, output)
+    try:
+        state = json.loads(spare_keys.read_text(encoding="utf-8"))
+        usable = (state["site"] == site_key and spare.is_dir()
+                  and state["output"] == fingerprint.output_stamp(spare))
+        pages = state["pages"]
+    except (OSError, ValueError, KeyError):
+        usable = False
+    if not usable:
+        drop_spare(cache, output)
+        return None
+    os.rename(spare, staging)
+    _write_json(spare_keys, {"pages": _clear(staging, pages)})
+    return str(spare_keys)
+
+
+def retire(cache, output, retired, reusable):
+    """Keep `retired`, the folder the new build replaced, as the spare with the keys that
+    describe it (`reusable`: the keys file does), else delete it in the background. Call
+    before `remember`, which replaces those keys."""
+    drop_spare(cache, output)
+    if retired is None:
+        return
+    try:
+        state = reusable and json.loads(keys_file(cache, output).read_text(encoding="utf-8"))
+        site, pages = state["site"], state["pages"]
+    except (OSError, ValueError, KeyError, TypeError):
+        delete_in_background(retired)
+        return
+    spare = spare_folder(output)
+    os.rename(retired, spare)
+    _write_json(_spare_keys_file(cache, output),
+                {"site": site, "pages": pages, "output": fingerprint.output_stamp(spare)})
+
+
+def drop_spare(cache, output):
+    """Forget the spare and delete it (in the background)."""
+    _spare_keys_file(cache, output).unlink(missing_ok=True)
+    spare = spare_folder(output)
+    if spare.exists():
+        doomed = spare.with_name(f".{Path(output).name}.old-{os.getpid()}-spare")
+        os.rename(spare, doomed)
+        delete_in_background(doomed)
+
+
+def delete_in_background(folder):
+    """`rm -rf` the folder in the background: thousands of files take seconds."""
+    try:
+        subprocess.Popen(["rm", "-rf", str(folder)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _clear(staging, pages):
+    """Delete from a staging folder every file but the pages and search bundles with a key,
+    which the writers keep or unlink; return the keys of those still there."""
+    root = str(staging)
+    bundles = {path.rstrip("/") for path in pages if path.endswith("/")}
+    present, emptied = {}, set()
+    for folder, folders, files in os.walk(root):
+        relative = "" if folder == root else folder[len(root) + 1:] + "/"
+        if relative and relative[:-1] in bundles:  # a search bundle, left whole
+            present[relative] = pages[relative]
+            folders[:] = []
+            continue
+        for name in files:
+            path = relative + name
+            if path in pages:
+                present[path] = pages[path]
+            else:
+                os.unlink(os.path.join(folder, name))
+                emptied.add(folder)
+    for folder in sorted(emptied, key=len, reverse=True):
+        _remove_empty_parents(folder, root)
+    return present
+
+
+def _remove_empty_parents(folder, root):
+    """Remove `folder` and its parents up to `root` (kept) while they are empty."""
+    root = os.path.normpath(root)
+    folder = os.path.normpath(folder)
+    while folder != root and folder.startswith(root + os.sep):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            return
+        folder = os.path.dirname(folder)
 
 
 def _pending(path):

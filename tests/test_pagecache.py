@@ -169,3 +169,41 @@ def test_a_page_linking_to_an_article_follows_it_when_it_moves(tmp_path):
                       encoding="utf-8")
     build(content, output, settings)
     assert 'href="/2023/beogradski-metro-tunel/"' in page.read_text(encoding="utf-8")
+
+
+def test_the_build_before_last_is_the_next_staging_folder_and_the_live_site_is_never_written(
+        tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    output, spare = tmp_path / "out", tmp_path / ".out.spare"
+    build(content, output, settings)
+    unrelated = "2024/festival-nauke-novi-sad"
+    first_folder = (output / unrelated).stat().st_ino
+
+    edited = content / "articles/2024/intervju-inflacija.sr.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nDodatak intervjuu.\n",
+                      encoding="utf-8")
+    build(content, output, settings)
+    assert (spare / unrelated).stat().st_ino == first_folder, "the first build is kept"
+    second = tree(output)
+
+    source = content / SOURCE
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original + "\nTreća verzija teksta.\n", encoding="utf-8")
+    deleted = "2024/liste-cekanja-operacije/index.html"
+    assert (output / deleted).is_file()
+    for language in ("sr", "en"):
+        (content / f"articles/2024/liste-cekanja-operacije.{language}.md").unlink()
+    build(content, output, settings)
+    assert (output / unrelated).stat().st_ino == first_folder, "built in the first build's folder"
+    assert tree(spare) == second, "the site it replaced is kept whole, as it was"
+    assert "Treća verzija teksta." in (output / PAGES["sr-Latn"]).read_text(encoding="utf-8")
+    assert not (output / deleted).exists() and not (output / deleted).parent.exists()
+
+    # Back to the text of the second build, whose folder is now the staging folder: its pages
+    # are as that build left them, though the third build made others from the same files.
+    source.write_text(original, encoding="utf-8")
+    build(content, output, settings)
+    assert "Treća verzija teksta." not in (output / PAGES["sr-Latn"]).read_text(encoding="utf-8")
+    build(content, tmp_path / "full", settings, "--force")
+    assert tree(output) == tree(tmp_path / "full")

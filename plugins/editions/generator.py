@@ -199,14 +199,16 @@ class EditionsGenerator(Generator):
             for digests in run_shared(lambda share: cache.digest_share(articles, share), workers):
                 cache.add_digests(digests)
         results = run_shared(lambda share: self._write_editions(cache, share), workers)
-        keys = {}
-        for worker_keys, _ in results:
+        keys, unkeyed = {}, set()
+        for worker_keys, _, worker_unkeyed in results:
             keys.update(worker_keys)
-        linked = sum(counts[0] for _, counts in results)
-        rendered = sum(counts[1] for _, counts in results)
+            unkeyed |= worker_unkeyed
+        linked = sum(counts[0] for _, counts, _ in results)
+        rendered = sum(counts[1] for _, counts, _ in results)
         if linked:
             log.info("%d page(s) rendered, %d unchanged since the last build", rendered, linked)
         editions_written.send(self, cache=cache, keys=keys)
+        cache.remove_stale(self.output_path, keys.keys() | unkeyed)
         cache.save(keys)
         # Give Pelican's generator back what was written, so its closing summary counts it.
         pelican_articles = self.context["news_articles_generator"]
@@ -216,8 +218,8 @@ class EditionsGenerator(Generator):
                 a for a in listing.all_articles if a.status == "hidden"]
 
     def _write_editions(self, cache, share):
-        """Write this process's share of every edition; return the page keys and how many
-        pages were linked and rendered."""
+        """Write this process's share of every edition; return the page keys, how many pages
+        were linked and rendered, and the pages written without a key."""
         with cache:
             for edition in self.editions:
                 self.env.install_gettext_translations(edition.translations, newstyle=True)
@@ -228,7 +230,7 @@ class EditionsGenerator(Generator):
                                self.settings["SITEURL"] or self.settings["FEED_DOMAIN"],
                                self.editions, self.listings, self.settings["SITENAME"],
                                self.settings)
-        return cache.keys, (cache.linked, cache.rendered)
+        return cache.keys, (cache.linked, cache.rendered), cache.unkeyed
 
 
 class EditionOutput:

@@ -63,7 +63,8 @@ def shard_of(key, shards):
 
 def build_index(generator, cache, keys):
     """Index every edition's articles, shard by shard: a shard whose pages are all as in the
-    previous build is linked from it, the others are indexed by Pagefind (in parallel)."""
+    build before last is left in the staging folder (newsdesk.pagecache), one as in the last
+    build is linked from it, the others are indexed by Pagefind (in parallel)."""
     settings = generator.settings
     if not settings.get("SEARCH_INDEX", True):
         return
@@ -84,11 +85,15 @@ def build_index(generator, cache, keys):
             jobs.append((edition, bundle, sorted(pages), key))
     to_index = []
     for edition, bundle, pages, key in jobs:
+        if key is not None:
+            keys[bundle] = key
+        if key is not None and cache.staged.get(bundle) == key:
+            continue  # still in the staging folder, from the build before last
+        if bundle in cache.staged:
+            shutil.rmtree(output / bundle)
         if not (key is not None and cache.previous and cache.known.get(bundle) == key
                 and _link_tree(Path(cache.previous) / bundle, output / bundle)):
             to_index.append((edition, bundle, pages))
-        if key is not None:
-            keys[bundle] = key
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         runs = pool.map(lambda job: _pagefind(output, *job), to_index)
         failures = [f for f in progress(runs, "Indexing search shards", total=len(to_index),
