@@ -10,8 +10,10 @@ Settings (defaults in brackets), besides the MT_* ones of newsdesk.providers:
 """
 
 import argparse
+import contextlib
 import hashlib
 import logging
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from babel.messages.pofile import read_po
 
 from newsdesk.memo import Memo, file_stamp
 from newsdesk.memory import MemoryFile, header_notes
+from newsdesk.parallel import run_shared
 from newsdesk.progress import progress
 from newsdesk.providers import Provider, TranslationUnavailable
 from newsdesk.segments import BrokenMarkup, normalise, protect, restore, split_markdown
@@ -62,6 +65,20 @@ class Stats:
                 f"{self.memory_hits} from memory, {provider.chars_sent} characters sent in "
                 f"{provider.requests} requests, {provider.failures} failures, "
                 f"{self.pending} pending")
+
+
+class _NotInMemory(Exception):
+    """A segment, category or tag the memory does not have."""
+
+
+class _MemoryOnly:
+    """The provider of a worker of `_from_memory`: it has nothing, so a job that needs it stops
+    before recording anything."""
+
+    name = "memory"
+
+    def translate(self, text, source_lang, target):
+        raise _NotInMemory(text)
 
 
 def original_version(versions):
@@ -116,16 +133,21 @@ class TranslationStage:
         jobs = [(key, versions, target) for key, versions in sorted(groups.items())
                 for target in self.targets if target not in versions and original_version(versions)]
         results, found = {}, {}  # found: {job: memo key} of the results the memo had
-        for key, versions, target in progress(jobs, "Translating", enabled=show_progress):
-            original = original_version(versions)
-            memo_key = self.memo and self._memo_key(original, target, learned)
+        todo = []
+        for key, versions, target in jobs:
+            memo_key = self.memo and self._memo_key(original_version(versions), target, learned)
             known = self.memo and self.memo.get(memo_key)
             if known:
-                self.stats.segments += known.segments
-                self.stats.memory_hits += known.segments
                 results[key, target], found[key, target] = known, memo_key
             else:
-                results[key, target] = self.translate(original, target, learned)
+                todo.append((key, versions, target))
+        results.update(self._from_memory(todo, learned))
+        for result in results.values():
+            self.stats.segments += result.segments
+            self.stats.memory_hits += result.segments
+        todo = [job for job in todo if (job[0], job[2]) not in results]
+        for key, versions, target in progress(todo, "Translating", enabled=show_progress):
+            results[key, target] = self.translate(original_version(versions), target, learned)
         self._track_human_translations(groups)
         for glossary in self.glossaries.values():
             glossary.save(drop_unused=False)
@@ -135,6 +157,36 @@ class TranslationStage:
                     self.memo.put(found.get(job) or self._memo_key(
                         result.source, result.target, learned), result)
             self.memo.save()
+        return results
+
+    def _from_memory(self, jobs, learned):
+        """Translate on READ_WORKERS forked processes, when there are PREFETCH_MIN jobs or more,
+        the articles whose every segment, category and tag the memory has (reading it is most
+        of the work); {(key, target): Translation}. Those that need the provider are left to
+        this process, which alone talks to it."""
+        workers = self.settings.get("READ_WORKERS") or os.cpu_count() or 1
+        if workers <= 1 or len(jobs) < self.settings.get("PREFETCH_MIN", 200):
+            return {}
+
+        def translate_share(share):
+            provider, stats = self.provider, self.stats
+            self.provider, self.stats = _MemoryOnly(), Stats()
+            done = {}
+            try:
+                for key, versions, target in jobs:
+                    if share.take():
+                        with contextlib.suppress(_NotInMemory):
+                            done[key, target] = self.translate(original_version(versions),
+                                                               target, learned)
+            finally:
+                self.provider, self.stats = provider, stats
+            return done
+
+        results = {}
+        for done in run_shared(translate_share, workers):
+            results.update(done)
+        log.info("%d of %d translation(s) made from the memory on %d processes", len(results),
+                 len(jobs), workers)
         return results
 
     def _memo_key(self, source, target, learned):

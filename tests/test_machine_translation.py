@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import time
 
 import pytest
@@ -446,3 +447,28 @@ def test_two_runs_at_once_lose_nothing(content, tmp_path, server, settings):
     assert all("segments" in out and "characters sent" in out for out in outputs), outputs
     entries = {m.id: m.string for m in memory(content) if m.id}
     assert entries and all(entries.values()), entries
+
+
+def test_translations_in_the_memory_are_made_on_several_processes(content, tmp_path, server):
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"), READ_WORKERS=2,
+                              PREFETCH_MIN=1)
+    articles = content / "articles"
+    (articles / "drugi.sr.md").write_text(SR_ARTICLE.replace(
+        "Vlada usvojila budžet", "Opština usvojila budžet"), encoding="utf-8")
+    build(content, tmp_path, server.url, settings)
+    (articles / "treci.sr.md").write_text(EN_ARTICLE.replace("Lang: en\n", "").replace(
+        "Parliament opens the debate", "Skupština otvara raspravu"), encoding="utf-8")
+    shutil.rmtree(tmp_path / "cache")  # the stage's own memo would answer before the workers
+    server.requests.clear()
+
+    result = build(content, tmp_path, server.url, settings, "--verbose")
+    log = result.stdout + result.stderr
+    assert "2 of 3 translation(s) made from the memory on 2 processes" in log, log
+    sent = server.texts()
+    assert "Skupština otvara raspravu" in sent
+    assert not set(SEGMENTS) & set(sent), "what the memory has is not sent again"
+    assert page(tmp_path).h1.text == "EN: Vlada usvojila budžet za sledeću godinu"
+    assert page(tmp_path, "en/2024/drugi/index.html").h1.text.startswith("EN: Opština")
+    assert page(tmp_path, "en/2024/treci/index.html").h1.text == "EN: Skupština otvara raspravu"
+    stats = re.search(r"(\d+) segments, (\d+) from memory", log)
+    assert int(stats[1]) - int(stats[2]) == len(set(sent) - {"Politics", "parliament"}), log
