@@ -48,6 +48,8 @@ from pelican.urlwrappers import URLWrapper
 
 from newsdesk import fingerprint
 
+log = logging.getLogger(__name__)
+
 # Article attributes that are not what the article shows, or that point at other articles
 # (_LINKS: those count by what a page shows of them, see PageCache._ref).
 _SKIP = frozenset({"settings", "_context", "metadata", "edition", "versions", "related",
@@ -287,7 +289,13 @@ def take_spare(cache, output, site_key, staging):
         drop_spare(cache, output)
         return None
     os.rename(spare, staging)
-    _write_json(spare_keys, {"pages": _clear(staging, pages)})
+    try:
+        present = _clear(staging, pages)
+    except OSError as exc:  # the build goes on in a new folder
+        log.info("%s: not reused, building in a new folder (%s)", spare, exc)
+        shutil.rmtree(staging, ignore_errors=True)
+        return None
+    _write_json(spare_keys, {"pages": present})
     return str(spare_keys)
 
 
