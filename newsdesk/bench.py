@@ -9,7 +9,10 @@ memory so no provider is asked, and measures, as the median of --runs runs, with
 - ours, cold: empty output folder and empty caches, except processed photos (made once per
   photo, ever; the first build's time, photos included, is printed too);
 - ours, no change: the same build again;
-- ours, one edit: after appending a sentence to one article;
+- ours, first edit: the first rebuild after the cold build, after appending a sentence to one
+  article; it has no spare folder yet (newsdesk.pagecache), so it links every page it keeps;
+- ours, one edit: the same, in a newsroom's steady state: each rebuild reuses the folder of
+  the build before last;
 - plain Pelican 4.12, no plugins, default theme, both languages (translations by slug);
 - Pelican with i18n_subsites (the English edition as a subsite);
 - Hugo (when `hugo` is installed) on the `--flavor hugo` copy, two languages.
@@ -178,6 +181,9 @@ class Bench:
 
             self.measure("ours, cold", cold)
             self.measure("ours, no change", lambda _: self.ours(out / "ours"))
+            self.results["ours, first edit"] = first_edit = edit("first")
+            print(f"  ours, first edit: {first_edit[0]:.1f} s, {first_edit[1]:.0f} MiB",
+                  flush=True)
             self.measure("ours, one edit", edit)
         finally:
             edited.write_text(original, encoding="utf-8")
