@@ -307,9 +307,9 @@ def retire(cache, output, retired, reusable):
     if retired is None:
         return
     try:
-        state = reusable and json.loads(keys_file(cache, output).read_text(encoding="utf-8"))
+        state = json.loads(keys_file(cache, output).read_text(encoding="utf-8")) if reusable else {}
         site, pages = state["site"], state["pages"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError):
         delete_in_background(retired)
         return
     spare = spare_folder(output)
