@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
@@ -150,7 +150,7 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
     reuse = defaults.get("CACHE_CONTENT") and fingerprint.content_cache_valid(cache, site_key)
     previous = None if force else pagecache.previous_build(cache, output, site_key)
     # The build before last, kept as the spare, is the staging folder when it can be reused.
-    staged = previous and pagecache.take_spare(cache, output, site_key, staging)
+    clearing = previous and pagecache.take_spare(cache, output, site_key, staging)
     if not previous:
         pagecache.drop_spare(cache, output)
     settings = read_settings(
@@ -158,7 +158,7 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
         # Pelican's own cache of what the reader made of each file is not loaded: the kept
         # articles (plugins/newsmeta/kept.py) take its place between builds.
         override={"LOAD_CONTENT_CACHE": False, "REUSE_CACHE": bool(reuse),
-                  "PAGE_CACHE_PREVIOUS": previous, "PAGE_CACHE_STAGED": staged,
+                  "PAGE_CACHE_PREVIOUS": previous, "PAGE_CACHE_STAGED": None,
                   "PAGE_CACHE_FILE": str(pagecache.keys_file(cache, output)),
                   **(overrides or {}), "PATH": str(content), "OUTPUT_PATH": str(staging),
                   "STRICT": strict},
@@ -167,7 +167,8 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
     logging.getLogger().addHandler(collector)
     started = time.perf_counter()
     try:
-        Pelican(settings).run()
+        with _staging_ready(clearing, settings):
+            Pelican(settings).run()
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
         pagecache.discard(cache, output)
@@ -215,6 +216,24 @@ def main(argv=None):
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+@contextlib.contextmanager
+def _staging_ready(clearing, settings):
+    """While Pelican reads the content, the spare taken as the staging folder is cleared; the
+    generators write only after all_generators_finalized, when it is ready."""
+    if not clearing:
+        yield
+        return
+
+    def ready(_generators):
+        settings["PAGE_CACHE_STAGED"] = clearing.wait()
+
+    try:
+        with signals.all_generators_finalized.connected_to(ready):
+            yield
+    finally:
+        clearing.wait()  # a build stopped while it ran: it must end before the folder goes
 
 
 def exit_now(status):

@@ -28,7 +28,8 @@ Settings, set by newsdesk.build for one build (unset: every page is rendered):
 - PAGE_CACHE_PREVIOUS: the output folder whose pages the keys file describes, if they may be
   reused, else None.
 - PAGE_CACHE_STAGED: the keys file of the pages still in the staging folder (the spare taken by
-  `take_spare`), if it is one; else unset.
+  `take_spare`), if it is one; else unset. Set once the spare is cleared, before the generators
+  write (newsdesk.build).
 """
 
 import contextlib
@@ -275,8 +276,8 @@ def _spare_keys_file(cache, output):
 
 
 def take_spare(cache, output, site_key, staging):
-    """Move the spare to `staging` and clear it for a build, if its keys describe it and the
-    same site; return the keys file of the pages left in it (PAGE_CACHE_STAGED), or None."""
+    """Move the spare to `staging`, if its keys describe it and the same site, and start
+    clearing it for the build; return the SpareClearing, or None if there is no usable spare."""
     spare, spare_keys = spare_folder(output), _spare_keys_file(cache, output)
     try:
         state = json.loads(spare_keys.read_text(encoding="utf-8"))
@@ -289,14 +290,54 @@ def take_spare(cache, output, site_key, staging):
         drop_spare(cache, output)
         return None
     os.rename(spare, staging)
-    try:
-        present = _clear(staging, pages)
-    except OSError as exc:  # the build goes on in a new folder
-        log.info("%s: not reused, building in a new folder (%s)", spare, exc)
-        shutil.rmtree(staging, ignore_errors=True)
+    return SpareClearing(staging, pages, spare_keys)
+
+
+class SpareClearing:
+    """A staging folder taken from the spare, cleared (`_clear`) by a forked process while the
+    build reads its content: one walk of the whole site, off the build's path. Nothing may be
+    written into the folder before `wait` returns."""
+
+    def __init__(self, staging, pages, keys_file):
+        self.staging, self.keys_file = staging, keys_file
+        self.failure = self.pid = None
+        if not hasattr(os, "fork"):
+            self.failure = self._clear(pages)
+            return
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the clearing process: never returns into the caller's code
+            try:
+                os.close(read_end)
+                os.write(write_end, (self._clear(pages) or "").encode())
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        self.pipe = read_end
+
+    def _clear(self, pages):
+        """Clear the folder and keep the keys of the pages left in it; None, or what failed."""
+        try:
+            _write_json(self.keys_file, {"pages": _clear(self.staging, pages)})
+        except Exception as exc:  # noqa: BLE001 - the build goes on in a new folder
+            return f"{type(exc).__name__}: {exc}"
         return None
-    _write_json(spare_keys, {"pages": present})
-    return str(spare_keys)
+
+    def wait(self):
+        """The keys file of the pages left in the staging folder (PAGE_CACHE_STAGED), or None
+        if it could not be cleared: the folder is then deleted, and the build makes a new one."""
+        if self.pid is not None:
+            with os.fdopen(self.pipe, "rb") as fp:
+                self.failure = fp.read().decode() or None
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = None
+            if status and not self.failure:
+                self.failure = f"the clearing process ended with status {status}"
+            if self.failure:
+                log.info("%s: not reused, building in a new folder (%s)", self.staging,
+                         self.failure)
+                shutil.rmtree(self.staging, ignore_errors=True)
+        return None if self.failure else str(self.keys_file)
 
 
 def retire(cache, output, retired, reusable):

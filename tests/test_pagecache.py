@@ -207,3 +207,36 @@ def test_the_build_before_last_is_the_next_staging_folder_and_the_live_site_is_n
     assert "Treća verzija teksta." not in (output / PAGES["sr-Latn"]).read_text(encoding="utf-8")
     build(content, tmp_path / "full", settings, "--force")
     assert tree(output) == tree(tmp_path / "full")
+
+
+def test_the_spare_is_cleared_by_another_process_and_dropped_if_that_fails(tmp_path, monkeypatch):
+    from newsdesk import pagecache
+
+    def spare(name):
+        folder = tmp_path / name
+        for path in ("2024/a/index.html", "2024/b/index.html", "feeds/all.xml", "theme/x.css",
+                     "pagefind/0/pagefind-entry.json"):
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(path, encoding="utf-8")
+        return folder
+
+    pages = {"2024/a/index.html": "ka", "pagefind/0/": "kp", "2024/gone/index.html": "kg"}
+    keys = tmp_path / "keys.json"
+    clearing = pagecache.SpareClearing(spare("ok"), pages, keys)
+    assert clearing.pid, "cleared by a forked process"
+    assert clearing.wait() == str(keys)
+    assert sorted(p.relative_to(tmp_path / "ok").as_posix()
+                  for p in (tmp_path / "ok").rglob("*") if p.is_file()) == [
+        "2024/a/index.html", "pagefind/0/pagefind-entry.json"]
+    assert not (tmp_path / "ok/feeds").exists(), "emptied folders go too"
+    assert json.loads(keys.read_text(encoding="utf-8")) == {
+        "pages": {"2024/a/index.html": "ka", "pagefind/0/": "kp"}}
+
+    def fail(*_):
+        raise PermissionError("no")
+
+    monkeypatch.setattr(pagecache, "_clear", fail)
+    clearing = pagecache.SpareClearing(spare("bad"), pages, tmp_path / "bad.json")
+    assert clearing.wait() is None
+    assert "PermissionError: no" in clearing.failure
+    assert not (tmp_path / "bad").exists(), "a folder that could not be cleared is not used"
