@@ -58,15 +58,17 @@ def _exchange(a, b):
 
 def replace_folder(staging, output):
     """Put the staging folder where the output is; readers see the old or the new, whole.
-    Return where the old site now is (`.<output>.old-PID`), or None if there was none."""
-    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
-    if output.exists() and _exchange(staging, output):
+    Return where the old site now is (`.<output>.old-…`), or None if there was none."""
+    if not output.exists():
+        os.rename(staging, output)
+        return None
+    retired = pagecache.retired_folder(output)
+    if _exchange(staging, output):
         os.rename(staging, retired)
-        return retired
-    if output.exists():
+    else:
         os.rename(output, retired)
-    os.rename(staging, output)
-    return retired if retired.exists() else None
+        os.rename(staging, output)
+    return retired
 
 
 def _remove_leftovers(output):

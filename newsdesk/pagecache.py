@@ -41,6 +41,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -364,9 +365,17 @@ def drop_spare(cache, output):
     _spare_keys_file(cache, output).unlink(missing_ok=True)
     spare = spare_folder(output)
     if spare.exists():
-        doomed = spare.with_name(f".{Path(output).name}.old-{os.getpid()}-spare")
+        doomed = retired_folder(output)
         os.rename(spare, doomed)
         delete_in_background(doomed)
+
+
+def retired_folder(output):
+    """A new, empty folder beside the output to move a site into before it is deleted (a
+    folder replaces an empty one by rename). Its name is unique: the background delete of an
+    earlier one, by a process with the same ID, may still be running."""
+    output = Path(output)
+    return Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
 
 
 def delete_in_background(folder):

@@ -240,3 +240,27 @@ def test_the_spare_is_cleared_by_another_process_and_dropped_if_that_fails(tmp_p
     assert clearing.wait() is None
     assert "PermissionError: no" in clearing.failure
     assert not (tmp_path / "bad").exists(), "a folder that could not be cleared is not used"
+
+
+def test_a_site_still_being_deleted_under_this_process_id_does_not_stop_a_build(tmp_path):
+    import os
+
+    from newsdesk.build import replace_folder
+    from newsdesk.pagecache import drop_spare
+
+    def folder(name, text):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(text, encoding="utf-8")
+        return tmp_path / name
+
+    # An earlier process with this ID moved a site here, and its `rm -rf` still runs.
+    busy = folder(f".out.old-{os.getpid()}", "older")
+    output = folder("out", "old")
+    retired = replace_folder(folder(".out.new-1", "new"), output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "new"
+    assert (retired / "index.html").read_text(encoding="utf-8") == "old"
+    busy_spare = folder(f".out.old-{os.getpid()}-spare", "older")
+    folder(".out.spare", "spare")
+    drop_spare(tmp_path / "cache", output)
+    assert not (tmp_path / ".out.spare").exists()
+    assert {busy, busy_spare, retired} <= set(tmp_path.iterdir())
