@@ -13,6 +13,7 @@ its own inputs when used, so an entry kept longer than needed is never wrong.
 """
 
 import contextlib
+import glob
 import hashlib
 import logging
 import os
@@ -80,6 +81,26 @@ def _load(path):
             return pickle.load(fp)
     except (OSError, pickle.PickleError, EOFError, AttributeError):
         return {}
+
+
+def remove_orphans(cache_path):
+    """Delete the half-written memos (`<name>.pickle[.add].<pid>`) of builds that were killed:
+    those whose process no longer runs."""
+    for tmp in glob.glob(os.path.join(glob.escape(cache_path), "*.pickle*.[0-9]*")):
+        pid = tmp.rsplit(".", 1)[1]
+        if pid.isdigit() and not _running(int(pid)):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _dump(value, path):

@@ -4,6 +4,7 @@ import fcntl
 import os
 import re
 import shutil
+import subprocess
 
 from newsdesk import pagecache
 
@@ -203,10 +204,21 @@ def test_a_build_removes_what_killed_builds_left(tmp_path):
     keys = pagecache.keys_file(tmp_path / "cache", output)
     pending = keys.with_name(f"{keys.name}.new-99999")
     pending.write_text("{}")
+    # Memos half-written by a killed build, and one being written by a live process.
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    cache = tmp_path / "cache"
+    killed = [cache / f"{name}.{finished.pid}" for name in ("articles.pickle",
+                                                            "sources.pickle.add")]
+    live = cache / f"articles.pickle.{os.getpid()}"
+    for memo in (*killed, live):
+        memo.write_bytes(b"half-written")
     result = run_build(content, output, settings=settings)
     assert result.returncode == 0 and "Nothing changed" in result.stdout
     assert not staging.exists() and not search.parent.exists() and not pending.exists()
     assert keys.is_file()
+    assert not any(memo.exists() for memo in killed) and live.exists()
+    assert (cache / "articles.pickle").is_file()
 
 
 def test_compiled_templates_are_kept_between_builds(tmp_path):
