@@ -99,7 +99,7 @@ def _running(pid):
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's process
-        return True
+        pass
     return True
 
 

@@ -301,10 +301,7 @@ class SpareClearing:
 
     def __init__(self, staging, pages, keys_file):
         self.staging, self.keys_file = staging, keys_file
-        self.failure = self.pid = None
-        if not hasattr(os, "fork"):
-            self.failure = self._clear(pages)
-            return
+        self.failure = None
         read_end, write_end = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the clearing process: never returns into the caller's code

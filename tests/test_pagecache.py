@@ -1,10 +1,14 @@
 """Rebuilds after an edit: only the pages and search shards that show it are made again."""
 
 import json
+import os
 import shutil
 import zlib
 
 from babel.messages.pofile import read_po, write_po
+
+from newsdesk import pagecache
+from newsdesk.build import replace_folder
 
 from .conftest import ROOT, copy_content, read_html, run_build, write_settings
 from .test_incremental import tree
@@ -210,8 +214,6 @@ def test_the_build_before_last_is_the_next_staging_folder_and_the_live_site_is_n
 
 
 def test_the_spare_is_cleared_by_another_process_and_dropped_if_that_fails(tmp_path, monkeypatch):
-    from newsdesk import pagecache
-
     def spare(name):
         folder = tmp_path / name
         for path in ("2024/a/index.html", "2024/b/index.html", "feeds/all.xml", "theme/x.css",
@@ -243,11 +245,6 @@ def test_the_spare_is_cleared_by_another_process_and_dropped_if_that_fails(tmp_p
 
 
 def test_a_site_still_being_deleted_under_this_process_id_does_not_stop_a_build(tmp_path):
-    import os
-
-    from newsdesk.build import replace_folder
-    from newsdesk.pagecache import drop_spare
-
     def folder(name, text):
         (tmp_path / name).mkdir()
         (tmp_path / name / "index.html").write_text(text, encoding="utf-8")
@@ -261,6 +258,6 @@ def test_a_site_still_being_deleted_under_this_process_id_does_not_stop_a_build(
     assert (retired / "index.html").read_text(encoding="utf-8") == "old"
     busy_spare = folder(f".out.old-{os.getpid()}-spare", "older")
     folder(".out.spare", "spare")
-    drop_spare(tmp_path / "cache", output)
+    pagecache.drop_spare(tmp_path / "cache", output)
     assert not (tmp_path / ".out.spare").exists()
     assert {busy, busy_spare, retired} <= set(tmp_path.iterdir())
