@@ -1,6 +1,8 @@
 """Rebuilds: nothing to do when nothing changed, the content cache, pages written in parallel."""
 
 import fcntl
+import gzip
+import json
 import os
 import re
 import shutil
@@ -15,8 +17,29 @@ SOURCE = "articles/2024/beogradski-metro-tunel.sr.md"
 
 
 def tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file of a site, each edition's search index as what a search can find in it: a
+    rebuild may index an edited page in the recent bundle where a full build indexes it in its
+    shard (plugins/search)."""
+    files = {p.relative_to(folder).as_posix(): p.read_bytes()
+             for p in sorted(folder.rglob("*")) if p.is_file() and "pagefind/" not in
+             p.relative_to(folder).as_posix()}
+    for root in sorted(folder.rglob("pagefind")):
+        files[f"{root.relative_to(folder).as_posix()}/ (searchable)"] = searchable(root)
+    return files
+
+
+def searchable(root):
+    """{URL: what Pagefind keeps of the page} over an edition's bundles, leaving out the
+    superseded pages; the search bundles' files as they are listed (shards.json)."""
+    manifest = json.loads((root / "shards.json").read_text(encoding="utf-8"))
+    pages = {}
+    for bundle in manifest["bundles"]:
+        for fragment in sorted((root / bundle / "fragment").glob("*.pf_fragment")):
+            if fragment.stem in manifest["superseded"]:
+                continue
+            data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+            assert pages.setdefault(data["url"], data) == data, "one version of each page"
+    return pages
 
 
 def test_a_build_with_nothing_changed_does_nothing(tmp_path):

@@ -6,6 +6,7 @@ import shutil
 import zlib
 
 from babel.messages.pofile import read_po, write_po
+from search import page_ids
 
 from newsdesk import pagecache
 from newsdesk.build import replace_folder
@@ -56,14 +57,25 @@ def test_an_edit_renders_only_the_pages_that_show_it_and_gives_the_full_site(tmp
     assert unrelated in after and unrelated not in rendered
     assert len(rendered) < len(pages) / 3, (len(rendered), len(pages))
 
-    # Search: only the shard holding the article is indexed again, in the editions it changed.
+    # Search: no shard is indexed again. The new version of the article is indexed in its
+    # edition's recent bundle; the old one, still in its shard, is listed as superseded.
     for prefix in ("", "sr-cyrl/", "en/"):
-        bundles = json.loads((output / f"{prefix}pagefind/shards.json").read_text())["bundles"]
-        assert len(bundles) > 1
-        for bundle in bundles:
+        root = output / f"{prefix}pagefind"
+        manifest = json.loads((root / "shards.json").read_text())
+        shards = [b for b in manifest["bundles"] if b != "recent/"]
+        assert len(shards) > 1
+        for bundle in shards:
             entry = f"{prefix}pagefind/{bundle}pagefind-entry.json"
-            again = prefix != "en/" and bundle == f"{shard('beogradski-metro-tunel')}/"
-            assert (before[entry] != after[entry]) == again, entry
+            assert before[entry] == after[entry], entry
+        url = "/" + PAGES["en" if prefix == "en/" else ("sr-Cyrl" if prefix else "sr-Latn")]
+        url = url.removesuffix("index.html")
+        if prefix == "en/":
+            assert manifest == {"bundles": shards, "superseded": []}, "nothing changed there"
+            continue
+        assert manifest["bundles"][-1] == "recent/"
+        assert set(page_ids(root / "recent")) == {url}
+        shard_holding = page_ids(root / f"{shard('beogradski-metro-tunel')}")
+        assert manifest["superseded"] == [shard_holding[url]]
 
     # The rebuilt site is the site a full build makes.
     build(content, tmp_path / "full", settings, "--force")

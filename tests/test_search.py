@@ -9,6 +9,7 @@ import pagefind_bin
 import pytest
 
 from .browser import chromium, serve
+from .conftest import copy_content, run_build, write_settings
 
 CASES = [
     # (search page, query, expected article, prefix every result must have)
@@ -115,3 +116,37 @@ def test_shards_index_as_from_the_output_folder(site, tmp_path):
         assert json.loads(whole.pop(entry)) == json.loads(ours.pop(entry))
         assert whole == ours, prefix
         subprocess.run(["rm", "-rf", str(tmp_path / "whole")], check=True)
+
+
+def search_links(tab, base, page, query):
+    tab.goto(f"{base}/{page}?q={query}")
+    tab.wait_for_function("document.getElementById('search-status').textContent !== ''",
+                          timeout=15000)
+    return tab.eval_on_selector_all("#search-results li a",
+                                    "links => links.map(a => a.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("recent_max", [100, 0])
+def test_after_an_edit_search_finds_the_new_text_only(tmp_path, recent_max):
+    """An edited article is indexed in the recent bundle, and its old version, still in its
+    shard, is left out of the results; with SEARCH_RECENT_MAX 0 its shard is indexed again."""
+    content = copy_content(tmp_path)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"),
+                              SEARCH_RECENT_MAX=recent_max)
+    output = tmp_path / "out"
+    for _ in range(2):
+        result = run_build(content, output, settings=settings)
+        assert result.returncode == 0, result.stdout + result.stderr
+        source = content / "articles/2024/beogradski-metro-tunel.sr.md"
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("do Mirijeva", "do Karaburme"), encoding="utf-8")
+    bundles = json.loads((output / "pagefind/shards.json").read_text())["bundles"]
+    assert ("recent/" in bundles) == bool(recent_max)
+    metro = "/2024/beogradski-metro-tunel/"
+    with serve(output) as base, chromium() as browser:
+        tab = browser.new_page()
+        assert search_links(tab, base, "pretraga/", "Karaburme") == [metro]
+        assert search_links(tab, base, "pretraga/", "Mirijeva") == [], "the old version is gone"
+        assert search_links(tab, base, "pretraga/", "bušenje").count(metro) == 1
+        assert search_links(tab, base, "sr-cyrl/pretraga/", "Карабурме") == [f"/sr-cyrl{metro}"]
+        assert search_links(tab, base, "sr-cyrl/pretraga/", "Миријева") == []

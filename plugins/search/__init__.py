@@ -3,20 +3,27 @@ made from that edition's article pages only once they are written.
 
 An edition's index is split into SEARCH_SHARDS bundles (`<prefix>pagefind/<n>/`, listed in
 `<prefix>pagefind/shards.json`); an article belongs to shard crc32(key) mod SEARCH_SHARDS for
-good, and the search page merges the shards (Pagefind's mergeIndex). A rebuild indexes again
-only the shards with a page that changed (newsdesk.pagecache); the others are linked from the
-previous build. Shards are indexed in parallel, and each Pagefind run needs memory for its
-shard only.
+good, and the search page merges the shards (Pagefind's mergeIndex). Shards are indexed in
+parallel, and each Pagefind run needs memory for its shard only.
+
+A rebuild keeps the shards as they were (linked from the previous build, newsdesk.pagecache)
+and indexes the pages that changed since (edited, new) in the edition's recent bundle
+(`<prefix>pagefind/recent/`): a few pages, where their shards hold thousands. The old versions
+still in the shards, and the pages gone since, are listed by Pagefind's page id as
+`superseded` in shards.json; the search page leaves them out. When the recent bundle would pass
+SEARCH_RECENT_MAX pages, the shards with the most changes are indexed again instead.
 
 Only article bodies and titles are indexed (data-pagefind-body on the article, navigation and
 bylines ignored), and pages waiting for their translation not at all. Serbian has no stemmer in
 Pagefind; the search page strips common Serbian endings from the query instead (budžetu, budžeta
 → budžet), and Pagefind's prefix matching finds every form. Settings (defaults in brackets):
 - SEARCH_INDEX [True]: run Pagefind after the build.
-- SEARCH_SHARDS [8]: bundles per edition; more make rebuilds after an edit cheaper and
-  searches fetch more files.
+- SEARCH_SHARDS [8]: bundles per edition; more make a shard's indexing cheaper and searches
+  fetch more files.
+- SEARCH_RECENT_MAX [100]: pages of an edition indexed in its recent bundle at most.
 """
 
+import gzip
 import hashlib
 import json
 import logging
@@ -27,6 +34,7 @@ import tempfile
 import zlib
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pagefind_bin
@@ -62,63 +70,144 @@ def shard_of(key, shards):
 
 
 def build_index(generator, cache, keys):
-    """Index every edition's articles, shard by shard: a shard whose pages are all as in the
-    build before last is left in the staging folder (newsdesk.pagecache), one as in the last
-    build is linked from it, the others are indexed by Pagefind (in parallel)."""
+    """Index every edition's articles: each shard whose pages changed is indexed again, or,
+    while few pages changed, kept as it is and those pages are indexed in the edition's recent
+    bundle. A bundle the same as in the build before last is left in the staging folder
+    (newsdesk.pagecache), one as in the last build is linked from it; Pagefind runs in
+    parallel. The keys of the bundles describe them: {"key": ..., "pages": {page: [page key,
+    Pagefind's page id]}}."""
     settings = generator.settings
     if not settings.get("SEARCH_INDEX", True):
         return
     output = Path(generator.output_path)
     count = max(1, settings.get("SEARCH_SHARDS", 8))
-    jobs, manifests = [], {}
+    plans = []
     for edition in generator.editions:
-        shards = defaultdict(list)
+        shards = defaultdict(dict)
         for article in generator.listings[edition.code].all_articles:
             if not getattr(article, "translation_pending", 0):
-                shards[shard_of(article.key, count)].append(article.save_as)
-        manifests[edition.prefix] = sorted(shards)
-        for number, pages in sorted(shards.items()):
-            bundle = f"{edition.prefix}pagefind/{number}/"
-            page_keys = [keys.get(page) for page in sorted(pages)]
-            key = None if None in page_keys else hashlib.sha1(
-                repr((sorted(pages), page_keys)).encode()).hexdigest()
-            jobs.append((edition, bundle, sorted(pages), key))
-    to_index = []
-    for edition, bundle, pages, key in jobs:
-        if key is not None:
-            keys[bundle] = key
-        if key is not None and cache.staged.get(bundle) == key:
-            continue  # still in the staging folder, from the build before last
-        if bundle in cache.staged:
-            shutil.rmtree(output / bundle)
-        if not (key is not None and cache.previous and cache.known.get(bundle) == key
-                and _link_tree(Path(cache.previous) / bundle, output / bundle)):
-            to_index.append((edition, bundle, pages))
+                shards[shard_of(article.key, count)][article.save_as] = keys.get(article.save_as)
+        plans.append(EditionIndex(edition, shards, cache,
+                                  settings.get("SEARCH_RECENT_MAX", 100)))
+    bundles = [bundle for plan in plans for bundle in plan.bundles]
+    to_index = [bundle for bundle in bundles if not _in_place(cache, output, bundle)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        runs = pool.map(lambda job: _pagefind(output, *job), to_index)
+        runs = pool.map(lambda bundle: _pagefind(output, bundle), to_index)
         failures = [f for f in progress(runs, "Indexing search shards", total=len(to_index),
                                         enabled=len(to_index) > 4) if f]
-    for edition, bundle, message in failures:
-        log.error("search index of %s (%s): pagefind failed: %s", edition.code, bundle, message)
-        keys.pop(bundle, None)
-    for prefix, numbers in manifests.items():
-        manifest = output / f"{prefix}pagefind" / "shards.json"
+    for bundle, message in failures:
+        log.error("search index of %s (%s): pagefind failed: %s", bundle.edition.code,
+                  bundle.name, message)
+    for bundle in bundles:
+        if bundle.description and bundle.description["key"] is not None:
+            keys[bundle.name] = bundle.description
+    for plan in plans:
+        plan.write_manifest(output)
+    if bundles:
+        log.info("search: %d of %d bundle(s) indexed", len(to_index), len(bundles))
+
+
+@dataclass
+class Bundle:
+    """One Pagefind bundle: the pages to index, or the description of the bundle it is."""
+
+    edition: object
+    name: str  # its folder in the output, "<prefix>pagefind/<n>/"
+    pages: dict  # {page: page key} to index
+    description: dict = None  # set when it is made, or when it is kept as it was
+
+    @property
+    def key(self):
+        values = list(self.pages.values())
+        return None if None in values else hashlib.sha1(
+            repr(sorted(self.pages.items())).encode()).hexdigest()
+
+
+class EditionIndex:
+    """The bundles of one edition: its shards, and the recent bundle with the pages that changed
+    in the shards kept as they were."""
+
+    def __init__(self, edition, shards, cache, recent_max):
+        self.edition = edition
+        self.root = f"{edition.prefix}pagefind/"
+        self.bundles, candidates = [], []
+        for number, pages in sorted(shards.items()):
+            bundle = Bundle(edition, f"{self.root}{number}/", pages)
+            before = _previous_description(cache, bundle.name)
+            if before and bundle.key is not None and before["key"] == bundle.key:
+                bundle.description = before
+            elif before:
+                indexed = before["pages"]
+                changed = {page: key for page, key in pages.items()
+                           if key is None or indexed.get(page, [None])[0] != key[:16]}
+                candidates.append((bundle, before, changed, indexed.keys() - pages.keys()))
+            self.bundles.append(bundle)
+        recent, self.superseded, taken = {}, set(), 0
+        # Keep the shards with the fewest changes, as long as the recent bundle stays small.
+        for bundle, before, changed, gone in sorted(candidates,
+                                                    key=lambda c: len(c[2]) + len(c[3])):
+            if taken + len(changed) + len(gone) > recent_max:
+                continue
+            taken += len(changed) + len(gone)
+            bundle.description = before
+            recent.update(changed)
+            self.superseded |= {before["pages"][page][1] for page in (changed.keys() | gone)
+                                if page in before["pages"]}
+        self.recent = None
+        if recent:
+            self.recent = Bundle(edition, f"{self.root}recent/", recent)
+            before = _previous_description(cache, self.recent.name)
+            if before and self.recent.key is not None and before["key"] == self.recent.key:
+                self.recent.description = before
+            self.bundles.append(self.recent)
+
+    def write_manifest(self, output):
+        """shards.json: the bundles, and the ids of the pages in kept shards that are
+        no longer as indexed there (the search page leaves them out)."""
+        names = [b.name[len(self.root):] for b in self.bundles]
+        superseded = set(self.superseded)
+        if self.recent and self.recent.description:
+            superseded -= {id_ for _, id_ in self.recent.description["pages"].values()}
+        manifest = output / self.root / "shards.json"
         manifest.parent.mkdir(parents=True, exist_ok=True)
-        manifest.write_text(json.dumps({"bundles": [f"{n}/" for n in numbers]}),
+        manifest.write_text(json.dumps({"bundles": names, "superseded": sorted(superseded)}),
                             encoding="utf-8")
-    if jobs:
-        log.info("search: %d of %d shard(s) indexed", len(to_index), len(jobs))
 
 
-def _pagefind(output, edition, bundle, pages):
-    """Run Pagefind on these pages; None, or (edition, bundle, message) if it failed."""
+def _previous_description(cache, name):
+    """What the last build's bundle `name` was made from, or else that of the build before
+    last (still in the staging folder); None if neither can be had."""
+    known = cache.known.get(name) if cache.previous else None
+    if isinstance(known, dict) and os.path.isdir(os.path.join(cache.previous, name)):
+        return known
+    staged = cache.staged.get(name)
+    return staged if isinstance(staged, dict) else None
+
+
+def _in_place(cache, output, bundle):
+    """Put a bundle described as already made in place: left in the staging folder, or linked
+    from the previous build. False if it has to be made."""
+    if bundle.description is not None and cache.staged.get(bundle.name) == bundle.description:
+        return True
+    if bundle.name in cache.staged:
+        shutil.rmtree(output / bundle.name)
+    if bundle.description is not None and cache.known.get(bundle.name) == bundle.description \
+            and _link_tree(Path(cache.previous) / bundle.name, output / bundle.name):
+        return True
+    bundle.description = None
+    return False
+
+
+def _pagefind(output, bundle):
+    """Run Pagefind on the bundle's pages and describe what it made; None, or (bundle,
+    message) if it failed."""
     # Beside the output, so that its pages can be linked into it.
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.search-") as folder:
         # Pagefind walks its whole site folder: it gets one holding only these pages, at their
         # paths in the output (which make their URLs).
         site = Path(folder) / "site"
         made = set()
-        for page in pages:
+        for page in bundle.pages:
             target = os.path.join(site, page)
             parent = os.path.dirname(target)
             if parent not in made:
@@ -126,21 +215,38 @@ def _pagefind(output, edition, bundle, pages):
                 made.add(parent)
             _link_or_copy(os.path.join(output, page), target)
         # Pagefind reads its options from the folder it runs in.
-        config = {"site": str(site), "output_path": str(output / bundle), "quiet": True}
+        config = {"site": str(site), "output_path": str(output / bundle.name), "quiet": True}
         (Path(folder) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
         try:
             result = subprocess.run([str(pagefind_bin.get_executable())], cwd=folder,
                                     capture_output=True, text=True)
         except OSError as exc:
-            return edition, bundle, str(exc)
+            return bundle, str(exc)
     if result.returncode:
-        return edition, bundle, (result.stderr or result.stdout).strip()
+        return bundle, (result.stderr or result.stdout).strip()
     # Pagefind writes JSON keys in hash-map order; sorted, two builds are byte-identical.
-    entry = output / bundle / "pagefind-entry.json"
+    entry = output / bundle.name / "pagefind-entry.json"
     data = json.loads(entry.read_text(encoding="utf-8"))
     entry.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False,
                                 separators=(",", ":")), encoding="utf-8")
+    ids = page_ids(output / bundle.name)
+    bundle.description = {"key": bundle.key, "pages": {
+        page: [key and key[:16], ids.get(_url(page))] for page, key in bundle.pages.items()}}
     return None
+
+
+def page_ids(folder):
+    """{URL: Pagefind's id} of the pages in a bundle (its fragments: gzipped JSON, named by id)."""
+    ids = {}
+    for fragment in Path(folder, "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        ids[json.loads(data)["url"]] = fragment.name.removesuffix(".pf_fragment")
+    return ids
+
+
+def _url(page):
+    """The URL Pagefind gives a page of the output."""
+    return "/" + page.removesuffix("index.html")
 
 
 def _link_or_copy(source, target):

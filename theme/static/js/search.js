@@ -1,5 +1,7 @@
 // The search page: Pagefind's index for this page's edition, Serbian endings stripped first.
-// The index comes in shards (listed in shards.json beside them), merged into one search.
+// The index comes in shards (listed in shards.json beside them), merged into one search. Pages
+// edited since their shard was made are in the "recent" bundle; their old versions, still in
+// the shard, are listed as superseded and left out.
 const script = document.currentScript || document.querySelector("script[data-bundles]");
 const config = script.dataset;
 const endings = (config.endings || "").split(" ").filter(Boolean);
@@ -21,10 +23,13 @@ function text(template, query) {
 }
 
 let loaded = null;
+let superseded = new Set();
 
 async function load() {
   const response = await fetch(`${config.bundles}shards.json`);
-  const { bundles } = await response.json();
+  const manifest = await response.json();
+  const bundles = manifest.bundles;
+  superseded = new Set(manifest.superseded || []);
   // Each edition's bundles live under its prefix, but its page URLs start at the site root.
   const baseUrl = new URL(config.base, location.href).pathname;
   if (!bundles.length) {
@@ -52,7 +57,13 @@ async function run(query) {
   }
   const terms = query.toLocaleLowerCase().split(/\s+/).filter(Boolean).map(stem).join(" ");
   const search = await pagefind.search(terms);
-  const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+  const seen = new Set();
+  const current = search.results.filter((r) => {
+    const fresh = !superseded.has(r.id) && !seen.has(r.id);  // an unchanged page: in two bundles
+    seen.add(r.id);
+    return fresh;
+  });
+  const results = await Promise.all(current.slice(0, 20).map((r) => r.data()));
   status.textContent = text(results.length ? config.found : config.none, query);
   for (const result of results) {
     const item = document.createElement("li");
