@@ -25,6 +25,8 @@ whole listing has (`articles|length`), not on the rest of the listing; the site-
 Settings, set by newsdesk.build for one build (unset: every page is rendered):
 - PAGE_CACHE_FILE: the keys file of the output folder, CACHE_PATH/pages-<hash>.json; this
   build's keys are written beside it (`.new-<pid>`) and take its place once the new output does.
+  Which build a keys file describes is in a small file beside it (`pages-<hash>.state.json`),
+  so that a keys file is moved on by rename, never read and written again.
 - PAGE_CACHE_PREVIOUS: the output folder whose pages the keys file describes, if they may be
   reused, else None.
 - PAGE_CACHE_STAGED: the keys file of the pages still in the staging folder (the spare taken by
@@ -49,6 +51,7 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
 from newsdesk import fingerprint
+from newsdesk.memo import file_stamp
 
 log = logging.getLogger(__name__)
 
@@ -276,30 +279,48 @@ def _spare_keys_file(cache, output):
     return path.with_name(f"{path.stem}.spare.json")
 
 
+def _state_file(keys):
+    """Beside a keys file, which build it describes: {"site": site key, "output": the output
+    folder's stamp, "keys": the keys file's stamp}. Small, so that deciding whether the keys
+    may be used, and moving them on, never reads the keys themselves."""
+    return keys.with_name(f"{keys.stem}.state.json")
+
+
+def _described(keys, site_key, folder):
+    """Whether the keys file describes `folder`, built from the site `site_key`."""
+    try:
+        state = json.loads(_state_file(keys).read_text(encoding="utf-8"))
+        return (state["site"] == site_key and Path(folder).is_dir()
+                and state["output"] == fingerprint.output_stamp(folder)
+                and state["keys"] == list(file_stamp(keys) or ()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _describe(keys, site_key, folder):
+    _write_json(_state_file(keys), {"site": site_key, "keys": file_stamp(keys),
+                                     "output": fingerprint.output_stamp(folder)})
+
+
 def take_spare(cache, output, site_key, staging):
     """Move the spare to `staging`, if its keys describe it and the same site, and start
     clearing it for the build; return the SpareClearing, or None if there is no usable spare."""
     spare, spare_keys = spare_folder(output), _spare_keys_file(cache, output)
-    try:
-        state = json.loads(spare_keys.read_text(encoding="utf-8"))
-        usable = (state["site"] == site_key and spare.is_dir()
-                  and state["output"] == fingerprint.output_stamp(spare))
-        pages = state["pages"]
-    except (OSError, ValueError, KeyError):
-        usable = False
-    if not usable:
+    if not _described(spare_keys, site_key, spare):
         drop_spare(cache, output)
         return None
+    _state_file(spare_keys).unlink()
     os.rename(spare, staging)
-    return SpareClearing(staging, pages, spare_keys)
+    return SpareClearing(staging, spare_keys)
 
 
 class SpareClearing:
     """A staging folder taken from the spare, cleared (`_clear`) by a forked process while the
     build reads its content: one walk of the whole site, off the build's path. Nothing may be
-    written into the folder before `wait` returns."""
+    written into the folder before `wait` returns. The keys file gives the keys of the pages
+    in the folder, and is replaced by those of the pages left in it."""
 
-    def __init__(self, staging, pages, keys_file):
+    def __init__(self, staging, keys_file):
         self.staging, self.keys_file = staging, keys_file
         self.failure = None
         read_end, write_end = os.pipe()
@@ -307,15 +328,16 @@ class SpareClearing:
         if self.pid == 0:  # the clearing process: never returns into the caller's code
             try:
                 os.close(read_end)
-                os.write(write_end, (self._clear(pages) or "").encode())
+                os.write(write_end, (self._clear() or "").encode())
             finally:
                 os._exit(0)
         os.close(write_end)
         self.pipe = read_end
 
-    def _clear(self, pages):
+    def _clear(self):
         """Clear the folder and keep the keys of the pages left in it; None, or what failed."""
         try:
+            pages = json.loads(self.keys_file.read_text(encoding="utf-8"))["pages"]
             _write_json(self.keys_file, {"pages": _clear(self.staging, pages)})
         except Exception as exc:  # noqa: BLE001 - the build goes on in a new folder
             return f"{type(exc).__name__}: {exc}"
@@ -345,20 +367,27 @@ def retire(cache, output, retired, reusable):
     drop_spare(cache, output)
     if retired is None:
         return
+    keys = keys_file(cache, output)
     try:
-        state = json.loads(keys_file(cache, output).read_text(encoding="utf-8")) if reusable else {}
-        site, pages = state["site"], state["pages"]
+        site = json.loads(_state_file(keys).read_text(encoding="utf-8"))["site"]
     except (OSError, ValueError, KeyError):
+        site = None
+    if not (reusable and site):
         delete_in_background(retired)
         return
-    spare = spare_folder(output)
+    spare, spare_keys = spare_folder(output), _spare_keys_file(cache, output)
+    try:
+        os.replace(keys, spare_keys)
+    except OSError:
+        delete_in_background(retired)
+        return
     os.rename(retired, spare)
-    _write_json(_spare_keys_file(cache, output),
-                {"site": site, "pages": pages, "output": fingerprint.output_stamp(spare)})
+    _describe(spare_keys, site, spare)
 
 
 def drop_spare(cache, output):
     """Forget the spare and delete it (in the background)."""
+    _state_file(_spare_keys_file(cache, output)).unlink(missing_ok=True)
     _spare_keys_file(cache, output).unlink(missing_ok=True)
     spare = spare_folder(output)
     if spare.exists():
@@ -428,24 +457,18 @@ def _pending(path):
 def previous_build(cache, output, site_key):
     """`output` if its pages may be reused: the keys file describes the folder now there,
     built from the same code, theme, photos and settings; else None."""
-    try:
-        state = json.loads(keys_file(cache, output).read_text(encoding="utf-8"))
-        usable = (state["site"] == site_key and Path(output).is_dir()
-                  and state["output"] == fingerprint.output_stamp(output))
-    except (OSError, ValueError, KeyError):
-        usable = False
-    return str(output) if usable else None
+    return str(output) if _described(keys_file(cache, output), site_key, output) else None
 
 
 def remember(cache, output, site_key):
     """Put the keys of the build now in `output` in place (written whole or not at all)."""
-    pending = _pending(keys_file(cache, output))
+    keys = keys_file(cache, output)
+    _state_file(keys).unlink(missing_ok=True)
     try:
-        keys = json.loads(pending.read_text(encoding="utf-8"))["pages"]
-    except (OSError, ValueError, KeyError):
-        keys = {}
-    _write_json(keys_file(cache, output), {"site": site_key, "pages": keys,
-                                           "output": fingerprint.output_stamp(output)})
+        os.replace(_pending(keys), keys)
+    except FileNotFoundError:  # nothing was written with a key
+        _write_json(keys, {"pages": {}})
+    _describe(keys, site_key, output)
     discard(cache, output)
 
 

@@ -35,9 +35,9 @@ def searchable(root):
     pages = {}
     for bundle in manifest["bundles"]:
         for fragment in sorted((root / bundle / "fragment").glob("*.pf_fragment")):
-            if fragment.stem in manifest["superseded"]:
-                continue
             data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+            if manifest["superseded"].get(fragment.stem) == data["url"]:
+                continue
             assert pages.setdefault(data["url"], data) == data, "one version of each page"
     return pages
 

@@ -70,12 +70,12 @@ def test_an_edit_renders_only_the_pages_that_show_it_and_gives_the_full_site(tmp
         url = "/" + PAGES["en" if prefix == "en/" else ("sr-Cyrl" if prefix else "sr-Latn")]
         url = url.removesuffix("index.html")
         if prefix == "en/":
-            assert manifest == {"bundles": shards, "superseded": []}, "nothing changed there"
+            assert manifest == {"bundles": shards, "superseded": {}}, "nothing changed there"
             continue
         assert manifest["bundles"][-1] == "recent/"
         assert set(page_ids(root / "recent")) == {url}
         shard_holding = page_ids(root / f"{shard('beogradski-metro-tunel')}")
-        assert manifest["superseded"] == [shard_holding[url]]
+        assert manifest["superseded"] == {shard_holding[url]: url}
 
     # The rebuilt site is the site a full build makes.
     build(content, tmp_path / "full", settings, "--force")
@@ -236,7 +236,8 @@ def test_the_spare_is_cleared_by_another_process_and_dropped_if_that_fails(tmp_p
 
     pages = {"2024/a/index.html": "ka", "pagefind/0/": "kp", "2024/gone/index.html": "kg"}
     keys = tmp_path / "keys.json"
-    clearing = pagecache.SpareClearing(spare("ok"), pages, keys)
+    keys.write_text(json.dumps({"pages": pages}), encoding="utf-8")
+    clearing = pagecache.SpareClearing(spare("ok"), keys)
     assert clearing.pid, "cleared by a forked process"
     assert clearing.wait() == str(keys)
     assert sorted(p.relative_to(tmp_path / "ok").as_posix()
@@ -250,7 +251,7 @@ def test_the_spare_is_cleared_by_another_process_and_dropped_if_that_fails(tmp_p
         raise PermissionError("no")
 
     monkeypatch.setattr(pagecache, "_clear", fail)
-    clearing = pagecache.SpareClearing(spare("bad"), pages, tmp_path / "bad.json")
+    clearing = pagecache.SpareClearing(spare("bad"), keys)
     assert clearing.wait() is None
     assert "PermissionError: no" in clearing.failure
     assert not (tmp_path / "bad").exists(), "a folder that could not be cleared is not used"

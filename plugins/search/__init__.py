@@ -142,7 +142,7 @@ class EditionIndex:
                            if key is None or indexed.get(page, [None])[0] != key[:16]}
                 candidates.append((bundle, before, changed, indexed.keys() - pages.keys()))
             self.bundles.append(bundle)
-        recent, self.superseded, taken = {}, set(), 0
+        recent, self.superseded, taken = {}, {}, 0
         # Keep the shards with the fewest changes, as long as the recent bundle stays small.
         for bundle, before, changed, gone in sorted(candidates,
                                                     key=lambda c: len(c[2]) + len(c[3])):
@@ -151,8 +151,9 @@ class EditionIndex:
             taken += len(changed) + len(gone)
             bundle.description = before
             recent.update(changed)
-            self.superseded |= {before["pages"][page][1] for page in (changed.keys() | gone)
-                                if page in before["pages"]}
+            self.superseded.update({before["pages"][page][1]: _url(page)
+                                    for page in (changed.keys() | gone)
+                                    if page in before["pages"]})
         self.recent = None
         if recent:
             self.recent = Bundle(edition, f"{self.root}recent/", recent)
@@ -162,16 +163,19 @@ class EditionIndex:
             self.bundles.append(self.recent)
 
     def write_manifest(self, output):
-        """shards.json: the bundles, and the ids of the pages in kept shards that are
-        no longer as indexed there (the search page leaves them out)."""
+        """shards.json: the bundles, and the pages in kept shards that are no longer as indexed
+        there ({Pagefind's id: URL}; the search page leaves them out, and lists each URL
+        once: Pagefind's ids are short hashes, unique within one bundle only)."""
         names = [b.name[len(self.root):] for b in self.bundles]
-        superseded = set(self.superseded)
+        superseded = dict(self.superseded)
         if self.recent and self.recent.description:
-            superseded -= {id_ for _, id_ in self.recent.description["pages"].values()}
+            for page, (_, id_) in self.recent.description["pages"].items():
+                if superseded.get(id_) == _url(page):  # the same text: in both bundles
+                    del superseded[id_]
         manifest = output / self.root / "shards.json"
         manifest.parent.mkdir(parents=True, exist_ok=True)
-        manifest.write_text(json.dumps({"bundles": names, "superseded": sorted(superseded)}),
-                            encoding="utf-8")
+        manifest.write_text(json.dumps({"bundles": names, "superseded": superseded},
+                                       sort_keys=True), encoding="utf-8")
 
 
 def _previous_description(cache, name):

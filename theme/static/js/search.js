@@ -23,13 +23,13 @@ function text(template, query) {
 }
 
 let loaded = null;
-let superseded = new Set();
+let superseded = {};
 
 async function load() {
   const response = await fetch(`${config.bundles}shards.json`);
   const manifest = await response.json();
   const bundles = manifest.bundles;
-  superseded = new Set(manifest.superseded || []);
+  superseded = manifest.superseded || {};
   // Each edition's bundles live under its prefix, but its page URLs start at the site root.
   const baseUrl = new URL(config.base, location.href).pathname;
   if (!bundles.length) {
@@ -41,6 +41,25 @@ async function load() {
     await pagefind.mergeIndex(`${config.bundles}${bundle}`, { baseUrl });
   }
   return pagefind;
+}
+
+// The first `count` results that are current: not an old version of a page (its id and URL
+// listed as superseded), nor a page already listed (unchanged, it is in two bundles).
+async function current(found, count) {
+  const results = [];
+  const urls = new Set();
+  for (let start = 0; start < found.length && results.length < count; start += count) {
+    const batch = found.slice(start, start + count);
+    const data = await Promise.all(batch.map((r) => r.data()));
+    batch.forEach((r, i) => {
+      const url = data[i].raw_url;
+      if (superseded[r.id] !== url && !urls.has(url) && results.length < count) {
+        urls.add(url);
+        results.push(data[i]);
+      }
+    });
+  }
+  return results;
 }
 
 async function run(query) {
@@ -57,13 +76,7 @@ async function run(query) {
   }
   const terms = query.toLocaleLowerCase().split(/\s+/).filter(Boolean).map(stem).join(" ");
   const search = await pagefind.search(terms);
-  const seen = new Set();
-  const current = search.results.filter((r) => {
-    const fresh = !superseded.has(r.id) && !seen.has(r.id);  // an unchanged page: in two bundles
-    seen.add(r.id);
-    return fresh;
-  });
-  const results = await Promise.all(current.slice(0, 20).map((r) => r.data()));
+  const results = await current(search.results, 20);
   status.textContent = text(results.length ? config.found : config.none, query);
   for (const result of results) {
     const item = document.createElement("li");
