@@ -26,8 +26,7 @@ import re
 import threading
 import time
 from contextlib import contextmanager
-
-import requests
+from urllib.parse import quote
 
 from newsdesk.transliterate import has_cyrillic, to_latin
 
@@ -62,6 +61,8 @@ _transport = _Transport()
 @contextmanager
 def http_policy(timeout):
     """Give every requests call made inside a default timeout, and remember its status."""
+    import requests  # only when a provider is asked: a build from the memory needs none
+
     original = requests.sessions.Session.request
 
     def request(session, method, url, **kwargs):
@@ -113,7 +114,7 @@ class Provider:
     def redact(self, text):
         text = str(text)
         if self.api_key:
-            for form in {self.api_key, requests.utils.quote(self.api_key, safe="")}:
+            for form in {self.api_key, quote(self.api_key, safe="")}:
                 text = text.replace(form, "***")
         return text
 
@@ -140,6 +141,8 @@ class Provider:
         return answer
 
     def _translate_piece(self, text, source, target):
+        import requests
+
         last_error = None
         for attempt in range(self.retries + 1):
             if attempt:

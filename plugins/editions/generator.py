@@ -192,12 +192,12 @@ class EditionsGenerator(Generator):
     def generate_output(self, writer):
         workers = self.settings.get("WRITE_WORKERS") or os.cpu_count()
         cache = PageCache(self.settings)
-        if cache.previous:
-            # Most pages will be linked, not rendered: what they show is compared first, each
-            # process doing its share of the articles.
-            articles = [a for listing in self.listings.values() for a in listing.all_articles]
-            for digests in run_shared(lambda share: cache.digest_share(articles, share), workers):
-                cache.add_digests(digests)
+        # Every page's key is made of the digests of the articles it shows: each process
+        # works out its share of them first, or each would work out nearly all of them (an
+        # article is on pages of every share: listings, related reading).
+        articles = [a for listing in self.listings.values() for a in listing.all_articles]
+        for digests in run_shared(lambda share: cache.digest_share(articles, share), workers):
+            cache.add_digests(digests)
         results = run_shared(lambda share: self._write_editions(cache, share), workers)
         keys, unkeyed = {}, set()
         for worker_keys, _, worker_unkeyed in results:
