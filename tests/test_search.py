@@ -1,12 +1,12 @@
 """Search in headless Chromium: each edition finds its own articles, inflected forms included."""
 
-import gzip
 import json
 import subprocess
 from pathlib import Path
 
 import pagefind_bin
 import pytest
+from search import page_ids
 
 from .browser import chromium, serve
 from .conftest import copy_content, run_build, write_settings
@@ -52,12 +52,8 @@ def test_header_search_box_leads_to_the_search_page_without_javascript(site):
 
 
 def shard_pages(bundle):
-    """The URLs of the pages in one Pagefind bundle (its fragments are gzipped JSON)."""
-    urls = set()
-    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        urls.add(json.loads(data)["url"])
-    return urls
+    """The URLs of the pages in one Pagefind bundle."""
+    return set(page_ids(bundle))
 
 
 def test_pending_pages_and_navigation_are_not_indexed(site):

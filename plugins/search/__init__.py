@@ -122,6 +122,12 @@ class Bundle:
         return None if None in values else hashlib.sha1(
             repr(sorted(self.pages.items())).encode()).hexdigest()
 
+    def same_as(self, before):
+        """Take `before` (a previous bundle's description) if it was made from these pages."""
+        if before and self.key is not None and before["key"] == self.key:
+            self.description = before
+        return self.description is not None
+
 
 class EditionIndex:
     """The bundles of one edition: its shards, and the recent bundle with the pages that changed
@@ -134,9 +140,7 @@ class EditionIndex:
         for number, pages in sorted(shards.items()):
             bundle = Bundle(edition, f"{self.root}{number}/", pages)
             before = _previous_description(cache, bundle.name)
-            if before and bundle.key is not None and before["key"] == bundle.key:
-                bundle.description = before
-            elif before:
+            if not bundle.same_as(before) and before:
                 indexed = before["pages"]
                 changed = {page: key for page, key in pages.items()
                            if key is None or indexed.get(page, [None])[0] != key[:16]}
@@ -157,9 +161,7 @@ class EditionIndex:
         self.recent = None
         if recent:
             self.recent = Bundle(edition, f"{self.root}recent/", recent)
-            before = _previous_description(cache, self.recent.name)
-            if before and self.recent.key is not None and before["key"] == self.recent.key:
-                self.recent.description = before
+            self.recent.same_as(_previous_description(cache, self.recent.name))
             self.bundles.append(self.recent)
 
     def write_manifest(self, output):
