@@ -61,7 +61,6 @@ _SKIP = frozenset({"settings", "_context", "metadata", "edition", "versions", "r
                    "translation_of", "script_of", "get_content", "_content"})
 _CROSS_LINK_WORDS = ("filename", "attach", "index", "category", "tag", "author")
 _CROSS_LINK = re.compile(rf"[{{|](?:{'|'.join(_CROSS_LINK_WORDS)})[}}|]")
-_CROSS_LINK_ENDS = tuple(word + end for word in _CROSS_LINK_WORDS for end in "}|")
 _LINKS = frozenset({"versions", "related", "translation_of", "script_of"})
 
 
@@ -251,10 +250,16 @@ _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
 
 def _links_to_content(html):
     """Whether the text links to other content ({filename}, |tag| …): the pattern is searched
-    for only in a text with one of its words and closing marks (a search that starts with a
-    character class is slow on long texts, and every article has {static} links)."""
-    return (any(mark in html for mark in _CROSS_LINK_ENDS)
-            and _CROSS_LINK.search(html) is not None)
+    for only in a text where one of its words ends at a closing mark (a search that starts
+    with a character class is slow on long texts, and every article has {static} links).
+    The closing marks are few, and found fast; one search per word took eight times as long."""
+    for mark in "}|":
+        end = html.find(mark)
+        while end != -1:
+            if html.endswith(_CROSS_LINK_WORDS, 0, end):
+                return _CROSS_LINK.search(html) is not None
+            end = html.find(mark, end + 1)
+    return False
 
 
 def _dump(value):

@@ -5,6 +5,7 @@ import os
 import shutil
 import zlib
 
+import pytest
 from babel.messages.pofile import read_po, write_po
 from search import page_ids
 
@@ -274,3 +275,16 @@ def test_a_site_still_being_deleted_under_this_process_id_does_not_stop_a_build(
     pagecache.drop_spare(tmp_path / "cache", output)
     assert not (tmp_path / ".out.spare").exists()
     assert {busy, busy_spare, retired} <= set(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("html, links", [
+    ('<a href="{filename}/articles/x.md">x</a>', True),
+    ('<a href="|filename|/articles/x.md">x</a>', True),
+    ('<a href="{tag}metro">metro</a>', True),
+    ('<img src="{static}/images/a.jpg"> {author} said', True),
+    ('<img src="{static}/images/a.jpg"><p>a | b {x}</p>', False),
+    ("<p>the tag} and index| alone</p>", False),
+    ("<p>no marks at all</p>", False),
+])
+def test_a_text_links_to_other_content_only_with_a_cross_link(html, links):
+    assert pagecache._links_to_content(html) is links
