@@ -136,8 +136,8 @@ class TextMemo(Memo):
     def prefill(self, texts):
         """Work out, on READ_WORKERS forked processes, the texts not remembered yet (when there
         are at least PREFETCH_MIN of them: fewer are not worth forking)."""
-        missing = list({self._key(text): text for text in texts
-                        if self._key(text) not in self.known}.items())
+        keyed = {self._key(text): text for text in texts}
+        missing = [(key, text) for key, text in keyed.items() if key not in self.known]
         if len(missing) < self.minimum or self.workers <= 1:
             return
         for results in run_shared(lambda share: {
