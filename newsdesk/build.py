@@ -203,9 +203,9 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
 
 def main(argv=None):
     # A build makes mostly objects that live until it ends (articles, memos, page keys): the
-    # collector would scan them all again and again while they grow, for nothing (a third of
-    # a one-edit rebuild at 20,000 articles). It runs where garbage is made: in the work
-    # spread over the cores (newsdesk.parallel), with what exists then left out.
+    # collector would scan them all again and again while they grow, for nothing (about a
+    # quarter of a one-edit rebuild at 20,000 articles). It runs where garbage is made: in the
+    # work spread over the cores (newsdesk.parallel), with what exists then left out.
     gc.disable()
     parser = argparse.ArgumentParser(prog="python -m newsdesk.build", description=__doc__)
     parser.add_argument("--content", type=Path, help="content folder (default: PATH setting)")
