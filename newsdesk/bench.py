@@ -17,8 +17,10 @@ memory so no provider is asked, and measures, as the median of --runs runs, with
 - Pelican with i18n_subsites (the English edition as a subsite);
 - Hugo (when `hugo` is installed) on the `--flavor hugo` copy, two languages.
 
-It prints a table, the ratios the speed targets are stated in, and which are met. Sizes above
-LARGE articles are measured once per build (each takes minutes).
+Our cold build and the peers are measured in rounds (ours, plain, i18n_subsites, Hugo; then
+again), so that a machine whose speed drifts during the run slows each of them alike. It prints
+a table, the ratios the speed targets are stated in, and which are met. Sizes above LARGE
+articles are measured once per build (each takes minutes).
 """
 
 import argparse
@@ -29,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +74,7 @@ class Bench:
         self.work = Path(workdir) / str(articles)
         self.corpus = self.work / "corpus"
         self.hugo = self.work / "hugo"
-        self.results = {}
+        self.samples = defaultdict(list)
 
     # -- inputs ------------------------------------------------------------------------------
 
@@ -149,55 +152,62 @@ class Bench:
                 if not (keep_images and child.name == "images"):
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
 
-    def measure(self, name, build):
-        samples = []
-        for run in range(self.runs):
-            samples.append(build(run))
-            print(f"  {name} run {run + 1}: {samples[-1][0]:.1f} s, {samples[-1][1]:.0f} MiB",
-                  flush=True)
-        self.results[name] = (statistics.median(s[0] for s in samples),
-                              max(s[1] for s in samples))
+    def measure(self, name, build, run):
+        """Run one build and keep its (seconds, peak MiB) among the samples of `name`."""
+        sample = build(run)
+        self.samples[name].append(sample)
+        print(f"  {name} run {run + 1}: {sample[0]:.1f} s, {sample[1]:.0f} MiB", flush=True)
+
+    def peers(self, out):
+        """{name: build} of the peers installed here."""
+        peers = {"Pelican, plain": lambda _: self.pelican("plain", out / "plain")}
+        if importlib.util.find_spec("pelican.plugins.i18n_subsites"):
+            peers["Pelican, i18n_subsites"] = lambda _: self.pelican("subsites", out / "sub")
+        else:
+            print("  i18n_subsites not installed: pip install -e '.[bench]'")
+        if shutil.which("hugo"):
+            peers["Hugo"] = lambda _: self.hugo_build(out / "hugo")
+        else:
+            print("  Hugo not installed: apt-get install hugo")
+        return peers
 
     def run(self):
+        """{build: (median seconds, largest peak MiB)}, in the order of the table."""
         self.prepare()
         out = self.work / "out"
         edited = self.corpus / EDITED
         original = edited.read_text(encoding="utf-8")
+        peers = self.peers(out)
+
+        def cold(_):
+            shutil.rmtree(out / "ours", ignore_errors=True)
+            self.clear_caches()
+            return self.ours(out / "ours")
+
+        def edit(run):
+            edited.write_text(original + f"\nIzmena broj {run}.\n", encoding="utf-8")
+            return self.ours(out / "ours")
+
         try:
             self.clear_caches(keep_images=False)
             shutil.rmtree(out / "ours", ignore_errors=True)
-            first = self.ours(out / "ours")
-            print(f"  ours, first build (photos processed): {first[0]:.1f} s", flush=True)
-            self.results["ours, first build with photos"] = first
-
-            def cold(_):
-                shutil.rmtree(out / "ours", ignore_errors=True)
-                self.clear_caches()
-                return self.ours(out / "ours")
-
-            def edit(run):
-                edited.write_text(original + f"\nIzmena broj {run}.\n", encoding="utf-8")
-                return self.ours(out / "ours")
-
-            self.measure("ours, cold", cold)
-            self.measure("ours, no change", lambda _: self.ours(out / "ours"))
-            self.results["ours, first edit"] = first_edit = edit("first")
-            print(f"  ours, first edit: {first_edit[0]:.1f} s, {first_edit[1]:.0f} MiB",
-                  flush=True)
-            self.measure("ours, one edit", edit)
+            self.measure("ours, first build with photos", lambda _: self.ours(out / "ours"), 0)
+            for run in range(self.runs):
+                self.measure("ours, cold", cold, run)
+                for name, build in peers.items():
+                    self.measure(name, build, run)
+            # The last cold build is the one these start from.
+            for run in range(self.runs):
+                self.measure("ours, no change", lambda _: self.ours(out / "ours"), run)
+            self.measure("ours, first edit", lambda _: edit("first"), 0)
+            for run in range(self.runs):
+                self.measure("ours, one edit", edit, run)
         finally:
             edited.write_text(original, encoding="utf-8")
-        self.measure("Pelican, plain", lambda _: self.pelican("plain", out / "plain"))
-        if importlib.util.find_spec("pelican.plugins.i18n_subsites"):
-            self.measure("Pelican, i18n_subsites",
-                         lambda _: self.pelican("subsites", out / "sub"))
-        else:
-            print("  i18n_subsites not installed: pip install -e '.[bench]'")
-        if shutil.which("hugo"):
-            self.measure("Hugo", lambda _: self.hugo_build(out / "hugo"))
-        else:
-            print("  Hugo not installed: apt-get install hugo")
-        return self.results
+        order = ["ours, first build with photos", "ours, cold", "ours, no change",
+                 "ours, first edit", "ours, one edit", *peers]
+        return {name: (statistics.median(s[0] for s in self.samples[name]),
+                       max(s[1] for s in self.samples[name])) for name in order}
 
 
 def report(size, results):
