@@ -57,9 +57,8 @@ class CopyProvider:
 def timed(args, cwd=ROOT, env=None):
     """Run a command; return (seconds, peak RSS in MiB) or raise with its output.
 
-    The disk is flushed first, untimed: otherwise writing back the last build's gigabytes
-    (and the removal of its output) runs during this one (a 20,000-article cold build took
-    228 s after another build, 173 s after a flush).
+    The disk is flushed first, untimed, so that writing back the last build's gigabytes (and
+    the removal of its output) does not run during this one.
     """
     os.sync()
     started = time.perf_counter()
