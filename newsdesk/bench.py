@@ -150,6 +150,12 @@ class Bench:
         return timed(["hugo", "--quiet", "--source", str(self.hugo), "--destination",
                       str(output)])
 
+    def clear_output(self, output):
+        """Remove our output folder and what builds keep beside it (the spare, folders of the
+        last build still being deleted), so no build deletes them while it is timed."""
+        for folder in [output, *output.parent.glob(f".{output.name}.*")]:
+            shutil.rmtree(folder, ignore_errors=True)
+
     def clear_caches(self, keep_images=True):
         cache = self.work / "cache"
         if cache.is_dir():
@@ -185,7 +191,7 @@ class Bench:
         peers = self.peers(out)
 
         def cold(_):
-            shutil.rmtree(out / "ours", ignore_errors=True)
+            self.clear_output(out / "ours")
             self.clear_caches()
             return self.ours(out / "ours")
 
@@ -195,7 +201,7 @@ class Bench:
 
         try:
             self.clear_caches(keep_images=False)
-            shutil.rmtree(out / "ours", ignore_errors=True)
+            self.clear_output(out / "ours")
             self.measure("ours, first build with photos", lambda _: self.ours(out / "ours"), 0)
             for run in range(self.runs):
                 self.measure("ours, cold", cold, run)
