@@ -16,7 +16,7 @@ OUTPUT_PATH = "output"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = []
 READERS = {"rst": None}  # articles are Markdown
-STATIC_PATHS = ["images"]
+STATIC_PATHS = ["images"]  # published from there: STATIC_FILE_TYPES (plugins/newsmeta/gate.py)
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # editions first: the others add versions to it (other script, machine translation).

@@ -10,6 +10,7 @@ or a run killed midway never leave a broken or half-written file.
 
 import datetime as dt
 import fcntl
+import io
 import os
 import tempfile
 from contextlib import contextmanager
@@ -17,9 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import PoFileError, read_po, write_po
+
+from newsdesk.paths import PathRefused, within
 
 MACHINE_FLAG = "fuzzy"
+CONFLICT_MARKERS = (b"<<<<<<< ", b"=======", b">>>>>>> ")
+
+
+class BrokenMemoryFile(Exception):
+    """A memory file that cannot be read as a PO file; the message says where and why."""
 
 
 @dataclass
@@ -35,7 +43,16 @@ class MemoryFile:
     def __init__(self, root, key, target, source_lang):
         self.path = Path(root) / target / f"{key}.po"
         self.key, self.target, self.source_lang = key, target, source_lang
-        self.catalog = self._read(self.path) if self.path.exists() else self._new()
+        self.broken = None  # why the file on disk cannot be read: it is then never written
+        try:
+            within(root, self.path)
+            self.catalog = self._read(self.path) if self.path.exists() else self._new()
+        except PathRefused:
+            self.broken = "a link to a file outside the translation memory"
+            self.catalog = self._new()
+        except BrokenMemoryFile as exc:
+            self.broken = str(exc)
+            self.catalog = self._new()
         self.used = set()
         self.changed = False
 
@@ -47,8 +64,7 @@ class MemoryFile:
 
     @staticmethod
     def _read(path):
-        with open(path, "rb") as fp:
-            return read_po(fp, abort_invalid=True)
+        return read_memory(path)
 
     def lookup(self, kind, text):
         """The entry for a segment, or None; marks it as still in use."""
@@ -96,7 +112,7 @@ class MemoryFile:
         unused = {(m.id, m.context) for m in self.catalog if m.id} - self.used
         if drop_unused and unused:
             self.changed = True
-        if not self.changed:
+        if not self.changed or self.broken:
             return False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(self.path.parent):
@@ -129,6 +145,19 @@ class MemoryFile:
                 catalog.obsolete[(msgid, context) if context else msgid] = message
         catalog.revision_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
         return catalog
+
+
+def read_memory(path):
+    """The catalog of a memory file; BrokenMemoryFile naming the line of what is wrong."""
+    data = Path(path).read_bytes()
+    for number, line in enumerate(data.splitlines(), 1):
+        if line.startswith(CONFLICT_MARKERS):
+            raise BrokenMemoryFile(f"line {number}: a Git conflict marker; resolve the "
+                                   "conflict and remove the markers")
+    try:
+        return read_po(io.BytesIO(data), abort_invalid=True)
+    except (PoFileError, UnicodeDecodeError, ValueError) as exc:
+        raise BrokenMemoryFile(f"not a valid PO file ({exc})") from None
 
 
 def header_notes(path):

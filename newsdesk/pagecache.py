@@ -52,6 +52,7 @@ from pelican.urlwrappers import URLWrapper
 
 from newsdesk import fingerprint
 from newsdesk.memo import file_stamp
+from newsdesk.paths import writable
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class PageCache:
     """The previous build's page keys, and the keys of the pages written by this process."""
 
     def __init__(self, settings):
+        self.settings = settings
         self.file = settings.get("PAGE_CACHE_FILE")
         self.previous = settings.get("PAGE_CACHE_PREVIOUS")
         self.known = {}
@@ -113,6 +115,7 @@ class PageCache:
         """Link the page from the previous output if its key is the same, else render(); the
         key is kept for the next build unless rendering logged a warning. A page still in
         the staging folder with the same key is left there."""
+        writable(self.settings, os.path.join(output_path, save_as))
         if key is not None and self.staged.get(save_as) == key:
             self.keys[save_as] = key
             self.linked += 1

@@ -3,6 +3,7 @@
 import dataclasses
 import functools
 import hashlib
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -10,6 +11,10 @@ from pathlib import Path
 
 from newsdesk.languages import normalize_language
 from newsdesk.memo import Memo, file_stamp
+from newsdesk.paths import key_problem, link_leading_out
+from newsdesk.report import where
+
+log = logging.getLogger(__name__)
 
 FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
 # The fields that are translated; the rest (date, images, authors, credits) carry over.
@@ -80,11 +85,22 @@ class SourceMemo(Memo):
 
 
 def find_sources(content, article_paths=("articles",), default_lang="sr"):
-    """Every article file under the content folder, grouped by key: {key: {lang: source}}."""
+    """Every article file under the content folder, grouped by key: {key: {lang: source}}.
+    A file reached through a link to outside the content folder, or with a key that cannot
+    name an article, is reported and left out, as the build leaves it out."""
     groups = {}
     for folder in article_paths:
         for path in sorted((Path(content) / folder).rglob("*.md")):
+            outside = link_leading_out(content, path.relative_to(content))
+            if outside:
+                log.error("%s: a link to a file outside the content folder; left out",
+                          where(Path(content) / outside))
+                continue
             source = read_source(path, default_lang)
+            problem = key_problem(source.key)
+            if problem:
+                log.error("%s: %s; left out", where(path), problem)
+                continue
             if source.lang:
                 groups.setdefault(source.key, {}).setdefault(source.lang, source)
     return groups

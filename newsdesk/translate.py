@@ -19,13 +19,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
 from newsdesk.memo import Memo, file_stamp
-from newsdesk.memory import MemoryFile, header_notes
+from newsdesk.memory import BrokenMemoryFile, MemoryFile, header_notes, read_memory
 from newsdesk.parallel import run_shared
+from newsdesk.paths import is_within, readable_content_file
 from newsdesk.progress import progress
 from newsdesk.providers import Provider, TranslationUnavailable
+from newsdesk.report import where
 from newsdesk.segments import BrokenMarkup, normalise, protect, restore, split_markdown
 from newsdesk.sources import find_sources
 
@@ -120,10 +120,11 @@ class TranslationStage:
         self.root = Path(content_path) / settings.get("TRANSLATION_MEMORY", "translations")
         self.targets = settings.get("MT_TARGETS", ["sr-Latn", "en"])
         self.provider = provider or Provider(settings)
-        self.terms = _read_terms(self.root / "do-not-translate.txt")
+        self.terms = _read_terms(content_path, self.root / "do-not-translate.txt")
         self.terms_key = hashlib.sha1("\n".join(sorted(self.terms)).encode()).hexdigest()
         self.stats = Stats()
         self.glossaries = {}
+        self.reported = set()  # memory files reported as unreadable
 
     # -- whole groups --------------------------------------------------------------------------
 
@@ -203,8 +204,22 @@ class TranslationStage:
 
     # -- one article ---------------------------------------------------------------------------
 
+    def _memory(self, key, target, source_lang):
+        """The memory file of a key in a target language. One that cannot be read is reported
+        once and left as it is: its segments wait, shown in the original."""
+        memory = MemoryFile(self.root, key, target, source_lang)
+        if memory.broken:
+            if isinstance(self.provider, _MemoryOnly):
+                raise _NotInMemory(memory.path)  # reported by the process that asks
+            if memory.path not in self.reported:
+                self.reported.add(memory.path)
+                log.error("%s: %s; the file is left as it is, and what it translates waits "
+                          "in the original language until it is fixed", where(memory.path),
+                          memory.broken)
+        return memory
+
     def translate(self, source, target, learned=None):
-        memory = MemoryFile(self.root, source.key, target, source.lang)
+        memory = self._memory(source.key, target, source.lang)
         result = Translation(source=source, target=target)
         terms = set(self.terms) | _author_names(source)
         for name in ("title", "summary", "alt", "correction"):
@@ -236,6 +251,8 @@ class TranslationStage:
         key = normalise(text)
         result.segments += 1
         self.stats.segments += 1
+        if memory.broken:
+            return self._pending(result, text)
         entry = memory.lookup(kind, key)
         if entry is not None:
             self.stats.memory_hits += 1
@@ -270,8 +287,7 @@ class TranslationStage:
             return name
         glossary = self.glossaries.get(target)
         if glossary is None:
-            glossary = self.glossaries[target] = MemoryFile(self.root, GLOSSARY, target,
-                                                            source_lang)
+            glossary = self.glossaries[target] = self._memory(GLOSSARY, target, source_lang)
         entry = glossary.lookup(kind, name)
         if entry is not None:
             return entry.translation
@@ -295,9 +311,10 @@ class TranslationStage:
             for lang, version in versions.items():
                 if version is original:
                     continue
-                if self._notes_remembered_current(self.root / lang / f"{key}.po", version):
+                path = self.root / lang / f"{key}.po"
+                if is_within(self.root, path) and self._notes_remembered_current(path, version):
                     continue  # the common case, told without parsing the catalog
-                memory = MemoryFile(self.root, key, lang, original.lang)
+                memory = self._memory(key, lang, original.lang)
                 if memory.note("translation-hash") != version.digest:
                     memory.set_note("translation-hash", version.digest)
                     memory.set_note("source-hash", original.digest)
@@ -334,8 +351,8 @@ def _author_names(source):
     return {n.strip() for n in names if n.strip()}
 
 
-def _read_terms(path):
-    if not path.exists():
+def _read_terms(content_path, path):
+    if not readable_content_file(content_path, path):
         return set()
     lines = path.read_text(encoding="utf-8").splitlines()
     return {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
@@ -377,7 +394,7 @@ def status_report(settings, content_path):
                 rows.append((key, lang, "original", ""))
                 continue
             path = root / lang / f"{key}.po"
-            catalog = _read_catalog(path)
+            catalog = _read_catalog(path) if is_within(root, path) else None
             if lang in versions:
                 recorded = _note(catalog, "source-hash")
                 state = "outdated" if recorded and recorded != original.digest else "human"
@@ -400,8 +417,11 @@ def status_report(settings, content_path):
 def _read_catalog(path):
     if not path.exists():
         return None
-    with open(path, "rb") as fp:
-        return read_po(fp)
+    try:
+        return read_memory(path)
+    except BrokenMemoryFile as exc:
+        log.error("%s: %s", where(path), exc)
+        return None
 
 
 def _note(catalog, name):

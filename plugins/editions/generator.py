@@ -25,6 +25,7 @@ from pelican.utils import path_to_url
 from newsdesk.memo import Memo
 from newsdesk.pagecache import PageCache
 from newsdesk.parallel import run_shared
+from newsdesk.paths import readable_content_file
 from newsdesk.progress import progress
 from newsdesk.report import where
 from newsdesk.transliterate import to_cyrillic
@@ -110,9 +111,13 @@ class EditionsGenerator(Generator):
         for step in (editions_grouped, editions_translate, editions_translated):
             step.send(self, groups=groups)
         for edition in self.editions:
+            for group in groups.values():
+                if edition.code in group:
+                    self._place(group[edition.code], edition)
+        for key in self._address_clashes(groups):
+            del groups[key]
+        for edition in self.editions:
             members = [group[edition.code] for group in groups.values() if edition.code in group]
-            for article in members:
-                self._place(article, edition)
             self.listings[edition.code] = EditionListing(edition, members)
         for group in groups.values():
             originals = [a for a in group.values() if not _marked_translation(a)
@@ -143,6 +148,24 @@ class EditionsGenerator(Generator):
                 continue
             group[article.lang] = article
         return dict(sorted(groups.items()))
+
+    @staticmethod
+    def _address_clashes(groups):
+        """Keys whose articles would be written where another key's are (two keys that give
+        one slug, `ključ` and `kljuc`, or one Slug given twice), each reported once naming both
+        files; of two keys, the one that sorts later is left out."""
+        owners, clashes = {}, {}
+        for key, group in groups.items():
+            for article in group.values():
+                owner = owners.setdefault(article.save_as, key)
+                if owner != key and key not in clashes:
+                    clashes[key] = (article, owner)
+        for article, owner in clashes.values():
+            other = next(a for a in groups[owner].values() if a.save_as == article.save_as)
+            log.error("%s: its address /%s is also that of %s (key '%s'); give one of them "
+                      "another key or Slug; left out", where(article), article.url,
+                      where(other), owner)
+        return list(clashes)
 
     def _place(self, article, edition):
         """Give the article its edition's URL and the edition's categories, tags and authors."""
@@ -426,7 +449,7 @@ def load_bios(settings):
     """Authors' short bios: AUTHOR_BIOS ["authors.toml" in the content folder], a table per
     author slug with one text per language (sr, en) or edition (sr-Cyrl)."""
     path = os.path.join(settings["PATH"], settings.get("AUTHOR_BIOS", "authors.toml"))
-    if not os.path.exists(path):
+    if not readable_content_file(settings["PATH"], path):
         return {}
     try:
         with open(path, "rb") as fp:

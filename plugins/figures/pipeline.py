@@ -12,6 +12,7 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican.contents import Article
 
+from newsdesk.paths import is_within, writable
 from newsdesk.progress import progress
 from newsdesk.report import where
 
@@ -27,8 +28,10 @@ IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff")
 CONTENT_SIZES = "(min-width: 44rem) 42rem, 100vw"
 LEAD_SIZES = "(min-width: 74rem) 72rem, 100vw"
 
-# What this build has processed: content path -> Processed (one build per process).
+# What this build has processed: content path -> Processed (one build per process), and the
+# content paths of photos that could not be processed.
 PROCESSED = {}
+FAILED = set()
 STATS = {"made": 0, "cached": 0}
 
 
@@ -46,7 +49,7 @@ def _photo_metadata(path, _mtime):
 
 def photo_metadata(settings, relative):
     path = _settings_path(settings, relative)
-    if not os.path.isfile(path):
+    if not is_within(settings["PATH"], relative) or not os.path.isfile(path):
         return {}
     meta = _photo_metadata(path, os.stat(path).st_mtime_ns)
     return dict(meta, credit=credit_line(meta)) if meta else {}
@@ -106,21 +109,30 @@ def _missing_alt(article, image):
 
 
 def process_site_images(generators):
-    """Process every photo the articles use, once for all editions."""
+    """Process every photo published: those the articles use, and the rest of the static
+    photos (published stripped of camera and location data too), once for all editions."""
     context = generators[0].context
     settings = generators[0].settings
     users = {}
     for article in context.get("news_articles", []):
+        if getattr(article, "invalid", False):
+            continue
         paths = STATIC_IMG_RE.findall(article._content or "")
         if getattr(article, "lead_image", None):
             paths.append(article.lead_image["path"])
         for path in paths:
             if path.lower().endswith(IMAGE_EXTENSIONS):
                 users.setdefault(os.path.normpath(path), []).append(article)
+    for static in context.get("staticfiles", []):
+        path = os.path.normpath(static.get_relative_source_path())
+        if path.lower().endswith(IMAGE_EXTENSIONS):
+            users.setdefault(path, [])
     PROCESSED.clear()
+    FAILED.clear()
     STATS.update(made=0, cached=0)
     cache = os.path.join(settings["CACHE_PATH"], "images")
-    jobs = sorted(p for p in users if os.path.isfile(_settings_path(settings, p)))
+    jobs = sorted(p for p in users if is_within(settings["PATH"], p)
+                  and os.path.isfile(_settings_path(settings, p)))
     workers = min(os.cpu_count() or 1, settings.get("IMAGE_WORKERS", 2))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {p: pool.submit(process_image, _settings_path(settings, p), cache,
@@ -130,7 +142,9 @@ def process_site_images(generators):
                 processed, made = futures[path].result()
             except ImageError as exc:
                 names = ", ".join(sorted({where(a) for a in users[path]}))
-                log.error("%s: image %s: %s", names, path, exc)
+                log.error("%s: image %s: %s", names or where(_settings_path(settings, path)),
+                          path, exc)
+                FAILED.add(path)
                 continue
             PROCESSED[path] = processed
             STATS["made" if made else "cached"] += 1
@@ -143,9 +157,11 @@ def _image_settings(settings):
 
 
 def publish_images(pelican):
-    """Link the processed copies into the output; replace originals by their stripped copy."""
-    output = Path(pelican.settings["OUTPUT_PATH"])
-    cache = Path(pelican.settings["CACHE_PATH"]) / "images"
+    """Link the processed copies into the output; replace originals by their stripped copy. A
+    photo that could not be processed is not published at all (it would keep its metadata)."""
+    settings = pelican.settings
+    output = Path(settings["OUTPUT_PATH"])
+    cache = Path(settings["CACHE_PATH"]) / "images"
     target = output / VARIANTS_URL
     target.mkdir(parents=True, exist_ok=True)
     for path, processed in PROCESSED.items():
@@ -153,14 +169,19 @@ def publish_images(pelican):
         for width in processed.widths:
             for fmt in ("jpg", "webp"):
                 name = processed.name(width, fmt)
-                _link(folder / name, target / name)
+                _link(settings, folder / name, target / name)
         published = output / path
         if published.exists():
             published.unlink()
-            _link(folder / "original.jpg", published)
+            _link(settings, folder / "original.jpg", published)
+    for path in FAILED:
+        published = output / path
+        if published.exists():
+            writable(settings, published).unlink()
 
 
-def _link(source, target):
+def _link(settings, source, target):
+    target = writable(settings, target)
     try:
         os.link(source, target)
     except FileExistsError:

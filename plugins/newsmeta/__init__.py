@@ -2,6 +2,7 @@
 
 from pelican import signals
 
+from .gate import drop_outside_links, publishable_static_files
 from .kept import keep_articles
 from .metadata import normalise_article
 from .prefetch import prefetch_articles
@@ -13,3 +14,5 @@ def register():
     signals.article_generator_init.connect(keep_articles)
     signals.article_generator_preread.connect(prefetch_articles)
     signals.content_object_init.connect(normalise_article)
+    signals.article_generator_finalized.connect(drop_outside_links)
+    signals.static_generator_finalized.connect(publishable_static_files)

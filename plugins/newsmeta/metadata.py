@@ -19,6 +19,8 @@ from pelican.urlwrappers import Author, URLWrapper
 from PIL import Image
 
 from newsdesk.languages import known_codes, normalize_language
+from newsdesk.paths import PathRefused, is_within, key_problem
+from newsdesk.paths import content_file as gated
 from newsdesk.report import where
 from newsdesk.slugs import make_slug
 
@@ -28,6 +30,7 @@ CONTENT_TYPES = ("news", "analysis", "opinion", "interview", "sponsored", "press
 UNSIGNED_TYPES = ("sponsored", "press release")  # bylines name the outlet, not a person
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LINKED_FILE_RE = re.compile(r"""\{(?:static|attach)\}([^"')\s>]+)""")
+ARTICLE_TEMPLATE_RE = re.compile(r"^article(?:-[a-z0-9]+)*$")
 CREDIT_IN_CAPTION_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
 
 
@@ -61,6 +64,7 @@ def normalise_article(content):
     settings = content.settings
     _language(content)
     _key_and_slug(content)
+    _template(content, settings)
     _content_type(content)
     _authors(content, settings)
     content.correction = str(content.metadata.get("correction", "")).strip()
@@ -90,13 +94,35 @@ def _language(article):
 
 def _key_and_slug(article):
     base = os.path.basename(article.source_path or "")
-    article.key = article.metadata.get("key") or base.split(".")[0]
+    article.key = str(article.metadata.get("key") or base.split(".")[0])
+    problem = key_problem(article.key)
+    if problem:
+        log.error("%s: %s; left out", where(article), problem)
+        article.invalid = True
+        return
     if "slug" not in article.metadata:
         article.slug = make_slug(article.key, article.settings)
     if not SLUG_RE.match(article.slug):
         log.error("%s: slug '%s' must be lower-case ASCII letters, digits and hyphens",
                   where(article), article.slug)
         article.slug = make_slug(article.slug, article.settings)
+
+
+def _template(article, settings):
+    """An article's page comes from an article template of the theme, nothing else."""
+    name = article.metadata.get("template")
+    if name is None:
+        return
+    if not ARTICLE_TEMPLATE_RE.match(str(name)) or not _theme_has(settings, f"{name}.html"):
+        log.error("%s: Template '%s' is not an article template of the theme (article or "
+                  "article-<name>); left out", where(article), name)
+        article.invalid = True
+
+
+def _theme_has(settings, name):
+    folders = [os.path.join(settings["THEME"], "templates"),
+               *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
+    return any(os.path.isfile(os.path.join(folder, name)) for folder in folders)
 
 
 def _content_type(article):
@@ -128,6 +154,8 @@ def _lead_image(article, settings):
     if not image:
         return
     path = content_file(article, str(image))
+    if not _inside_content(article, settings, image, path):
+        return
     if not os.path.isfile(os.path.join(settings["PATH"], path)):
         log.error("%s: lead image '%s' not found in the content folder", where(article), image)
         return
@@ -149,6 +177,18 @@ def _lead_image(article, settings):
     }
 
 
+def _inside_content(article, settings, link, path):
+    """Whether a linked file stays inside the content folder; if not, the article is left
+    out with an error naming the link."""
+    try:
+        gated(settings["PATH"], path)
+    except PathRefused:
+        log.error("%s: '%s' leads outside the content folder; left out", where(article), link)
+        article.invalid = True
+        return False
+    return True
+
+
 def url_wrappers(values):
     """The categories, tags and authors among these values (alone or in lists)."""
     for value in values:
@@ -162,11 +202,20 @@ def files_used(article):
     root = article.settings["PATH"]
     links = [article.metadata["image"]] if article.metadata.get("image") else []
     links += LINKED_FILE_RE.findall(article._content or "")
-    return sorted({os.path.join(root, content_file(article, str(link))) for link in links})
+    paths = {os.path.join(root, content_file(article, str(link))) for link in links}
+    return sorted(path for path in paths if is_within(root, path))
 
 
 def _linked_files(article, settings):
-    for link in LINKED_FILE_RE.findall(article._content or ""):
+    links = LINKED_FILE_RE.findall(article._content or "")
+    outside = [link for link in links
+               if not is_within(settings["PATH"], content_file(article, link))]
+    if outside:
+        log.error("%s: %s lead%s outside the content folder; left out", where(article),
+                  ", ".join(f"'{link}'" for link in outside), "s" * (len(outside) == 1))
+        article.invalid = True
+        return
+    for link in links:
         path = content_file(article, link)
         if not os.path.isfile(os.path.join(settings["PATH"], path)):
             log.error("%s: linked file '%s' not found in the content folder", where(article), link)

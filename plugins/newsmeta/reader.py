@@ -1,15 +1,32 @@
 """Pelican's Markdown reader, saying which file it could not read and why, and reusing one
-Markdown instance for every file (Pelican sets up a new one, with all its extensions, per file)."""
+Markdown instance for every file (Pelican sets up a new one, with all its extensions, per file).
+
+A file that cannot be read is reported once, naming it and what is wrong, and left out of the
+site: its reading ends in a stub with status `skip`, which Pelican drops without a word of its
+own. Such files: a link whose target is outside the content folder, text that is not UTF-8,
+control characters, Markdown nested too deeply to convert, a date that is not a date.
+"""
 
 import logging
+import os
+import re
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
+from newsdesk.paths import link_leading_out
 from newsdesk.report import where
 
 log = logging.getLogger(__name__)
+# C0 and C1 control characters other than tab, line feed and carriage return: invisible in an
+# editor, invalid in XML feeds.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LEFT_OUT = {"status": "skip"}
+
+
+class Unreadable(Exception):
+    """An article file that cannot be made into an article; the message says why."""
 
 
 class NewsMarkdownReader(MarkdownReader):
@@ -35,19 +52,47 @@ class NewsMarkdownReader(MarkdownReader):
         return self._markdown
 
     def read(self, source_path):
+        """(HTML, metadata), or an empty stub with status `skip` after one error naming the
+        file."""
         try:
-            self._source_path = source_path
-            self._md = self._reset_markdown()
+            return self._read(source_path)
+        except Unreadable as exc:
+            log.error("%s: %s", where(source_path), exc)
+            return "", dict(LEFT_OUT)
+
+    def _read(self, source_path):
+        outside = link_leading_out(self.settings["PATH"], _relative(source_path, self.settings))
+        if outside:
+            raise Unreadable(f"'{outside}' is a link to a file outside the content folder; "
+                             "left out")
+        self._source_path = source_path
+        self._md = self._reset_markdown()
+        try:
             with pelican_open(source_path) as text:
+                _check_characters(text)
                 content = self._md.convert(text)
             return content, self._parse_metadata(self._md.Meta)
         except UnicodeDecodeError:
-            log.error("%s: not UTF-8 text; save the file as UTF-8", where(source_path))
-            raise
+            raise Unreadable("not UTF-8 text; save the file as UTF-8") from None
+        except RecursionError:
+            raise Unreadable("lists or quotes nested too deeply to convert; "
+                             "flatten them") from None
         except ValueError as exc:
             hint = " (write Date: YYYY-MM-DD HH:MM)" if "date" in str(exc) else ""
-            log.error("%s: %s%s", where(source_path), exc, hint)
-            raise
+            raise Unreadable(f"{exc}{hint}") from None
+
+
+def _relative(source_path, settings):
+    return os.path.relpath(os.path.abspath(source_path), os.path.abspath(settings["PATH"]))
+
+
+def _check_characters(text):
+    match = CONTROL_RE.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - text.rfind("\n", 0, match.start())
+        raise Unreadable(f"line {line}, column {column}: invisible control character "
+                         f"U+{ord(match.group()):04X}; delete it")
 
 
 def use_news_reader(readers):

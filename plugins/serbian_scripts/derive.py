@@ -7,6 +7,7 @@ import os
 from pelican.urlwrappers import Author, Category, Tag
 
 from newsdesk.memo import TextMemo
+from newsdesk.paths import readable_content_file
 from newsdesk.transliterate import html_to_script, to_cyrillic, to_latin
 
 LATIN, CYRILLIC = "sr-Latn", "sr-Cyrl"
@@ -113,6 +114,6 @@ def _read_keep_list(path, _mtime):
 def _keep_list(settings):
     path = os.path.join(settings["PATH"], settings.get("KEEP_AS_WRITTEN",
                                                        "translations/keep-as-written.txt"))
-    if not os.path.exists(path):
+    if not readable_content_file(settings["PATH"], path):
         return ()
     return _read_keep_list(path, os.stat(path).st_mtime_ns)

@@ -1,0 +1,67 @@
+"""What is published from the content folder besides articles: files inside it, of the types
+the site serves, never through a link to a file outside it.
+
+Settings (defaults in brackets):
+- STATIC_FILE_TYPES [photos, PDF, plain text and CSV]: the file name endings published from STATIC_PATHS; any
+  other file there (`.env`, `.svg`, notes) is a warning and stays unpublished.
+"""
+
+import logging
+import os
+
+from newsdesk.paths import PathRefused, is_within, link_leading_out, writable
+from newsdesk.report import where
+
+log = logging.getLogger(__name__)
+
+STATIC_FILE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".pdf", ".txt",
+                     ".csv")
+
+
+def drop_outside_links(generator):
+    """{static} links that lead outside the content folder are not read as static files (the
+    article that has them is reported and left out by newsmeta.metadata)."""
+    root = generator.path
+    links = generator.context["static_links"]
+    links.difference_update({link for link in links if not is_within(root, link)})
+
+
+def publishable_static_files(generator):
+    """Leave out of the static files every one the site must not publish, each reported once."""
+    settings = generator.settings
+    root = generator.path
+    types = tuple(settings.get("STATIC_FILE_TYPES", STATIC_FILE_TYPES))
+    reported = set()
+    kept = []
+    for static in generator.staticfiles:
+        relative = static.get_relative_source_path()
+        problem = _problem(root, relative, static, settings, types)
+        if problem is None:
+            kept.append(static)
+            continue
+        level, subject, text = problem
+        if subject not in reported:
+            reported.add(subject)
+            log.log(level, "%s: %s", subject, text)
+        generator.context["static_content"].pop(relative, None)
+    generator.staticfiles[:] = kept
+
+
+def _problem(root, relative, static, settings, types):
+    """(log level, what to name, what is wrong) for a static file not to publish, or None."""
+    link = link_leading_out(root, relative)
+    if link:
+        return (logging.ERROR, where(os.path.join(root, link)),
+                "a link to a file outside the content folder; not published")
+    if not is_within(root, relative):
+        return logging.ERROR, relative, "outside the content folder; not published"
+    try:
+        writable(settings, os.path.join(settings["OUTPUT_PATH"], static.save_as))
+    except PathRefused:
+        return (logging.ERROR, where(static.source_path),
+                f"would be published outside the site as '{static.save_as}'; not published")
+    if not relative.lower().endswith(types):
+        return (logging.WARNING, where(static.source_path),
+                f"not published: only {', '.join(types)} files are published from "
+                f"{', '.join(settings['STATIC_PATHS'])}")
+    return None
