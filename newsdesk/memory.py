@@ -20,7 +20,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from newsdesk.paths import PathRefused, within
+from newsdesk.paths import is_within
 
 MACHINE_FLAG = "fuzzy"
 CONFLICT_MARKERS = (b"<<<<<<< ", b"=======", b">>>>>>> ")
@@ -40,19 +40,19 @@ class Entry:
 class MemoryFile:
     """The memory of one article in one target language."""
 
-    def __init__(self, root, key, target, source_lang):
+    def __init__(self, root, key, target, source_lang, refused=None):
+        """`refused`: why the file must not be read or written (it is then empty)."""
         self.path = Path(root) / target / f"{key}.po"
         self.key, self.target, self.source_lang = key, target, source_lang
-        self.broken = None  # why the file on disk cannot be read: it is then never written
-        try:
-            within(root, self.path)
-            self.catalog = self._read(self.path) if self.path.exists() else self._new()
-        except PathRefused:
+        self.broken = refused  # why the file cannot be used: it is then never written
+        self.catalog = self._new()
+        if refused is None and not is_within(root, self.path):
             self.broken = "a link to a file outside the translation memory"
-            self.catalog = self._new()
-        except BrokenMemoryFile as exc:
-            self.broken = str(exc)
-            self.catalog = self._new()
+        elif refused is None and self.path.exists():
+            try:
+                self.catalog = self._read(self.path)
+            except BrokenMemoryFile as exc:
+                self.broken = str(exc)
         self.used = set()
         self.changed = False
 

@@ -78,10 +78,12 @@ def key_problem(key):
 
 
 def write_roots(settings):
-    """Where a build with these settings may write."""
+    """Where a build with these settings may write (the translation memory only while it is
+    inside the content folder)."""
     content = settings["PATH"]
+    memory = os.path.join(content, settings.get("TRANSLATION_MEMORY", "translations"))
     return (settings["OUTPUT_PATH"], settings["CACHE_PATH"],
-            os.path.join(content, settings.get("TRANSLATION_MEMORY", "translations")))
+            *[memory] * is_within(content, memory))
 
 
 def writable(settings, path):

@@ -118,6 +118,7 @@ class TranslationStage:
         self.settings = settings
         self.memo = memo
         self.root = Path(content_path) / settings.get("TRANSLATION_MEMORY", "translations")
+        self.root_outside = not is_within(content_path, self.root)  # a link out: never used
         self.targets = settings.get("MT_TARGETS", ["sr-Latn", "en"])
         self.provider = provider or Provider(settings)
         self.terms = _read_terms(content_path, self.root / "do-not-translate.txt")
@@ -207,7 +208,8 @@ class TranslationStage:
     def _memory(self, key, target, source_lang):
         """The memory file of a key in a target language. One that cannot be read is reported
         once and left as it is: its segments wait, shown in the original."""
-        memory = MemoryFile(self.root, key, target, source_lang)
+        refused = "its folder is a link out of the content folder" if self.root_outside else None
+        memory = MemoryFile(self.root, key, target, source_lang, refused)
         if memory.broken:
             if isinstance(self.provider, _MemoryOnly):
                 raise _NotInMemory(memory.path)  # reported by the process that asks
@@ -312,7 +314,8 @@ class TranslationStage:
                 if version is original:
                     continue
                 path = self.root / lang / f"{key}.po"
-                if is_within(self.root, path) and self._notes_remembered_current(path, version):
+                if (not self.root_outside and is_within(self.root, path)
+                        and self._notes_remembered_current(path, version)):
                     continue  # the common case, told without parsing the catalog
                 memory = self._memory(key, lang, original.lang)
                 if memory.note("translation-hash") != version.digest:

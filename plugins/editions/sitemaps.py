@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from newsdesk.paths import writable
+
 SITEMAP_LIMIT = 50_000
 NEWS_LIMIT = 1_000
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -19,6 +21,10 @@ HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 def write_sitemaps(output_path, origin, editions, listings, sitename, settings):
     """Write sitemap.xml (an index), one sitemap per edition, news-sitemap.xml, robots.txt."""
     output = Path(output_path)
+
+    def _write(path, text):
+        writable(settings, path).write_text(text, encoding="utf-8")
+
     names = []
     links = {}  # the language alternates of each group of versions, shared by its versions
     for edition in editions:
@@ -86,6 +92,3 @@ def _news_sitemap(editions, listings, origin, sitename, settings):
             'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n' + entries
             + "</urlset>\n")
 
-
-def _write(path, text):
-    path.write_text(text, encoding="utf-8")

@@ -2,8 +2,8 @@
 the site serves, never through a link to a file outside it.
 
 Settings (defaults in brackets):
-- STATIC_FILE_TYPES [photos, PDF, plain text and CSV]: the file name endings published from STATIC_PATHS; any
-  other file there (`.env`, `.svg`, notes) is a warning and stays unpublished.
+- STATIC_FILE_TYPES [photos, PDF, plain text and CSV]: the file name endings published from
+  STATIC_PATHS; any other file there (`.env`, `.svg`) is a warning and stays unpublished.
 """
 
 import logging
