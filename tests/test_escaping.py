@@ -101,11 +101,12 @@ def feed_titles(path):
                                            for e in root.iter(f"{ATOM}entry")]
 
 
+@pytest.mark.parametrize("provider,path", [("libre", ""), ("google", "m")])
 def test_machine_translations_show_every_character_the_provider_wrote(content, tmp_path,
-                                                                       server):
+                                                                       server, provider, path):
     (content / "articles" / "zakon.sr.md").write_text(SR_ARTICLE, encoding="utf-8")
     server.answers = ANSWERS
-    out = build(content, tmp_path, {"MT_PROVIDER": "libre", "MT_URL": server.url})
+    out = build(content, tmp_path, {"MT_PROVIDER": provider, "MT_URL": server.url + path})
     assert set(ANSWERS) <= set(server.texts())
     html = read_html(out / "en/2024/zakon/index.html")
 
@@ -147,25 +148,30 @@ EN_ARTICLE = """Title: Unions protest the new law
 Date: 2024-03-02 10:00
 Author: Ana Marković
 Category: Politics
+Summary: Workers and unions against the law.
 
 The unions say no.
 """
 TITLE_SR = "Sindikati protiv zakona <strike> & \"štrajk\" AT&amp;T"
+SUMMARY_SR = "Radnici & sindikati <protiv> zakona"
 PARAGRAPH_SR = "Sindikati kažu ne <b>zakonu</b> & vladi &lt;3"
 
 
 def test_cyrillic_edition_of_a_machine_translation(content, tmp_path, server):
     (content / "articles" / "protest.en.md").write_text(EN_ARTICLE, encoding="utf-8")
     server.answers = {"Unions protest the new law": TITLE_SR,
+                      "Workers and unions against the law.": SUMMARY_SR,
                       "The unions say no.": PARAGRAPH_SR}
     out = build(content, tmp_path, {"MT_PROVIDER": "libre", "MT_URL": server.url})
     latin = read_html(out / "2024/protest/index.html")
     assert latin.h1.text == TITLE_SR
     assert text(latin.select_one(".story-body p")) == PARAGRAPH_SR
+    assert latin.select_one(".standfirst").text == SUMMARY_SR
     cyrillic = read_html(out / "sr-cyrl/2024/protest/index.html")
     assert cyrillic.h1.text == to_cyrillic(TITLE_SR)
     assert cyrillic.h1.text.startswith("Синдикати против закона <стрике> & ")
     assert text(cyrillic.select_one(".story-body p")) == to_cyrillic(PARAGRAPH_SR)
+    assert cyrillic.select_one(".standfirst").text == to_cyrillic(SUMMARY_SR)
     assert not cyrillic.select(".story-body b")
     assert structured_data(cyrillic)["headline"] == to_cyrillic(TITLE_SR)
     for kind in ("atom", "rss"):
