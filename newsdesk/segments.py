@@ -4,10 +4,13 @@ A document becomes a list of pieces: literal Markdown that is never sent (code b
 markers, URLs) and segments (paragraphs, headings, list items, quotes, table cells, image alt
 texts and captions). Inside a segment, links, emphasis, inline code, inline HTML, footnote marks,
 URLs and do-not-translate terms are replaced by numbered placeholders; an answer must bring every
-placeholder back, or the segment stays untranslated.
+placeholder back, or the segment stays untranslated. What the provider wrote around them is text:
+it is escaped once for the place the segment goes (Markdown, an image's quoted title, a table
+cell), or kept as it is for a field shown as text (title, lead caption, alt text).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 PLACEHOLDER = "⟦{}⟧"
@@ -38,10 +41,12 @@ TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\
 
 @dataclass
 class Segment:
-    """A piece of text to translate; `kind` says what it is (paragraph, heading, caption...)."""
+    """A piece of text to translate; `kind` says what it is (paragraph, heading, caption...),
+    `quote` how a provider's text is made safe where it goes (see restore)."""
 
     kind: str
     text: str
+    quote: Callable[[str], str] | None = None
 
     @property
     def key(self):
@@ -116,7 +121,8 @@ def _split_block(block, doc):
         m = IMAGE_BLOCK_RE.match(first)
         doc.pieces += [m.group(1), *_maybe(Segment("alt", m.group("alt"))), m.group(3)]
         if m.group("title") is not None:
-            doc.pieces += [m.group(4), *_maybe(Segment("caption", m.group("title"))), m.group(6)]
+            doc.pieces += [m.group(4), *_maybe(Segment("caption", m.group("title"),
+                                                       image_title_text)), m.group(6)]
         doc.pieces.append(m.group(7) + "\n")
         return
     for pattern, kind in ((HEADING_RE, "heading"), (FOOTNOTE_DEF_RE, "footnote")):
@@ -155,7 +161,7 @@ def _split_table_row(line, doc):
         stripped = cell.strip()
         lead = cell[: len(cell) - len(cell.lstrip())]
         trail = cell[len(cell.rstrip()):]
-        doc.pieces += [lead, *_maybe(Segment("cell", stripped)), trail]
+        doc.pieces += [lead, *_maybe(Segment("cell", stripped, table_cell_text)), trail]
         if n < len(cells) - 1:
             doc.pieces.append("|")
     doc.pieces.append("\n")
@@ -197,8 +203,9 @@ class BrokenMarkup(ValueError):
     """A translation lost, duplicated or invented a placeholder."""
 
 
-def restore(answer, tokens):
-    """Put the protected pieces back into a translation, or raise BrokenMarkup."""
+def restore(answer, tokens, quote=None):
+    """Put the protected pieces back into a translation, or raise BrokenMarkup. The provider's
+    own text goes through `quote` (default: markdown_text) first, the pieces as they were."""
     found = [int(n) for n in PLACEHOLDER_RE.findall(answer)]
     if sorted(found) != list(range(len(tokens))):
         raise BrokenMarkup(f"expected placeholders 0..{len(tokens) - 1}, got {found}")
@@ -208,13 +215,32 @@ def restore(answer, tokens):
     for o, c in zip(opens, closes, strict=False):
         if order[o] > order[c]:
             raise BrokenMarkup("a link's text was moved outside the link")
-    text = sanitise(PLACEHOLDER_RE.sub(lambda m: "\0" + m.group(1) + "\0", answer))
+    text = normalise(PLACEHOLDER_RE.sub(lambda m: "\0" + m.group(1) + "\0", answer))
+    text = (quote or markdown_text)(text)
     return re.sub("\0(\\d+)\0", lambda m: tokens[int(m.group(1))], text)
 
 
-def sanitise(text):
-    """Make a provider's text inert as Markdown: no HTML, links or new blocks of its own."""
-    text = normalise(text)
-    text = text.replace("<", "&lt;")
-    text = re.sub(r"([\[\]`\\])", r"\\\1", text)
+def plain_text(text):
+    """A provider's text for a field shown as text (the theme escapes it): as it came."""
+    return text
+
+
+def markdown_text(text):
+    """A provider's text as Markdown that shows it as written: no HTML, character references,
+    links, emphasis, attributes or new blocks of its own."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = re.sub(r"([\[\]`\\*_{}])", r"\\\1", text)
     return re.sub(r"^([#>+\-*]|\d+[.)])", r"\\\1", text)
+
+
+def table_cell_text(text):
+    """markdown_text for a table cell: a bar would start another cell."""
+    return markdown_text(text).replace("|", "\\|")
+
+
+def image_title_text(text):
+    """markdown_text for an image's quoted title, which becomes its figure's caption: no quote
+    that would end the title, no brackets that would read as a credit."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    text = text.replace("[", "&#91;").replace("]", "&#93;")
+    return re.sub(r"([`\\*_{}])", r"\\\1", text)

@@ -26,7 +26,15 @@ from newsdesk.paths import is_within, readable_content_file
 from newsdesk.progress import progress
 from newsdesk.providers import Provider, TranslationUnavailable
 from newsdesk.report import where
-from newsdesk.segments import BrokenMarkup, normalise, protect, restore, split_markdown
+from newsdesk.segments import (
+    BrokenMarkup,
+    markdown_text,
+    normalise,
+    plain_text,
+    protect,
+    restore,
+    split_markdown,
+)
 from newsdesk.sources import find_sources
 
 log = logging.getLogger(__name__)
@@ -225,22 +233,23 @@ class TranslationStage:
         result = Translation(source=source, target=target)
         terms = set(self.terms) | _author_names(source)
         for name in ("title", "summary", "alt", "correction"):
-            if source.fields.get(name):
-                result.fields[name] = self._segment(memory, name, source.fields[name], source.lang,
-                                                    target, terms, result)
+            if source.fields.get(name):  # the summary is Markdown, the others text
+                result.fields[name] = self._segment(
+                    memory, name, source.fields[name], source.lang, target, terms, result,
+                    markdown_text if name == "summary" else plain_text)
         caption = source.fields.get("caption", "")
         credit = CREDIT_RE.search(caption)
         if credit:
             caption = caption[: credit.start()]
         if caption.strip():
             result.fields["caption"] = self._segment(memory, "caption", caption, source.lang,
-                                                     target, terms, result)
+                                                     target, terms, result, plain_text)
         if credit:
             result.fields["credit"] = source.fields.get("credit") or credit.group(1)
         document = split_markdown(source.body)
         result.body = document.render(
             lambda seg: self._segment(memory, seg.kind, seg.text, source.lang, target, terms,
-                                      result))
+                                      result, seg.quote))
         memory.set_note("source-hash", source.digest)
         memory.save()
         result.category = self.term("category", source.fields.get("category", ""), source.lang,
@@ -249,7 +258,9 @@ class TranslationStage:
                        for t in source.fields.get("tags", "").split(",") if t.strip()]
         return result
 
-    def _segment(self, memory, kind, text, source_lang, target, terms, result):
+    def _segment(self, memory, kind, text, source_lang, target, terms, result, quote=None):
+        """The segment's translation (`quote`: see segments.restore), or its text while it
+        waits for one."""
         key = normalise(text)
         result.segments += 1
         self.stats.segments += 1
@@ -263,7 +274,7 @@ class TranslationStage:
         protected, tokens = protect(key, terms)
         try:
             answer = self.provider.translate(protected, source_lang, target)
-            translation = restore(answer, tokens)
+            translation = restore(answer, tokens, quote)
         except TranslationUnavailable:
             memory.record(kind, key, "", self.provider.name)
             return self._pending(result, text)

@@ -4,8 +4,8 @@ Our own table: the PyPI packages turn ЉУБАВ into "LjUBAV". Here Љ becomes 
 upper-case word and "Lj" in a capitalised one, and back again. Latin to Cyrillic knows the words
 where "nj", "lj" or "dž" are two letters (injekcija, konjunkcija, nadživeti). Left alone: URLs,
 e-mail addresses, domain names, format placeholders, words with q, w, x or y, the names and terms
-on a keep-as-is list, and in HTML: tags and attributes (but for alt and title texts), code, and
-any element an author marked with translate="no".
+on a keep-as-is list, and in HTML: tags and attributes (but for alt and title texts), character
+references, code, and any element an author marked with translate="no".
 """
 
 import functools
@@ -146,11 +146,14 @@ def has_cyrillic(text):
 TAG_RE = re.compile(r"<!--.*?-->|<[^>]+>", re.DOTALL)
 ATTRIBUTE_TEXT_RE = re.compile(r'(\s(?:alt|title)=")([^"]*)(")')
 VERBATIM_TAGS = ("code", "pre", "script", "style", "kbd", "samp")
+CHARACTER_REFERENCE_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
+REFERENCE_MARK = "\ufdd0"  # a noncharacter: never in a text
 
 
 def html_to_script(html, convert):
-    """Convert the text of an HTML fragment with convert(text), leaving markup, code and
-    elements marked translate="no" as they are."""
+    """Convert the text of an HTML fragment with convert(text), leaving markup, character
+    references (&amp;), code and elements marked translate="no" as they are."""
+    convert = functools.partial(_outside_references, convert)
     out, last, verbatim = [], 0, []
     for match in TAG_RE.finditer(html):
         text = html[last: match.start()]
@@ -172,3 +175,14 @@ def html_to_script(html, convert):
     rest = html[last:]
     out.append(rest if verbatim else convert(rest))
     return "".join(out)
+
+
+def _outside_references(convert, text):
+    """convert(text) with its character references left as written; each is held by a mark
+    meanwhile, so that the text around it is seen whole (`?a=1&amp;b=2` stays one URL)."""
+    references = CHARACTER_REFERENCE_RE.findall(text)
+    if not references:
+        return convert(text)
+    held = iter(references)
+    converted = convert(CHARACTER_REFERENCE_RE.sub(REFERENCE_MARK, text))
+    return re.sub(REFERENCE_MARK, lambda m: next(held), converted)

@@ -3,7 +3,8 @@
 Tests script its answers: a list of behaviours consumed one per request ("ok", a status code,
 "hang", "malformed", "script", "break", "cyrillic"); when the list is empty it answers "ok".
 Every request's text is recorded. The translation itself is deterministic: the text prefixed with
-the target language ("EN: ..."), placeholders untouched, so tests can tell what came from here.
+the target language ("EN: ..."), placeholders untouched, so tests can tell what came from here;
+`answers` maps a text sent to the exact answer a test wants the provider to give.
 """
 
 import contextlib
@@ -23,6 +24,7 @@ class FakeTranslationServer(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.script = []
+        self.answers = {}
         self.requests = []
         self.hang_seconds = 5
         self.lock = threading.Lock()
@@ -101,7 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
         if behaviour == "malformed":
             return self._answer(200, "<html>no translation here" if google else "{not json",
                                 "text/html" if google else "application/json")
-        translated = translate(text, target, behaviour)
+        translated = server.answers.get(text) or translate(text, target, behaviour)
         if mymemory:
             answer = {"responseData": {"translatedText": translated}, "matches": []}
             return self._answer(200, json.dumps(answer), "application/json")

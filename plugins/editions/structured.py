@@ -12,7 +12,7 @@ def news_article_data(article, edition, origin, sitename, image=None):
         "@id": url,
         "mainEntityOfPage": url,
         "url": url,
-        "headline": _text(article.title)[:110],
+        "headline": " ".join(article.title.split())[:110],  # text, as the page shows it
         "description": _text(article.summary),
         "inLanguage": edition.code,
         "datePublished": article.date.isoformat(timespec="seconds"),
@@ -42,4 +42,5 @@ def news_article_data(article, edition, origin, sitename, image=None):
 
 
 def _text(html):
+    """The text of an HTML fragment (a summary)."""
     return " ".join(Markup(html or "").striptags().split())

@@ -1,5 +1,6 @@
-"""Pelican's writer, for one edition: its feeds link to the edition and carry its language;
-pages whose inputs did not change are linked from the previous build (newsdesk.pagecache)."""
+"""Pelican's writer, for one edition: its feeds link to the edition, carry its language and keep
+titles as written; pages whose inputs did not change are linked from the previous build
+(newsdesk.pagecache)."""
 
 from pelican.paginator import Paginator
 from pelican.writers import Writer
@@ -64,8 +65,14 @@ class EditionWriter(Writer):
 
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)
+        # Names and titles are text: Pelican would strip what looks like a tag from them.
+        feed.feed["title"] = " - ".join(filter(None, (context["SITENAME"], feed_title)))
         feed.feed["link"] = self.urljoiner(self.site_url, self.edition.url("index"))
         feed.feed["language"] = self.edition.code
         tagline = self.edition.translations.gettext(TAGLINE)
         feed.feed["description"] = feed.feed["subtitle"] = tagline
         return feed
+
+    def _add_item_to_the_feed(self, feed, item):
+        super()._add_item_to_the_feed(feed, item)
+        feed.items[-1]["title"] = item.title

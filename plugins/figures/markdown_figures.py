@@ -49,8 +49,8 @@ class FigureProcessor(Treeprocessor):
         caption, credit = split_credit(img.attrib.pop("title", ""))
         if not (caption and credit):
             found = self.photo_metadata(img.get("src", ""))
-            caption = caption or found.get("caption", "")
-            credit = credit or found.get("credit", "")
+            caption = caption or _tree_text(found.get("caption", ""))
+            credit = credit or _tree_text(found.get("credit", ""))
         figure = etree.Element("figure", {"class": "figure"})
         figure.append(img)
         if caption or credit:
@@ -59,6 +59,12 @@ class FigureProcessor(Treeprocessor):
             if credit:
                 etree.SubElement(figcaption, "span", {"class": "credit"}).text = credit
         return figure
+
+
+def _tree_text(text):
+    """Plain text (a photo's own caption) for Markdown's tree, whose serializer leaves an `&`
+    that starts a character reference as it is."""
+    return text.replace("&", "&amp;")
 
 
 def _only_image(paragraph):
