@@ -1,5 +1,7 @@
-"""Pelican's Markdown reader, saying which file it could not read and why, and reusing one
-Markdown instance for every file (Pelican sets up a new one, with all its extensions, per file)."""
+"""Pelican's Markdown reader, saying which file it could not read and why, reusing one
+Markdown instance for every file (Pelican sets up a new one, with all its extensions, per file),
+and making the HTML of each file's body and summary safe (newsdesk.sanitize). The other
+script's version is made from that HTML; machine translations are made safe the same way."""
 
 import logging
 
@@ -8,6 +10,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
 from newsdesk.report import where
+from newsdesk.sanitize import clean_html, report_removed
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,7 @@ class NewsMarkdownReader(MarkdownReader):
             self._md = self._reset_markdown()
             with pelican_open(source_path) as text:
                 content = self._md.convert(text)
-            return content, self._parse_metadata(self._md.Meta)
+            return self._safe(content, self._parse_metadata(self._md.Meta))
         except UnicodeDecodeError:
             log.error("%s: not UTF-8 text; save the file as UTF-8", where(source_path))
             raise
@@ -48,6 +51,18 @@ class NewsMarkdownReader(MarkdownReader):
             hint = " (write Date: YYYY-MM-DD HH:MM)" if "date" in str(exc) else ""
             log.error("%s: %s%s", where(source_path), exc, hint)
             raise
+
+    def _safe(self, content, metadata):
+        """The body and summary without what newsdesk.sanitize removes, which is reported
+        and noted as `html_removed` (so that a translation reports only what it adds)."""
+        content, removed = clean_html(content, self.settings)
+        if "summary" in metadata:
+            metadata["summary"], more = clean_html(metadata["summary"], self.settings)
+            removed += more
+        if removed:
+            metadata["html_removed"] = removed
+            report_removed(where(self._source_path), removed, self.settings)
+        return content, metadata
 
 
 def use_news_reader(readers):
