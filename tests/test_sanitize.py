@@ -164,3 +164,21 @@ def test_an_edited_translation_memory_is_sanitized_too(content, tmp_path):
     assert len(english) == 1 and "festival-cacak.sr.md" in english[0]
     assert "onerror attribute of <img>" in english[0]
     assert "javascript:" not in english[0], "reported once, with the original"
+
+
+def test_a_strict_build_fails_on_a_script_url(tmp_path):
+    """Preview builds publish the rest; a strict build stops, naming the file."""
+    root = tmp_path / "content"
+    (root / "articles").mkdir(parents=True)
+    (root / "articles" / "izbori.sr.md").write_text(
+        "Title: Izbori u Nišu\nDate: 2024-04-07 20:00\nAuthor: Milica Živković\n"
+        "Category: Politika\n\nRezultati su [ovde][r].\n\n[r]: JavaScript:alert(1)\n",
+        encoding="utf-8")
+    (root / "articles" / "izbori.en.md").write_text(
+        "Title: Elections in Niš\nDate: 2024-04-07 20:00\nAuthor: Milica Živković\n"
+        "Category: Politics\nTranslation: true\n\nThe results are here.\n", encoding="utf-8")
+    conf = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    result = run_build(root, tmp_path / "out", "--strict", settings=conf)
+    assert result.returncode != 0
+    assert re.search(r"izbori\.sr\.md: removed .*javascript: URL in <a href>", result.stderr)
+    assert not (tmp_path / "out" / "2024" / "izbori" / "index.html").exists()
