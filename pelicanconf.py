@@ -83,6 +83,17 @@ SITE_SOURCE = "Pregled"  # the outlet named in bylines when an article gives no 
 NEWSLETTER_ACTION = "https://lists.example.org/subscribe/pregled"  # unset or "" hides the box
 RELATED_ARTICLES = 4  # how many "Read more" links an article page shows
 
+# Article HTML (newsdesk/sanitize.py), in every version of an article (body and summary).
+# Raw HTML in Markdown is published as written: embeds are part of the news. javascript:,
+# vbscript: and data: URLs are removed either way, with a warning naming the file.
+# SANITIZE_HTML = True keeps only an allow-list (text, links, lists, headings, quotes, code,
+# tables, figures and pictures, <span translate="no">, iframes loaded over https from
+# SANITIZE_IFRAME_HOSTS), for sites that publish less-trusted contributors; anything else
+# (scripts, styles, forms, onclick and other event attributes, other embeds) is removed and
+# reported, naming the file.
+SANITIZE_HTML = False
+SANITIZE_IFRAME_HOSTS = ["www.youtube-nocookie.com", "player.vimeo.com"]
+
 JINJA_ENVIRONMENT = {
     "autoescape": True,  # author text, photo metadata and translations are escaped
     "extensions": ["jinja2.ext.i18n", "jinja2.ext.do"],

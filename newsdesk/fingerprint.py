@@ -15,7 +15,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("pelican", "Markdown", "Jinja2", "Babel", "Pillow", "pagefind-bin", "feedgenerator")
+PACKAGES = ("pelican", "Markdown", "Jinja2", "Babel", "Pillow", "pagefind-bin", "feedgenerator",
+            "nh3")
 CODE = Path(__file__).resolve().parent
 STATE_FILE = "build-state.json"
 # Content files that cannot change what the Markdown reader makes of an article.

@@ -1,12 +1,15 @@
 """Builds the machine-translated Article objects for the editions that have no human version."""
 
 import logging
+from collections import Counter
 
 from markdown import Markdown
 from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 
 from newsdesk.memo import TextMemo
+from newsdesk.report import where
+from newsdesk.sanitize import clean_html, report_removed
 from newsdesk.slugs import make_slug
 from newsdesk.sources import SourceMemo, in_script
 from newsdesk.translate import StageMemo, TranslationStage
@@ -57,9 +60,10 @@ def _source(article, files):
 
 
 def _body_markdown(settings):
-    """Markdown to HTML for translated texts, remembered between builds (newsdesk.memo):
-    Pelican's set-up without the metadata extension, so that a translated first paragraph
-    that starts "Word: ..." is text, not a header."""
+    """Markdown to safe HTML (newsdesk.sanitize) for translated texts, with what was removed,
+    remembered between builds (newsdesk.memo): Pelican's set-up without the metadata
+    extension, so that a translated first paragraph that starts "Word: ..." is text, not a
+    header."""
     config = dict(settings["MARKDOWN"])
     config["extensions"] = [e for e in config.get("extensions", [])
                             if e not in ("markdown.extensions.meta", "meta")]
@@ -67,27 +71,35 @@ def _body_markdown(settings):
 
     def convert(text):
         markdown.reset()
-        return markdown.convert(text)
+        return clean_html(markdown.convert(text), settings)
 
     return TextMemo(convert, settings, "translated-html")
 
 
 def _derived_article(original, translation, target, markdown, generator):
-    meta = {k: v for k, v in original.metadata.items() if k not in ("file_lang", "slug")}
+    meta = {k: v for k, v in original.metadata.items()
+            if k not in ("file_lang", "slug", "html_removed")}
     fields = translation.fields
     meta.update(lang=target, key=original.key, slug=make_slug(original.key),
                 title=fields.get("title", original.title))
     for name in ("caption", "alt", "credit", "correction"):
         if name in fields:
             meta[name] = fields[name]
+    body, removed = markdown(translation.body)
     if "summary" in fields:
-        meta["summary"] = markdown(fields["summary"])
+        meta["summary"], more = markdown(fields["summary"])
+        removed = removed + more
+    if removed:
+        meta["html_removed"] = removed
     settings = generator.settings
+    # what the original lost is reported with it; what the translation added, here
+    added = Counter(removed) - Counter(original.metadata.get("html_removed", ()))
+    report_removed(f"{where(original)} → {target}", list(added.elements()), settings)
     if translation.category:
         meta["category"] = Category(translation.category, settings)
     if translation.tags:
         meta["tags"] = [Tag(tag, settings) for tag in translation.tags]
-    article = Article(markdown(translation.body), metadata=meta,
+    article = Article(body, metadata=meta,
                       settings=generator.settings, source_path=original.source_path,
                       context=generator.context)
     article.translation_of = original

@@ -1,5 +1,7 @@
-"""Pelican's Markdown reader, saying which file it could not read and why, and reusing one
-Markdown instance for every file (Pelican sets up a new one, with all its extensions, per file).
+"""Pelican's Markdown reader, saying which file it could not read and why, reusing one
+Markdown instance for every file (Pelican sets up a new one, with all its extensions, per file),
+and making the HTML of each file's body and summary safe (newsdesk.sanitize). The other
+script's version is made from that HTML; machine translations are made safe the same way.
 
 A file that cannot be read is reported once, naming it and what is wrong, and left out of the
 site: its reading ends in a stub with status `skip`, which Pelican drops without a word of its
@@ -17,6 +19,7 @@ from pelican.utils import pelican_open
 
 from newsdesk.paths import link_leading_out
 from newsdesk.report import where
+from newsdesk.sanitize import clean_html, report_removed
 
 log = logging.getLogger(__name__)
 # C0 and C1 control characters other than tab, line feed and carriage return: invisible in an
@@ -71,7 +74,7 @@ class NewsMarkdownReader(MarkdownReader):
             with pelican_open(source_path) as text:
                 _check_characters(text)
                 content = self._md.convert(text)
-            return content, self._parse_metadata(self._md.Meta)
+            return self._safe(content, self._parse_metadata(self._md.Meta))
         except UnicodeDecodeError:
             raise Unreadable("not UTF-8 text; save the file as UTF-8") from None
         except RecursionError:
@@ -80,6 +83,18 @@ class NewsMarkdownReader(MarkdownReader):
         except ValueError as exc:
             hint = " (write Date: YYYY-MM-DD HH:MM)" if "date" in str(exc) else ""
             raise Unreadable(f"{exc}{hint}") from None
+
+    def _safe(self, content, metadata):
+        """The body and summary without what newsdesk.sanitize removes, which is reported
+        and noted as `html_removed` (so that a translation reports only what it adds)."""
+        content, removed = clean_html(content, self.settings)
+        if "summary" in metadata:
+            metadata["summary"], more = clean_html(metadata["summary"], self.settings)
+            removed += more
+        if removed:
+            metadata["html_removed"] = removed
+            report_removed(where(self._source_path), removed, self.settings)
+        return content, metadata
 
 
 def _relative(source_path, settings):
