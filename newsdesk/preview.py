@@ -1,12 +1,15 @@
 """Preview server: serves the output on 127.0.0.1 and rebuilds when a source file changes."""
 
 import functools
+import os
 import subprocess
 import sys
 import threading
 from contextlib import contextmanager
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from watchfiles import watch
 
@@ -14,20 +17,49 @@ WATCHED = ("content", "theme", "plugins", "newsdesk", "pelicanconf.py")
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
-    """Serves files; a missing page gets the 404 page of the edition its path is in."""
+    """Serves files of the output only; a missing page gets the 404 page of its edition.
+
+    Every path is resolved (symlinks followed) and must stay inside the output, so no request
+    (`..`, `%2e%2e`, backslashes, double slashes, a symlink pointing out) reads anything else.
+    """
+
+    def in_output(self, path):
+        """The real path of `path` if it is inside the output, else None."""
+        root = Path(self.directory).resolve()
+        try:
+            real = Path(path).resolve()
+        except (OSError, ValueError, RuntimeError):  # a NUL byte, a symlink loop
+            return None
+        return real if real == root or root in real.parents else None
+
+    def send_head(self):
+        path = self.in_output(self.translate_path(self.path))
+        if path is not None and path.is_dir():
+            if not urlsplit(self.path).path.endswith("/"):
+                return super().send_head()  # the redirect to the folder's address with a slash
+            path = self.in_output(path / "index.html")
+        if path is None or not path.is_file():
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
+        file = path.open("rb")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Length", str(os.fstat(file.fileno()).st_size))
+        self.end_headers()
+        return file
 
     def send_error(self, code, message=None, explain=None):
-        if code != 404:
+        if code != HTTPStatus.NOT_FOUND:
             return super().send_error(code, message, explain)
         root = Path(self.directory)
-        first = self.path.lstrip("/").split("/", 1)[0]
-        page = root / first / "404.html"
-        if not first or not page.is_file():
-            page = root / "404.html"
-        if not page.is_file():
+        edition = Path(self.translate_path(self.path)).relative_to(root).parts[:1]
+        page = self.in_output(root.joinpath(*edition, "404.html"))
+        if edition and (page is None or not page.is_file()):
+            page = self.in_output(root / "404.html")
+        if page is None or not page.is_file():
             return super().send_error(code, message, explain)
         body = page.read_bytes()
-        self.send_response(404)
+        self.send_response(HTTPStatus.NOT_FOUND)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

@@ -26,8 +26,8 @@ import re
 import threading
 import time
 from contextlib import contextmanager
-from urllib.parse import quote
 
+from newsdesk.secrets import redact
 from newsdesk.transliterate import has_cyrillic, to_latin
 
 log = logging.getLogger(__name__)
@@ -111,13 +111,6 @@ class Provider:
     def available(self):
         return self.disabled_reason is None
 
-    def redact(self, text):
-        text = str(text)
-        if self.api_key:
-            for form in {self.api_key, quote(self.api_key, safe="")}:
-                text = text.replace(form, "***")
-        return text
-
     def translate(self, text, source, target):
         """The translation of `text`, or TranslationUnavailable."""
         if not self.available:
@@ -161,10 +154,10 @@ class Provider:
                 retry = isinstance(exc, requests.Timeout | requests.ConnectionError) or (
                     status in RETRY_STATUSES)
                 last_error = f"HTTP {status}" if status and status >= 400 else (
-                    f"{type(exc).__name__}: {self.redact(exc)}")
+                    f"{type(exc).__name__}: {redact(exc)}")
                 if not retry:
                     break
-        raise TranslationUnavailable(self.redact(last_error))
+        raise TranslationUnavailable(redact(last_error))
 
     def _engine(self, source, target):
         pair = (source, target)

@@ -136,3 +136,61 @@ class RecordingProxy:
 
     def stop(self):
         self.server.shutdown()
+
+
+class GitHttpServer:
+    """Git's smart HTTP protocol (git http-backend) on 127.0.0.1, serving bare repositories
+    under `root`; any user name and password are accepted."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        served = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def body(self):
+                if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
+                    return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                chunks = []
+                while size := int(self.rfile.readline().split(b";")[0], 16):
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
+                self.rfile.readline()
+                return b"".join(chunks)
+
+            def backend(self):
+                path, _, query = self.path.partition("?")
+                data = self.body()
+                env = {**os.environ, "GIT_PROJECT_ROOT": str(served.root),
+                       "GIT_HTTP_EXPORT_ALL": "1", "PATH_INFO": path, "QUERY_STRING": query,
+                       "REQUEST_METHOD": self.command, "REMOTE_USER": "urednik",
+                       "REMOTE_ADDR": "127.0.0.1", "CONTENT_LENGTH": str(len(data)),
+                       "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+                       "HTTP_CONTENT_ENCODING": self.headers.get("Content-Encoding", "")}
+                answer = subprocess.run(["git", "http-backend"], input=data, env=env,
+                                        capture_output=True).stdout
+                head, _, payload = answer.partition(b"\r\n\r\n")
+                status, headers = 200, []
+                for line in head.decode().split("\r\n"):
+                    name, _, value = line.partition(":")
+                    if name.lower() == "status":
+                        status = int(value.split()[0])
+                    elif name:
+                        headers.append((name, value.strip()))
+                self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = backend
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()

@@ -13,11 +13,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from .conftest import ROOT, copy_content
-from .servers import SSHD, RecordingProxy, S3Server, SshServer
+from .servers import SSHD, GitHttpServer, RecordingProxy, S3Server, SshServer
 
 AWS_SECRET = "wJalrXUtnFEMI-publish-secret-7f3a"
 GITHUB_SECRET = "ghp_publishTokenThatMustNotLeak42"
@@ -42,15 +43,20 @@ def publish_command(settings, content, *args):
             str(content), "--skip-checks", "vnu,axe", *args]
 
 
-def publish_env():
-    return {**os.environ, "PYTHONPATH": str(ROOT), "MT_PROVIDER": "none", **SECRETS}
+def publish_env(**extra):
+    return {**os.environ, "PYTHONPATH": str(ROOT), "MT_PROVIDER": "none", **SECRETS, **extra}
 
 
-def run_publish(settings, content, *args):
+def run_publish(settings, content, *args, env=None, secrets=()):
+    """The publish command's finished process; none of `secrets` (nor the environment's) may
+    show in anything it printed, raw or percent-encoded."""
     result = subprocess.run(publish_command(settings, content, *args), cwd=ROOT,
-                            env=publish_env(), capture_output=True, text=True, timeout=600)
-    for secret in (AWS_SECRET, GITHUB_SECRET):
-        assert secret not in result.stdout + result.stderr
+                            env=publish_env(**(env or {})), capture_output=True, text=True,
+                            timeout=600)
+    printed = result.stdout + result.stderr
+    for secret in (AWS_SECRET, GITHUB_SECRET, *secrets):
+        for form in (secret, quote(secret, safe=""), quote(secret)):
+            assert form not in printed, f"{form!r} was printed:\n{printed}"
     return result
 
 
@@ -313,11 +319,13 @@ def test_a_strict_build_failure_is_not_published(tmp_path, bucket):
 
 
 def test_no_secret_in_output_when_the_storage_fails(tmp_path, bucket):
+    """The password is in the settings file only: its shape alone gets it masked."""
     content = copy_content(tmp_path, complete=True)
     settings = settings_file(
         tmp_path, S3_BUCKET="site", S3_REGION="us-east-1",
-        S3_ENDPOINT_URL=f"http://AKIAPUBLISHTEST:{AWS_SECRET}@127.0.0.1:9/")
-    result = run_publish(settings, content, "--target", "s3")  # asserts no secret printed
+        S3_ENDPOINT_URL="http://AKIAPUBLISHTEST:Lozinka-Iz-Podesavanja-9@127.0.0.1:9/")
+    result = run_publish(settings, content, "--target", "s3",
+                         secrets=["Lozinka-Iz-Podesavanja-9"])
     assert result.returncode == 1 and "error:" in result.stderr
     assert "***" in result.stderr
 
@@ -368,3 +376,80 @@ def test_gh_pages_token_goes_in_a_header_never_in_output(tmp_path):
     config = (next((tmp_path / "cache" / "gh-pages").iterdir()) / ".git" / "config").read_text()
     assert GITHUB_SECRET not in config
     assert base64.b64encode(f"x-access-token:{GITHUB_SECRET}".encode()).decode() not in config
+
+
+# --- secrets in every URL form -----------------------------------------------------------
+
+PASSWORD = "Lozinka/Šabac@2026"  # percent-encoded in a URL; printed in no form
+# (URL with {host} and {path}, its secret, whether S3 and Git accept the URL); a raw /, ? or #
+# breaks URL parsing and so does a query on the endpoint: those fail, and the error may not
+# show them either
+URL_FORMS = [
+    ("http://urednik:Tajna-Lozinka-2026@{host}/{path}", "Tajna-Lozinka-2026", True),
+    (f"http://urednik:{quote(PASSWORD, safe='')}@{{host}}/{{path}}", PASSWORD, True),
+    ("http://ghpSamoToken2026Cacak@{host}/{path}", "ghpSamoToken2026Cacak", True),
+    ("http://urednik:Taj/na-Kosa-Crta-2026@{host}/{path}", "Taj/na-Kosa-Crta-2026", False),
+    ("http://urednik:Taj?na#Upitnik-2026@{host}/{path}", "Taj?na#Upitnik-2026", False),
+    ("http://{host}/{path}?token=upitniToken2026Nis", "upitniToken2026Nis", False),
+    ("http://{host}/{path}?access_token=pristupniToken2026&x=1", "pristupniToken2026", False),
+    ("http://{host}/{path}?X-Amz-Signature=f00dbabe2026&X-Amz-Credential=AKIAVRANJE2026",
+     "f00dbabe2026", False),
+]
+
+
+@pytest.mark.parametrize("form, secret, accepted", URL_FORMS)
+def test_s3_prints_no_secret_of_an_endpoint_url(tmp_path, bucket, form, secret, accepted):
+    """The endpoint comes from the environment, as publishconf.py reads it."""
+    client, name, proxy = bucket
+    content = copy_content(tmp_path, complete=True)
+    settings = settings_file(tmp_path, S3_BUCKET=name, S3_REGION="us-east-1")
+    env = {"PUBLISH_S3_ENDPOINT_URL": form.format(host=proxy.url.split("://")[1], path="")}
+    dry = run_publish(settings, content, "--target", "s3", "--dry-run", env=env,
+                      secrets=[secret])
+    if not accepted:
+        assert dry.returncode == 1 and "error:" in dry.stderr and "***" in dry.stderr, (
+            dry.stdout + dry.stderr)
+        return
+    assert f"s3://{name}/ at http://" in ok(dry) and "***@127.0.0.1" in dry.stdout
+    assert proxy.writes() == []
+    out = ok(run_publish(settings, content, "--target", "s3", env=env, secrets=[secret]))
+    assert "uploaded" in out and set(objects(client, name)) == set(tree_hashes(
+        tmp_path / "public"))
+
+
+@pytest.mark.parametrize("form, secret, accepted", [f for f in URL_FORMS if "X-Amz" not in f[0]])
+def test_gh_pages_prints_no_secret_of_a_repository_url(tmp_path, form, secret, accepted):
+    """The repository is served over Git's HTTP protocol and named in the environment."""
+    subprocess.run(["git", "init", "--quiet", "--bare", str(tmp_path / "sajt.git")], check=True)
+    server = GitHttpServer(tmp_path)
+    try:
+        content = copy_content(tmp_path, complete=True)
+        settings = settings_file(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+        url = form.format(host=f"127.0.0.1:{server.port}", path="sajt.git")
+        env = {"PUBLISH_GITHUB_PAGES_REPO": url}
+        dry = run_publish(settings, content, "--target", "gh-pages", "--dry-run", env=env,
+                          secrets=[secret])
+        if not accepted:
+            assert dry.returncode == 1 and "reaching the remote" in dry.stderr, (
+                dry.stdout + dry.stderr)
+            return
+        assert "file(s) differ" in ok(dry) and "***@127.0.0.1" in dry.stdout
+        out = ok(run_publish(settings, content, "--target", "gh-pages", env=env,
+                             secrets=[secret]))
+        assert "pushed gh-pages to http://" in out
+    finally:
+        server.stop()
+    listing = subprocess.run(["git", "-C", str(tmp_path / "sajt.git"), "ls-tree", "-r",
+                              "--name-only", "gh-pages"], capture_output=True, text=True)
+    assert ARTICLE in listing.stdout.split()
+
+
+def test_a_site_holding_a_secret_is_not_published(tmp_path, bucket):
+    client, name, proxy = bucket
+    content = copy_content(tmp_path, complete=True)
+    env = {"SITEURL": "https://urednik:Lozinka-Staging-2026@staging.pregled.rs"}
+    result = run_publish(s3_settings(tmp_path, bucket), content, "--target", "s3",
+                         "--dry-run", env=env, secrets=["Lozinka-Staging-2026"])
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "file(s) hold a secret from the environment" in result.stderr
+    assert proxy.requests == [] and objects(client, name) == {}

@@ -9,6 +9,7 @@ from pathlib import Path
 from pelican.settings import read_settings
 
 from ..build import ROOT, BuildFailed, build
+from ..secrets import files_with_secrets
 from .errors import PublishFailed
 from .ghpages import GhPagesTarget
 from .manifest import Manifest
@@ -47,6 +48,10 @@ def publish(target_name, *, content=None, settings_file=None, dry_run=False, ski
         build(content, output, settings_file=settings_file, strict=True)
     except BuildFailed as exc:
         raise PublishFailed(f"not published: {exc}") from None
+    leaked = files_with_secrets(output)
+    if leaked:
+        raise PublishFailed(f"not published: {len(leaked)} file(s) hold a secret from the "
+                            f"environment (a password in SITEURL?), first {output / leaked[0]}")
     origin = settings["SITEURL"] or settings["FEED_DOMAIN"]
     site, problems = run_checks(output, origin, skip=set(skip_checks))
     for problem in problems:

@@ -7,13 +7,8 @@ from pathlib import Path
 
 from pelican.log import init as init_logging
 
-from ..secrets import redact
+from ..secrets import redact_output
 from . import TARGETS, PublishFailed, publish, rollback
-
-
-class RedactingFormatter(logging.Formatter):
-    def format(self, record):
-        return redact(super().format(record))
 
 
 def main(argv=None):
@@ -28,8 +23,9 @@ def main(argv=None):
                         help="switch back to the previous release instead (ssh)")
     parser.add_argument("--to", help="with --rollback: the release to switch to")
     args = parser.parse_args(argv)
+    redact_output()  # every line below, the build's log and tracebacks included
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter("%(levelname)s: %(message)s"))
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     init_logging(level=logging.WARNING, handler=handler)
     try:
         if args.rollback:
@@ -41,8 +37,8 @@ def main(argv=None):
     except PublishFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:  # an unexpected failure still must not print a secret
-        print(f"error: {type(exc).__name__}: {redact(exc)}", file=sys.stderr)
+    except Exception as exc:  # an unexpected failure gets one line too
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0
 

@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..secrets import redact
 from .errors import PublishFailed
 
 
@@ -35,7 +36,7 @@ class GhPagesTarget:
         self.work = cache / "gh-pages" / hashlib.sha256(self.repo.encode()).hexdigest()[:16]
 
     def describe(self):
-        return f"{self.repo} ({self.branch})"
+        return f"{redact(self.repo)} ({self.branch})"
 
     def env(self):
         name, email = self.committer

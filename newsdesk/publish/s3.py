@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ..progress import progress
+from ..secrets import redact
 from .errors import PublishFailed
 from .headers import cache_control, content_type, is_page
 
@@ -50,7 +51,7 @@ class S3Target:
 
     def describe(self):
         where = f"s3://{self.bucket}/{self.prefix}"
-        return where + (f" at {self.endpoint}" if self.endpoint else "")
+        return where + (f" at {redact(self.endpoint)}" if self.endpoint else "")
 
     def client(self, service="s3"):
         import boto3
