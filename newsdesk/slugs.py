@@ -1,12 +1,23 @@
-"""ASCII slugs, as Serbian readers spell them in Latin script without diacritics."""
+"""ASCII slugs, as Serbian readers spell them in Latin script without diacritics: the one rule
+for the slugs of keys, articles, categories, tags and authors."""
 
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
+
+from newsdesk.transliterate import to_latin
 
 SERBIAN_ASCII = str.maketrans({"đ": "dj", "Đ": "Dj"})
 
 
 def make_slug(text, settings=None):
-    """'Nova vest o Đerdapu' -> 'nova-vest-o-djerdapu'."""
+    """'Nova vest o Đerdapu' -> 'nova-vest-o-djerdapu'; Cyrillic through our own table, as its
+    Latin spelling: 'Милица Јовановић' -> 'milica-jovanovic' (not a Russian romanisation)."""
     subs = (settings or DEFAULT_CONFIG)["SLUG_REGEX_SUBSTITUTIONS"]
-    return slugify(str(text).translate(SERBIAN_ASCII), regex_subs=subs)
+    return slugify(to_latin(str(text)).translate(SERBIAN_ASCII), regex_subs=subs)
+
+
+def with_slug(wrapper):
+    """A category, tag or author given its slug by make_slug (Pelican's own would romanise
+    Cyrillic the Russian way)."""
+    wrapper.slug = make_slug(wrapper.name, wrapper.settings)
+    return wrapper

@@ -28,6 +28,7 @@ from newsdesk.parallel import run_shared
 from newsdesk.paths import readable_content_file
 from newsdesk.progress import progress
 from newsdesk.report import where
+from newsdesk.slugs import with_slug
 from newsdesk.transliterate import to_cyrillic
 
 from .model import ARTICLE_URL, load_editions
@@ -101,6 +102,8 @@ class EditionsGenerator(Generator):
         self.listings = {}
         self.bios = load_bios(self.settings)
         self._wrappers = {}
+        self._slug_owners = {}  # (edition, kind, slug): (the first name's wrapper, its article)
+        self._slugs_reported = set()
         self._article_path = ArticlePaths(self.settings.get("EDITION_ARTICLE_URL", ARTICLE_URL))
 
     # -- context -------------------------------------------------------------------------------
@@ -173,22 +176,51 @@ class EditionsGenerator(Generator):
         article.settings = edition.settings
         article.override_url = edition.prefix + self._article_path(article)
         article.override_save_as = article.override_url + "index.html"  # as edition_settings
-        article.category = self._rewrap(Category, article.category, edition)
+        article.category = self._rewrap(Category, article.category, edition, article)
         if hasattr(article, "tags"):
-            article.tags = [self._rewrap(Tag, tag, edition) for tag in article.tags]
-        article.authors = [self._rewrap(Author, author, edition) for author in article.authors]
+            article.tags = [tag for tag in (self._rewrap(Tag, tag, edition, article)
+                                            for tag in article.tags) if tag is not None]
+        authors = (self._rewrap(Author, author, edition, article) for author in article.authors)
+        article.authors = [author for author in authors if author is not None]
         if article.authors:
             article.author = article.authors[0]
 
-    def _rewrap(self, kind, wrapper, edition):
+    def _rewrap(self, kind, wrapper, edition, article):
         """The same category, tag or author in the edition (one object for all its articles),
-        keeping its slug."""
+        keeping its slug. A name whose slug is empty or another name's has no page of its own:
+        it is reported once per article, a tag or author left off, a category taken as the
+        one that has the address."""
+        owner = self._slug_owners.setdefault((edition.code, kind, wrapper.slug),
+                                             (wrapper, article))
+        if not wrapper.slug or owner[0].name != wrapper.name:
+            self._report_slug(kind, wrapper, article, None if not wrapper.slug else owner)
+            if kind is not Category:
+                return None
+            wrapper = owner[0] if wrapper.slug else with_slug(
+                Category(self.settings["DEFAULT_CATEGORY"], edition.settings))
+        return self._in_edition(kind, wrapper, edition)
+
+    def _in_edition(self, kind, wrapper, edition):
         key = (edition.code, kind, wrapper.name, wrapper.slug)
         new = self._wrappers.get(key)
         if new is None:
             new = self._wrappers[key] = kind(wrapper.name, edition.settings)
             new.slug = wrapper.slug
         return new
+
+    def _report_slug(self, kind, wrapper, article, owner):
+        what = kind.__name__.lower()
+        if (what, wrapper.slug, article.source_path) in self._slugs_reported:
+            return
+        self._slugs_reported.add((what, wrapper.slug, article.source_path))
+        if owner is None:
+            log.error("%s: %s '%s' has no letters or digits to make its address from; "
+                      "rename it", where(article), what, wrapper.name)
+            return
+        other, first = owner
+        log.error("%s: %s '%s' would have the address of %s '%s' (%s), '%s'; rename one of "
+                  "them", where(article), what, wrapper.name, what, other.name,
+                  where(first), wrapper.slug)
 
     def _taxonomy_counterparts(self, groups):
         """For each edition pair, which category and tag of one is which of the other.

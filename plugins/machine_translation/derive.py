@@ -10,7 +10,7 @@ from pelican.urlwrappers import Category, Tag
 from newsdesk.memo import TextMemo
 from newsdesk.report import where
 from newsdesk.sanitize import clean_html, report_removed
-from newsdesk.slugs import make_slug
+from newsdesk.slugs import make_slug, with_slug
 from newsdesk.sources import SourceMemo, in_script
 from newsdesk.translate import StageMemo, TranslationStage
 from newsdesk.transliterate import to_latin
@@ -96,9 +96,9 @@ def _derived_article(original, translation, target, markdown, generator):
     added = Counter(removed) - Counter(original.metadata.get("html_removed", ()))
     report_removed(f"{where(original)} → {target}", list(added.elements()), settings)
     if translation.category:
-        meta["category"] = Category(translation.category, settings)
+        meta["category"] = with_slug(Category(translation.category, settings))
     if translation.tags:
-        meta["tags"] = [Tag(tag, settings) for tag in translation.tags]
+        meta["tags"] = [with_slug(Tag(tag, settings)) for tag in translation.tags]
     article = Article(body, metadata=meta,
                       settings=generator.settings, source_path=original.source_path,
                       context=generator.context)

@@ -22,7 +22,7 @@ from newsdesk.languages import known_codes, normalize_language
 from newsdesk.paths import PathRefused, is_within, key_problem
 from newsdesk.paths import content_file as gated
 from newsdesk.report import where
-from newsdesk.slugs import make_slug
+from newsdesk.slugs import make_slug, with_slug
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def _authors(article, settings):
     if author is not None and "authors" not in article.metadata:
         names = ensure_metadata_list(str(author))
         if len(names) > 1:
-            article.authors = [Author(name, settings) for name in names]
+            article.authors = [with_slug(Author(name, settings)) for name in names]
             article.author = article.authors[0]
     if not getattr(article, "authors", None):
         if article.content_type not in UNSIGNED_TYPES:

@@ -15,11 +15,13 @@ import re
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
+from pelican.urlwrappers import URLWrapper
 from pelican.utils import pelican_open
 
 from newsdesk.paths import link_leading_out
 from newsdesk.report import where
 from newsdesk.sanitize import clean_html, report_removed
+from newsdesk.slugs import with_slug
 
 log = logging.getLogger(__name__)
 # C0 and C1 control characters other than tab, line feed and carriage return: invisible in an
@@ -35,6 +37,14 @@ class Unreadable(Exception):
 class NewsMarkdownReader(MarkdownReader):
     _markdown = None
     _meta = None  # the metadata preprocessor and its priority, which Pelican deregisters
+
+    def process_metadata(self, name, value):
+        """Categories, tags and authors get their slugs by newsdesk.slugs."""
+        processed = super().process_metadata(name, value)
+        for item in processed if isinstance(processed, list) else [processed]:
+            if isinstance(item, URLWrapper):
+                with_slug(item)
+        return processed
 
     def _parse_metadata(self, meta):
         """A field left empty (`Modified:`) counts as not given."""

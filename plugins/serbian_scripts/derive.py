@@ -8,6 +8,7 @@ from pelican.urlwrappers import Author, Category, Tag
 
 from newsdesk.memo import TextMemo
 from newsdesk.paths import readable_content_file
+from newsdesk.slugs import with_slug
 from newsdesk.transliterate import html_to_script, to_cyrillic, to_latin
 
 LATIN, CYRILLIC = "sr-Latn", "sr-Cyrl"
@@ -102,7 +103,8 @@ def _converted(kind, wrapper, convert, settings, keep_slug):
     new = kind(convert(wrapper.name), settings)
     if keep_slug:
         new.slug = wrapper.slug  # URLs are ASCII and shared by the two scripts
-    return new
+        return new
+    return with_slug(new)
 
 
 @functools.lru_cache(maxsize=8)

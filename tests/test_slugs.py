@@ -1,0 +1,84 @@
+"""Slugs from Serbian are made with our own table; a slug that comes out empty or is another
+name's is an error naming the file and both names."""
+
+import pytest
+
+from newsdesk.slugs import make_slug
+
+from .conftest import copy_content, read_html, run_build
+
+
+@pytest.mark.parametrize(("text", "slug"), [
+    ("Милица Јовановић", "milica-jovanovic"),
+    ("позориште", "pozoriste"),
+    ("ćuprija", "cuprija"),
+    ("Ђорђе Шћепановић", "djordje-scepanovic"),
+    ("Đorđe Šćepanović", "djordje-scepanovic"),
+    ("ЉУБАВ И ЊЕГОШ", "ljubav-i-njegos"),
+    ("Хаос у Чачку", "haos-u-cacku"),
+])
+def test_serbian_slugs_use_our_table(text, slug):
+    assert make_slug(text) == slug
+
+
+def test_a_cyrillic_title_gives_the_key_of_its_latin_spelling():
+    assert make_slug("Нови мост у Новом Саду") == make_slug("Novi most u Novom Sadu")
+
+
+CYRILLIC = """Title: Премијера у позоришту
+Date: 2024-05-06 20:00
+Author: Милица Јовановић, Ђорђе Шћепановић
+Category: Позориште
+Tags: Ћуприја, Хаос
+
+Представа о Ћуприји.
+"""
+
+CLASHING = """Title: Programski jezici
+Date: 2024-05-07 09:00
+Author: Jelena Ljubičić
+Category: Nauka
+Tags: {tags}
+
+Tekst o jezicima.
+"""
+
+
+def test_cyrillic_names_get_serbian_addresses(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    (content / "articles" / "2024" / "premijera.sr-Cyrl.md").write_text(CYRILLIC, "utf-8")
+    output = tmp_path / "out"
+    result = run_build(content, output)  # the English edition waits for its translation
+    assert result.returncode == 0 and "ERROR" not in result.stderr, result.stderr
+    for prefix in ("", "sr-cyrl/"):
+        for path in ("autor/milica-jovanovic", "autor/djordje-scepanovic",
+                     "kategorija/pozoriste", "tema/cuprija", "tema/haos"):
+            assert (output / prefix / path / "index.html").is_file(), prefix + path
+    assert not list(output.glob("**/militsa*")) and not list(output.glob("**/*tsh*"))
+
+
+def test_an_empty_or_shared_slug_is_an_error_naming_the_file_and_both_names(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    articles = content / "articles" / "2024"
+    first = articles / "jezici.sr.md"
+    first.write_text(CLASHING.format(tags="C++, Programiranje"), "utf-8")
+    second = articles / "jezici-drugi.sr.md"
+    second.write_text(CLASHING.format(tags="🚇, C#, programiranje").replace(
+        "Programski jezici", "Još jezika"), "utf-8")
+    output = tmp_path / "out"
+    preview = run_build(content, output)
+    log = preview.stdout + preview.stderr
+    assert preview.returncode == 0, log
+    errors = [line for line in log.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 3, log
+    assert any("jezici-drugi.sr.md" in e and "'🚇'" in e for e in errors), log
+    assert any("jezici-drugi.sr.md" in e and "'C#'" in e and "'C++'" in e
+               and "jezici.sr.md" in e for e in errors), log
+    assert any("'programiranje'" in e and "'Programiranje'" in e for e in errors), log
+    assert not (output / "tema" / "index.html").exists(), "no page for an empty slug"
+    page = read_html(output / "tema" / "c" / "index.html")
+    assert "C++" in page.h1.get_text() and "C#" not in page.get_text()
+    assert "jezici-drugi" not in str(page)
+    assert (output / "2024" / "jezici-drugi" / "index.html").is_file(), "the article is built"
+    strict = run_build(content, output, "--strict")
+    assert strict.returncode == 1
