@@ -14,7 +14,12 @@ CASES = {
     "missing date": ("no-date.sr.md", "Title: No date\nAuthor: A\n\nBody.\n",
                      "could not find information about 'date'"),
     "unparseable date": ("bad-date.sr.md", "Title: Bad date\nDate: 31.02.2024 25:61\n\nBody.\n",
-                         "'31.02.2024 25:61' is not a valid date"),
+                         "Date: '31.02.2024 25:61' is not a date"),
+    "ambiguous date": ("slash-date.sr.md", "Title: T\nDate: 03/04/2026\nAuthor: A\n\nB.\n",
+                       "Date: '03/04/2026' could be read day first or month first; write "
+                       "2026-04-03 (3 April) or 2026-03-04 (4 March)"),
+    "month-first date": ("us-date.en.md", "Title: T\nDate: 11/30/2026 10:00\nAuthor: A\n\nB.\n",
+                         "write 2026-11-30 10:00 (30 November)"),
     "unknown language in file name": ("deutsch.de.md", "Title: T\nDate: 2024-01-01\n\nBody.\n",
                                       "unknown language 'de'"),
     "unknown language in metadata": ("lang.md", "Title: T\nDate: 2024-01-01\nLang: xx\n\nB.\n",

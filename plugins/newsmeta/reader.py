@@ -18,6 +18,7 @@ from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import pelican_open
 
+from newsdesk.dates import DateError, parse_date
 from newsdesk.paths import link_leading_out
 from newsdesk.report import where
 from newsdesk.sanitize import clean_html, report_removed
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 # editor, invalid in XML feeds.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LEFT_OUT = {"status": "skip"}
+DATE_FIELDS = ("date", "modified")
 
 
 class Unreadable(Exception):
@@ -39,7 +41,13 @@ class NewsMarkdownReader(MarkdownReader):
     _meta = None  # the metadata preprocessor and its priority, which Pelican deregisters
 
     def process_metadata(self, name, value):
-        """Categories, tags and authors get their slugs by newsdesk.slugs."""
+        """Dates as newsdesk.dates reads them; categories, tags and authors get their slugs
+        by newsdesk.slugs."""
+        if name in DATE_FIELDS:
+            try:
+                return parse_date(value)
+            except DateError as exc:
+                raise DateError(f"{name.capitalize()}: {exc}") from None
         processed = super().process_metadata(name, value)
         for item in processed if isinstance(processed, list) else [processed]:
             if isinstance(item, URLWrapper):
@@ -91,8 +99,7 @@ class NewsMarkdownReader(MarkdownReader):
             raise Unreadable("lists or quotes nested too deeply to convert; "
                              "flatten them") from None
         except ValueError as exc:
-            hint = " (write Date: YYYY-MM-DD HH:MM)" if "date" in str(exc) else ""
-            raise Unreadable(f"{exc}{hint}") from None
+            raise Unreadable(str(exc)) from None
 
     def _safe(self, content, metadata):
         """The body and summary without what newsdesk.sanitize removes, which is reported
