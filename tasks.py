@@ -47,43 +47,53 @@ def serve(c, port=8000, content=None):
     serve_and_watch(ROOT, port=int(port), content=content)
 
 
+NEW_ARTICLE_WORDS = {  # the placeholders of `invoke new`, in the article's language
+    "sr-Latn": ("Vesti", "Redakcija", "Prvi pasus članka."),
+    "sr-Cyrl": ("Вести", "Редакција", "Први пасус чланка."),
+    "en": ("News", "Editorial staff", "The first paragraph."),
+}
+
+
 @task(help={
-    "title": "the headline",
-    "lang": "language of the article: sr (default) or en",
-    "category": "section, e.g. Politika",
-    "author": "byline; several names separated by commas",
+    "title": "the headline (required)",
+    "lang": "language of the article: sr (default), sr-Cyrl or en",
+    "category": "section, e.g. Politika (default: the news section in the article's language)",
+    "author": "byline; several names separated by commas (default: the editorial staff)",
     "type": "news (default), analysis, opinion, interview, sponsored or press release",
     "key": "file key linking translations (default: from the title)",
     "content": "content folder (default: content/)",
 })
-def new(c, title, lang="sr", category="Vesti", author="Redakcija", type="news", key=None,
+def new(c, title=None, lang="sr", category=None, author=None, type="news", key=None,
         content=None):
     """Create a new article with today's date and every metadata field filled in."""
+    from newsdesk.fields import CONTENT_TYPES, FIELDS
+    from newsdesk.languages import known_codes, normalize_language
+    from newsdesk.paths import key_problem
     from newsdesk.slugs import make_slug
 
+    if not title:
+        raise Exit('give the headline: invoke new --title "…" (invoke new --help for more)')
+    edition = normalize_language(lang)
+    if edition is None:
+        raise Exit(f"unknown language '{lang}'; use one of {known_codes()}")
+    kind = type.strip().lower().replace("-", " ")
+    if kind not in CONTENT_TYPES:
+        raise Exit(f"unknown type '{type}'; use one of {', '.join(CONTENT_TYPES)}")
     key = key or make_slug(title)
+    if key_problem(key):
+        raise Exit(key_problem(key))
+    section, staff, first_paragraph = NEW_ARTICLE_WORDS[edition]
     now = dt.datetime.now().replace(second=0, microsecond=0)
     folder = Path(content or ROOT / "content") / "articles" / f"{now:%Y}"
     path = folder / f"{key}.{lang}.md"
     if path.exists():
         raise Exit(f"{path} already exists")
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f"Title: {title}\n"
-        f"Date: {now:%Y-%m-%d %H:%M}\n"
-        f"Modified: \n"
-        f"Author: {author}\n"
-        f"Category: {category}\n"
-        f"Tags: \n"
-        f"Type: {type}\n"
-        f"Source: \n"
-        f"Summary: \n"
-        f"Image: \n"
-        f"Caption: \n"
-        f"Credit: \n\n"
-        "The first paragraph.\n",
-        encoding="utf-8",
-    )
+    given = {"title": title, "date": f"{now:%Y-%m-%d %H:%M}", "author": author or staff,
+             "category": category or section, "type": kind}
+    header = "".join(f"{name.capitalize()}: {given.get(name, '')}".rstrip() + "\n"
+                     for name in FIELDS)
+    path.write_text(f"{header}\n{first_paragraph}\n", encoding="utf-8")
     print(f"created {path}")
 
 

@@ -35,6 +35,12 @@ CASES = {
                              "linked file '/images/gone.jpg' not found"),
     "file name and Lang disagree": ("mixed.en.md", "Title: T\nDate: 2024-01-01\nLang: sr\n\nB.\n",
                                     "the file name says language 'en' but Lang says 'sr'"),
+    "misspelt field": ("typo-field.sr.md", "Title: T\nDate: 2024-01-01\nAuthor: A\n"
+                       "Sumary: Kratko.\n\nBody.\n",
+                       "unknown field 'Sumary' is ignored; did you mean Summary?"),
+    "field in Serbian": ("autor.sr.md", "Title: T\nDate: 2024-01-01\nAuthor: A\n"
+                         "Kategorija: Politika\n\nBody.\n",
+                         "unknown field 'Kategorija' is ignored; did you mean Category?"),
     "unknown content type": ("typo.sr.md", "Title: T\nDate: 2024-01-01\nAuthor: A\n"
                              "Type: gossip\n\nBody.\n", "unknown Type 'gossip'"),
 }

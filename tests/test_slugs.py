@@ -55,6 +55,9 @@ def test_cyrillic_names_get_serbian_addresses(tmp_path):
                      "kategorija/pozoriste", "tema/cuprija", "tema/haos"):
             assert (output / prefix / path / "index.html").is_file(), prefix + path
     assert not list(output.glob("**/militsa*")) and not list(output.glob("**/*tsh*"))
+    english = read_html(output / "en" / "2024" / "premijera" / "index.html")
+    byline = english.select_one(".byline").get_text(" ", strip=True)
+    assert "Milica Jovanović" in byline and "Милица" not in byline, byline
 
 
 def test_an_empty_or_shared_slug_is_an_error_naming_the_file_and_both_names(tmp_path):

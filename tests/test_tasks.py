@@ -54,3 +54,46 @@ def test_strict_build_task_exits_non_zero_on_bad_input(tmp_path):
                     "--strict")
     assert result.returncode == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_new_help_shows_help_and_creates_nothing(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    for args in (("new", "--help"), ("--help", "new"), ("new", "-h")):
+        result = invoke(*args, cwd=ROOT)
+        assert result.returncode == 0, result.stderr
+        assert "--title" in result.stdout and "--lang" in result.stdout
+    assert not list(ROOT.glob("content/articles/**/*help*"))
+    missing = invoke("new", "--content", str(content))
+    assert missing.returncode != 0 and "--title" in missing.stderr
+    assert not list(content.rglob("*.md"))
+
+
+def test_new_refuses_an_unknown_language_or_type_at_once(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    wrong_lang = invoke("new", "--title", "Vest", "--lang", "srb", "--content", str(content))
+    assert wrong_lang.returncode != 0 and "unknown language 'srb'" in wrong_lang.stderr
+    wrong_type = invoke("new", "--title", "Vest", "--type", "gossip", "--content", str(content))
+    assert wrong_type.returncode != 0 and "unknown type 'gossip'" in wrong_type.stderr
+    assert not list(content.rglob("*.md"))
+
+
+def test_new_writes_every_documented_field_and_words_in_the_articles_language(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "images").mkdir()
+    documented = [line.split("`")[1] for line in (ROOT / "docs" / "authors.md").read_text(
+        encoding="utf-8").splitlines() if line.startswith("| `")]
+    expected = {"sr": ("Prvi pasus članka.", "Vesti"), "sr-Cyrl": ("Први пасус чланка.", "Вести"),
+                "en": ("The first paragraph.", "News")}
+    for lang, (paragraph, section) in expected.items():
+        result = invoke("new", "--title", f"Vest {lang}", "--key", f"vest-{lang.lower()}",
+                        "--lang", lang, "--type", "analysis", "--content", str(content))
+        assert result.returncode == 0, result.stderr
+        text = next(content.rglob(f"vest-{lang.lower()}.{lang}.md")).read_text(encoding="utf-8")
+        for field in documented:
+            assert f"\n{field}:" in "\n" + text, (lang, field)
+        assert text.endswith(f"\n\n{paragraph}\n") and f"Category: {section}\n" in text
+    build = run_build(content, tmp_path / "out")
+    assert "0 error(s), 0 warning(s)" in build.stdout, build.stdout + build.stderr

@@ -82,6 +82,8 @@ def _derived_article(original, translation, target, markdown, generator):
     fields = translation.fields
     meta.update(lang=target, key=original.key, slug=make_slug(original.key),
                 title=fields.get("title", original.title))
+    if original.authors:  # as the version translated from spells them (Latin for Cyrillic)
+        meta.update(author=original.authors[0], authors=list(original.authors))
     for name in ("caption", "alt", "credit", "correction"):
         if name in fields:
             meta[name] = fields[name]

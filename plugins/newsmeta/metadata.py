@@ -18,6 +18,7 @@ from pelican.readers import ensure_metadata_list
 from pelican.urlwrappers import Author, URLWrapper
 from PIL import Image
 
+from newsdesk.fields import CONTENT_TYPES, UNSIGNED_TYPES
 from newsdesk.languages import known_codes, normalize_language
 from newsdesk.paths import PathRefused, is_within, key_problem
 from newsdesk.paths import content_file as gated
@@ -26,8 +27,6 @@ from newsdesk.slugs import make_slug, with_slug
 
 log = logging.getLogger(__name__)
 
-CONTENT_TYPES = ("news", "analysis", "opinion", "interview", "sponsored", "press release")
-UNSIGNED_TYPES = ("sponsored", "press release")  # bylines name the outlet, not a person
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LINKED_FILE_RE = re.compile(r"""\{(?:static|attach)\}([^"')\s>]+)""")
 ARTICLE_TEMPLATE_RE = re.compile(r"^article(?:-[a-z0-9]+)*$")

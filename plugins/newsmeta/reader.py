@@ -19,6 +19,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import pelican_open
 
 from newsdesk.dates import DateError, parse_date
+from newsdesk.fields import FIELDS, OTHER_FIELDS, nearest_field
 from newsdesk.paths import link_leading_out
 from newsdesk.report import where
 from newsdesk.sanitize import clean_html, report_removed
@@ -92,6 +93,7 @@ class NewsMarkdownReader(MarkdownReader):
             with pelican_open(source_path) as text:
                 _check_characters(text)
                 content = self._md.convert(text)
+            _check_fields(source_path, self._md.Meta)
             return self._safe(content, self._parse_metadata(self._md.Meta))
         except UnicodeDecodeError:
             raise Unreadable("not UTF-8 text; save the file as UTF-8") from None
@@ -116,6 +118,16 @@ class NewsMarkdownReader(MarkdownReader):
 
 def _relative(source_path, settings):
     return os.path.relpath(os.path.abspath(source_path), os.path.abspath(settings["PATH"]))
+
+
+def _check_fields(source_path, meta):
+    """A warning for each field that is not one (a typo, a field in another language)."""
+    for name in meta:
+        if name not in FIELDS + OTHER_FIELDS:
+            nearest = nearest_field(name)
+            hint = f"; did you mean {nearest.capitalize()}?" if nearest else ""
+            log.warning("%s: unknown field '%s' is ignored%s", where(source_path),
+                        name.capitalize(), hint)
 
 
 def _check_characters(text):
