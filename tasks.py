@@ -42,9 +42,12 @@ def clean(c):
 @task(help={"port": "port on 127.0.0.1 (default 8000)", "content": "content folder"})
 def serve(c, port=8000, content=None):
     """Preview the site on http://127.0.0.1:PORT/ and rebuild it when a file changes."""
-    from newsdesk.preview import serve_and_watch
+    from newsdesk.preview import PortBusy, serve_and_watch
 
-    serve_and_watch(ROOT, port=int(port), content=content)
+    try:
+        serve_and_watch(ROOT, port=int(port), content=content)
+    except PortBusy as exc:
+        raise Exit(f"error: {exc}") from None
 
 
 NEW_ARTICLE_WORDS = {  # the placeholders of `invoke new`, in the article's language

@@ -93,12 +93,22 @@ def rebuild(root, content):
     subprocess.run(args, cwd=root, check=False)
 
 
+class PortBusy(Exception):
+    """The preview's port is taken; the message says what to do."""
+
+
 def serve_and_watch(root, port=8000, content=None):
+    """Build, serve on 127.0.0.1:`port` and rebuild on every change; PortBusy, before any
+    build, if the port is taken."""
     root = Path(root)
-    rebuild(root, content)
     output = root / "output"
     handler = functools.partial(PreviewHandler, directory=str(output))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise PortBusy(f"port {port} on 127.0.0.1 is in use ({exc.strerror}); stop what uses "
+                       f"it or choose another: invoke serve --port {port + 1}") from None
+    rebuild(root, content)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Serving {output} on http://127.0.0.1:{port}/ (Ctrl+C stops)")
     paths = [root / name for name in WATCHED if (root / name).exists()]

@@ -97,3 +97,17 @@ def test_new_writes_every_documented_field_and_words_in_the_articles_language(tm
         assert text.endswith(f"\n\n{paragraph}\n") and f"Category: {section}\n" in text
     build = run_build(content, tmp_path / "out")
     assert "0 error(s), 0 warning(s)" in build.stdout, build.stdout + build.stderr
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line_before_building(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = invoke("serve", "--port", str(port), "--content", str(tmp_path / "none"))
+    assert result.returncode != 0
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1 and f"port {port} on 127.0.0.1 is in use" in lines[0], lines
+    assert f"--port {port + 1}" in lines[0]
