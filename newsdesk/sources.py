@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsdesk.languages import normalize_language
+from newsdesk.languages import article_language
 from newsdesk.memo import Memo, file_stamp
 from newsdesk.paths import key_problem, link_leading_out
 from newsdesk.report import where
@@ -59,7 +59,8 @@ def read_source(path, default_lang="sr"):
     name = os.path.basename(path)
     parts = name.split(".")
     file_lang = parts[1] if len(parts) > 2 else None
-    lang = normalize_language(file_lang or fields.get("lang") or default_lang)
+    lang = article_language(file_lang or fields.get("lang") or default_lang, "\n".join(
+        (fields.get("title", ""), fields.get("summary", ""), body)))
     return SourceArticle(Path(path), fields.get("key") or parts[0], lang, fields, body)
 
 

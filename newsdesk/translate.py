@@ -35,7 +35,8 @@ from newsdesk.segments import (
     restore,
     split_markdown,
 )
-from newsdesk.sources import find_sources
+from newsdesk.sources import find_sources, in_script
+from newsdesk.transliterate import to_latin
 
 log = logging.getLogger(__name__)
 CREDIT_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
@@ -97,6 +98,32 @@ def original_version(versions):
         _is_translation(item[1]),
         preference.index(item[0]) if item[0] in preference else len(preference), item[0]))
     return ranked[0][1] if ranked else None
+
+
+def translation_sources(versions):
+    """What the stage translates from, of the versions authors wrote of one key: a Cyrillic
+    text alone is taken as its Latin spelling (the Latin edition is its transliteration, never
+    a translation), and a Cyrillic version beside a Latin one is left aside."""
+    sources = {lang: source for lang, source in versions.items()
+               if not (lang == "sr-Cyrl" and "sr-Latn" in versions)}
+    if "sr-Cyrl" in sources:
+        sources["sr-Latn"] = in_script(sources.pop("sr-Cyrl"), "sr-Latn", to_latin)
+    return sources
+
+
+def edition_roles(versions, targets):
+    """{edition: "original", "human", "transliteration" or "machine"} for the versions authors
+    wrote of one key: the one rule every task and the build follow. The Cyrillic edition is
+    always the transliteration of the Latin one, the Latin one that of a Cyrillic text alone."""
+    original = original_version(versions)
+    roles = {lang: "original" if source is original else "human"
+             for lang, source in versions.items()}
+    if "sr-Cyrl" in versions and "sr-Latn" not in versions:
+        roles["sr-Latn"] = "transliteration"
+    roles.setdefault("sr-Cyrl", "transliteration")
+    for target in targets:
+        roles.setdefault(target, "machine")
+    return roles
 
 
 def _is_translation(source):
@@ -402,10 +429,11 @@ def status_report(settings, content_path):
     targets = settings.get("MT_TARGETS", ["sr-Latn", "en"])
     rows = []
     for key, versions in sorted(groups.items()):
-        original = original_version(versions)
-        for lang in sorted(set(versions) | set(targets)):
-            if versions.get(lang) is original:
-                rows.append((key, lang, "original", ""))
+        original = original_version(translation_sources(versions))
+        for lang, role in sorted(edition_roles(versions, targets).items()):
+            if role in ("original", "transliteration"):
+                detail = "" if role == "original" else "made from the other script"
+                rows.append((key, lang, role, detail))
                 continue
             path = root / lang / f"{key}.po"
             catalog = _read_catalog(path) if is_within(root, path) else None
@@ -469,7 +497,8 @@ def main(argv=None):
     stage = TranslationStage(settings, content)
     groups = find_sources(content, settings.get("ARTICLE_PATHS", ["articles"]),
                           settings.get("DEFAULT_LANG", "sr"))
-    results = stage.run(groups, show_progress=True)
+    sources = {key: translation_sources(versions) for key, versions in groups.items()}
+    results = stage.run(sources, show_progress=True)
     print(f"{len(results)} article translations; " + stage.stats.summary(stage.provider))
     return 0
 

@@ -186,3 +186,27 @@ def _outside_references(convert, text):
     held = iter(references)
     converted = convert(CHARACTER_REFERENCE_RE.sub(REFERENCE_MARK, text))
     return re.sub(REFERENCE_MARK, lambda m: next(held), converted)
+
+
+PROSE_SKIP_RE = re.compile(
+    r"<!--.*?-->|<(code|pre|script|style)\b.*?</\1>|<[^>]+>|\]\([^)]*\)|`[^`]*`|\{[^}]*\}[^\s)]*"
+    r"|[a-z][a-z0-9+.-]*://\S+|\S+@\S+|„[^“”\"]*[“”\"]|“[^”]*”|\"[^\"]*\"|«[^»]*»|‘[^’]*’",
+    re.DOTALL | re.IGNORECASE)
+WORD_RE = re.compile(r"[^\W\d_]{2,}")
+
+
+def serbian_script(text):
+    """('sr-Latn' or 'sr-Cyrl', mixed) of Serbian prose: the script most of its words are in,
+    and whether the prose mixes the two. Markup, links, quotes, names (capitalised words) and
+    foreign words (with q, w, x or y) are not counted as prose."""
+    cyrillic = latin = 0
+    for word in WORD_RE.findall(PROSE_SKIP_RE.sub(" ", text)):
+        if word[0].isupper() or FOREIGN_LETTERS.intersection(word):
+            continue
+        if has_cyrillic(word):
+            cyrillic += 1
+        else:
+            latin += 1
+    script = "sr-Cyrl" if cyrillic > latin else "sr-Latn"
+    fewer = min(cyrillic, latin)
+    return script, fewer >= 3 and fewer >= 0.1 * (cyrillic + latin)

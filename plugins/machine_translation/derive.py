@@ -11,9 +11,8 @@ from newsdesk.memo import TextMemo
 from newsdesk.report import where
 from newsdesk.sanitize import clean_html, report_removed
 from newsdesk.slugs import make_slug, with_slug
-from newsdesk.sources import SourceMemo, in_script
-from newsdesk.translate import StageMemo, TranslationStage
-from newsdesk.transliterate import to_latin
+from newsdesk.sources import SourceMemo
+from newsdesk.translate import StageMemo, TranslationStage, translation_sources
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +20,8 @@ log = logging.getLogger(__name__)
 def add_machine_translations(generator, groups):
     settings = generator.settings
     files = SourceMemo(settings)
-    sources = {key: {lang: _source(a, files) for lang, a in versions.items()
-                     if not (lang == "sr-Cyrl" and "sr-Latn" in versions)}
+    sources = {key: translation_sources({lang: _source(a, files) for lang, a in versions.items()
+                                         if not hasattr(a, "script_of")})
                for key, versions in groups.items()}
     files.save()
     stage = TranslationStage(settings, settings["PATH"], memo=StageMemo(settings))
@@ -47,15 +46,12 @@ def add_machine_translations(generator, groups):
 
 
 def _source(article, files):
-    """What the author wrote, in the article's own script (a Latin version of a Cyrillic file
-    is translated from Latin)."""
+    """What the author wrote."""
     source = files.read(article.source_path)
     lead = getattr(article, "lead_image", None)
     if lead and lead.get("caption") and not source.fields.get("caption"):
         source.fields["caption"] = lead["caption"]  # from the photo's IPTC/XMP fields
         source.fields.setdefault("credit", lead.get("credit", ""))
-    if source.lang == "sr-Cyrl" and article.lang == "sr-Latn":
-        return in_script(source, "sr-Latn", to_latin)
     return source
 
 

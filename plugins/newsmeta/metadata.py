@@ -19,16 +19,18 @@ from pelican.urlwrappers import Author, URLWrapper
 from PIL import Image
 
 from newsdesk.fields import CONTENT_TYPES, UNSIGNED_TYPES
-from newsdesk.languages import known_codes, normalize_language
+from newsdesk.languages import known_codes, names_no_script, normalize_language
 from newsdesk.paths import PathRefused, is_within, key_problem
 from newsdesk.paths import content_file as gated
 from newsdesk.report import where
 from newsdesk.slugs import make_slug, with_slug
+from newsdesk.transliterate import serbian_script
 
 log = logging.getLogger(__name__)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LINKED_FILE_RE = re.compile(r"""\{(?:static|attach)\}([^"')\s>]+)""")
+SERBIAN = ("sr-Latn", "sr-Cyrl")
 ARTICLE_TEMPLATE_RE = re.compile(r"^article(?:-[a-z0-9]+)*$")
 CREDIT_IN_CAPTION_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
 
@@ -77,17 +79,25 @@ def _language(article):
     article.invalid = False
     written = str(article.metadata.get("lang", article.lang))
     from_name = article.metadata.get("file_lang")
-    if from_name and "lang" in article.metadata and (
-        normalize_language(from_name) != normalize_language(written)
-    ):
-        log.error("%s: the file name says language '%s' but Lang says '%s'; make them agree",
-                  where(article), from_name, written)
-    tag = normalize_language(from_name or written)
+    code = from_name or written
+    if from_name and "lang" in article.metadata:
+        if names_no_script(from_name) and normalize_language(written) in SERBIAN:
+            code = written  # `.sr.md` with `Lang: sr-Cyrl`: the field names the script
+        elif normalize_language(from_name) != normalize_language(written):
+            log.error("%s: the file name says language '%s' but Lang says '%s'; make them "
+                      "agree", where(article), from_name, written)
+    tag = normalize_language(code)
     if tag is None:
-        log.error("%s: unknown language '%s'; use one of %s", where(article),
-                  from_name or written, known_codes())
+        log.error("%s: unknown language '%s'; use one of %s", where(article), code,
+                  known_codes())
         article.invalid = True
         return
+    if names_no_script(code):
+        tag, mixed = serbian_script("\n".join((getattr(article, "title", ""), str(
+            article.metadata.get("summary", "")), article._content or "")))
+        if mixed:
+            log.warning("%s: the text mixes Latin and Cyrillic script; write it in one "
+                        "(names and quotes may keep theirs)", where(article))
     article.lang = tag
 
 
