@@ -5,13 +5,13 @@ import logging
 import os
 import re
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from html import escape, unescape
 from pathlib import Path
 
 from markupsafe import Markup
 from pelican.contents import Article
 
+from newsdesk import processes
 from newsdesk.progress import progress
 from newsdesk.report import where
 
@@ -122,7 +122,7 @@ def process_site_images(generators):
     cache = os.path.join(settings["CACHE_PATH"], "images")
     jobs = sorted(p for p in users if os.path.isfile(_settings_path(settings, p)))
     workers = min(os.cpu_count() or 1, settings.get("IMAGE_WORKERS", 2))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with processes.process_pool(workers) as pool:
         futures = {p: pool.submit(process_image, _settings_path(settings, p), cache,
                                   _image_settings(settings)) for p in jobs}
         for path in progress(jobs, "Processing images", enabled=len(jobs) > 20):
