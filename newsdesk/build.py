@@ -87,13 +87,15 @@ def _remove_leftovers(output):
 @contextlib.contextmanager
 def _output_lock(cache, output):
     """One build of an output folder at a time: a lock on a file in the build cache (beside
-    the output's page keys), which the system releases if the build is killed."""
+    the output's page keys). A POSIX record lock (lockf) belongs to this process alone, not to
+    the children it forks, and the system releases it when the process ends, however it ends.
+    Nothing else in the build opens the file: closing any descriptor of it releases the lock."""
     path = pagecache.keys_file(cache, output).with_suffix(".lock")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+", encoding="utf-8") as lock:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):  # EAGAIN or EACCES, as the system has it
             lock.seek(0)
             holder = lock.read().strip() or "another process"
             raise BuildFailed(f"{output}: already being built by {holder}; "

@@ -42,7 +42,6 @@ import marshal
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
@@ -50,7 +49,7 @@ from pathlib import Path
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
-from newsdesk import fingerprint
+from newsdesk import fingerprint, processes
 from newsdesk.memo import file_stamp
 from newsdesk.paths import writable
 
@@ -332,7 +331,7 @@ class SpareClearing:
         self.staging, self.keys_file = staging, keys_file
         self.failure = None
         read_end, write_end = os.pipe()
-        self.pid = os.fork()
+        self.pid = processes.fork()
         if self.pid == 0:  # the clearing process: never returns into the caller's code
             try:
                 os.close(read_end)
@@ -415,9 +414,7 @@ def retired_folder(output):
 def delete_in_background(folder):
     """`rm -rf` the folder in the background: thousands of files take seconds."""
     try:
-        subprocess.Popen(["rm", "-rf", str(folder)], start_new_session=True,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+        processes.detached(["rm", "-rf", str(folder)])
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -20,6 +20,8 @@ import os
 import pickle
 import traceback
 
+from newsdesk import processes
+
 
 class Share:
     """Which of the pages walked in order belong to this process."""
@@ -100,7 +102,7 @@ def _run_forked(job, workers):
     children = []
     for index in range(1, workers):
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        pid = processes.fork()
         if pid == 0:  # the worker: never returns into the caller's code
             os.close(read_end)
             try:

@@ -205,7 +205,7 @@ def test_one_build_of_an_output_at_a_time(tmp_path):
     before = tree(output)
     (content / "articles/2024/intervju-inflacija.sr.md").write_text("Title: x\n\nNovo.\n")
     with open(pagecache.keys_file(tmp_path / "cache", output).with_suffix(".lock"), "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        fcntl.lockf(lock, fcntl.LOCK_EX)
         lock.write("process 4242")
         lock.flush()
         result = run_build(content, output, settings=settings)

@@ -5,13 +5,13 @@ import logging
 import os
 import re
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from html import escape, unescape
 from pathlib import Path
 
 from markupsafe import Markup
 from pelican.contents import Article
 
+from newsdesk import processes
 from newsdesk.paths import is_within, writable
 from newsdesk.progress import progress
 from newsdesk.report import where
@@ -134,7 +134,7 @@ def process_site_images(generators):
     jobs = sorted(p for p in users if is_within(settings["PATH"], p)
                   and os.path.isfile(_settings_path(settings, p)))
     workers = min(os.cpu_count() or 1, settings.get("IMAGE_WORKERS", 2))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with processes.process_pool(workers) as pool:
         futures = {p: pool.submit(process_image, _settings_path(settings, p), cache,
                                   _image_settings(settings)) for p in jobs}
         for path in progress(jobs, "Processing images", enabled=len(jobs) > 20):

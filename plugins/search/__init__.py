@@ -29,7 +29,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import tempfile
 import zlib
 from collections import defaultdict
@@ -41,6 +40,7 @@ import pagefind_bin
 from editions.generator import editions_written
 from pelican import signals
 
+from newsdesk import processes
 from newsdesk.progress import progress
 from newsdesk.transliterate import to_cyrillic
 
@@ -224,8 +224,8 @@ def _pagefind(output, bundle):
         config = {"site": str(site), "output_path": str(output / bundle.name), "quiet": True}
         (Path(folder) / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
         try:
-            result = subprocess.run([str(pagefind_bin.get_executable())], cwd=folder,
-                                    capture_output=True, text=True)
+            result = processes.run([str(pagefind_bin.get_executable())], cwd=folder,
+                                   capture_output=True, text=True)
         except OSError as exc:
             return bundle, str(exc)
     if result.returncode:

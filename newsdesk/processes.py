@@ -1,0 +1,75 @@
+"""The processes of a build: every one it starts ends when it ends, even when it is killed
+(kill -9). Every process a build starts comes from here: `fork`, `process_pool`, `run`, and
+`detached` for a program meant to outlive it.
+
+A child asks the kernel to kill it when its parent ends (Linux: PR_SET_PDEATHSIG), then checks
+that its parent is still the process that started it, which may have ended before that. The
+kernel sends the signal when the *thread* that started the child ends, so children are forked
+by the main thread only, and a program is waited for by the thread that started it. Elsewhere
+than on Linux, the children of a killed build may outlive it. (The build's lock is not the
+children's either: see newsdesk.build._output_lock.)
+"""
+
+import ctypes
+import functools
+import multiprocessing
+import os
+import signal
+import subprocess
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+_PR_SET_PDEATHSIG = 1
+try:
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here, not in a new child
+except (OSError, AttributeError):
+    _prctl = None
+
+
+def _end_with(parent):
+    """In a new child of `parent`: be killed when it ends; end now if it already has."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _main_thread_only(what):
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError(f"{what} from the main thread only: a child is killed when the "
+                           "thread that started it ends")
+
+
+def fork():
+    """os.fork(), for a child that ends when this process does."""
+    _main_thread_only("fork")
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        _end_with(parent)
+    return pid
+
+
+def process_pool(workers):
+    """A ProcessPoolExecutor whose workers end when this process does. They are forked when the
+    first job is submitted, by the thread that submits it: use it in the main thread."""
+    _main_thread_only("process_pool")
+    # The pool's only hook in its workers is the initializer, which runs once multiprocessing
+    # has set the worker up: _end_with's check covers a parent that ended before it.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_end_with, initargs=(os.getpid(),))
+
+
+def run(args, **options):
+    """subprocess.run() for a program that ends when this process does (the calling thread
+    waits for it, so any thread may call this)."""
+    # preexec_fn is no risk in a process with threads here: _end_with takes no lock.
+    return subprocess.run(args, preexec_fn=functools.partial(_end_with, os.getpid()),
+                          **options)
+
+
+def detached(args):
+    """Start a program that may outlive the build: it holds nothing of it (no output stream;
+    programs inherit no other descriptor) and runs in its own session."""
+    return subprocess.Popen(args, start_new_session=True, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
