@@ -102,3 +102,22 @@ def test_output_inside_content_is_refused(tmp_path):
     result = run_build(content, content / "output")
     assert result.returncode == 1
     assert "must not contain or be inside the content" in result.stderr
+
+
+def test_every_missing_image_is_reported_once_in_every_form(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    (content / "articles" / "slike.sr.md").write_text(
+        "Title: Slike sa terena\nDate: 3.4.2024.\nAuthor: Ana Đurić\nCategory: Kultura\n"
+        "Image: {static}/images/nema-vodece.jpg\n\n"
+        '![Most na Savi]({static}/images/most.jpg "Most. [TANJUG/Ž. Živković]")\n\n'
+        "Tekst ![Reka](/images/reka.jpg), ![Grad](slike/grad.png), "
+        "![Spolja](https://example.org/x.jpg) i ![Metro](/images/metro-tunel.jpg).\n\n"
+        "![Most opet]({static}/images/most.jpg)\n", encoding="utf-8")
+    result = run_build(content, tmp_path / "out")
+    problems = [line for line in result.stderr.splitlines()
+                if line.startswith(("ERROR", "WARNING"))]
+    assert len(problems) == 4, result.stderr
+    for path in ("nema-vodece.jpg", "most.jpg", "/images/reka.jpg", "slike/grad.png"):
+        naming = [line for line in problems if path in line]
+        assert len(naming) == 1 and "slike.sr.md" in naming[0], (path, result.stderr)
+    assert (tmp_path / "out" / "2024" / "slike" / "index.html").is_file()

@@ -76,7 +76,7 @@ def _derived_article(original, translation, target, markdown, generator):
     meta = {k: v for k, v in original.metadata.items()
             if k not in ("file_lang", "slug", "html_removed")}
     fields = translation.fields
-    meta.update(lang=target, key=original.key, slug=make_slug(original.key),
+    meta.update(derived=True, lang=target, key=original.key, slug=make_slug(original.key),
                 title=fields.get("title", original.title))
     if original.authors:  # as the version translated from spells them (Latin for Cyrillic)
         meta.update(author=original.authors[0], authors=list(original.authors))

@@ -1,15 +1,18 @@
 """Newsroom metadata: validate and normalise what authors write at the top of an article."""
 
+import logging
+
 from pelican import signals
 
 from .gate import drop_outside_links, publishable_static_files
 from .kept import keep_articles
-from .metadata import normalise_article
+from .metadata import ReportedLinkFilter, normalise_article
 from .prefetch import prefetch_articles
 from .reader import use_news_reader
 
 
 def register():
+    logging.getLogger("pelican.contents").addFilter(ReportedLinkFilter())
     signals.readers_init.connect(use_news_reader)
     signals.article_generator_init.connect(keep_articles)
     signals.article_generator_preread.connect(prefetch_articles)

@@ -19,11 +19,12 @@ STATIC_FILE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", 
 
 
 def drop_outside_links(generator):
-    """{static} links that lead outside the content folder are not read as static files (the
-    article that has them is reported and left out by newsmeta.metadata)."""
+    """{static} links that lead outside the content folder or to no file are not read as
+    static files (the article that has them is reported by newsmeta.metadata)."""
     root = generator.path
     links = generator.context["static_links"]
-    links.difference_update({link for link in links if not is_within(root, link)})
+    links.difference_update({link for link in links if not is_within(root, link)
+                             or not os.path.isfile(os.path.join(root, link))})
 
 
 def publishable_static_files(generator):

@@ -27,8 +27,13 @@ from newsdesk.slugs import make_slug, with_slug
 from newsdesk.transliterate import serbian_script
 
 log = logging.getLogger(__name__)
+# {static} links reported missing, and the warning Pelican logs for each when it renders.
+REPORTED_LINKS = set()
+PELICAN_UNRESOLVED = "Unable to find '%s', skipping url replacement."
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PLAIN_IMG_RE = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"'{][^"']*)["']""")
+EXTERNAL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 LINKED_FILE_RE = re.compile(r"""\{(?:static|attach)\}([^"')\s>]+)""")
 SERBIAN = ("sr-Latn", "sr-Cyrl")
 ARTICLE_TEMPLATE_RE = re.compile(r"^article(?:-[a-z0-9]+)*$")
@@ -72,7 +77,8 @@ def normalise_article(content):
     content.source = content.metadata.get("source") or settings.get("SITE_SOURCE") or settings[
         "SITENAME"]
     _lead_image(content, settings)
-    _linked_files(content, settings)
+    if not content.metadata.get("derived"):  # a version made by the build: its original's
+        _linked_files(content, settings)  # files were checked
 
 
 def _language(article):
@@ -166,7 +172,9 @@ def _lead_image(article, settings):
     if not _inside_content(article, settings, image, path):
         return
     if not os.path.isfile(os.path.join(settings["PATH"], path)):
-        log.error("%s: lead image '%s' not found in the content folder", where(article), image)
+        if not article.metadata.get("derived"):
+            log.error("%s: lead image '%s' not found in the content folder", where(article),
+                      image)
         return
     caption = str(article.metadata.get("caption", "")).strip()
     credit = str(article.metadata.get("credit", "")).strip()
@@ -224,7 +232,33 @@ def _linked_files(article, settings):
                   ", ".join(f"'{link}'" for link in outside), "s" * (len(outside) == 1))
         article.invalid = True
         return
-    for link in links:
+    for link in dict.fromkeys(links):
         path = content_file(article, link)
         if not os.path.isfile(os.path.join(settings["PATH"], path)):
             log.error("%s: linked file '%s' not found in the content folder", where(article), link)
+            REPORTED_LINKS.add(link)
+    _plain_images(article, settings)
+
+
+class ReportedLinkFilter(logging.Filter):
+    """Pelican's own warning for a {static} link it cannot resolve, left out when the link
+    was reported here already (so that each missing file is reported once)."""
+
+    def filter(self, record):
+        return not (record.msg == PELICAN_UNRESOLVED and record.args
+                    and record.args[0] in REPORTED_LINKS)
+
+
+def _plain_images(article, settings):
+    """Images referred to by a path of the site (`/images/x.jpg`) or one relative to the
+    article (`../images/x.jpg`) rather than {static}: each missing one is reported once."""
+    for src in dict.fromkeys(PLAIN_IMG_RE.findall(article._content or "")):
+        if EXTERNAL_RE.match(src):
+            continue
+        path = src.split("#")[0].split("?")[0]
+        relative = path.lstrip("/") if path.startswith("/") else os.path.normpath(
+            os.path.join(article.relative_dir, path))
+        file = os.path.join(settings["PATH"], relative)
+        if not is_within(settings["PATH"], relative) or not os.path.isfile(file):
+            log.error("%s: image '%s' not found in the content folder; put it in images/ and "
+                      "write {static}/images/…", where(article), src)
