@@ -79,7 +79,8 @@ EDITIONS = [
 ]
 
 # Newsroom settings read by the theme and plugins.
-SITE_SOURCE = "Pregled"  # the outlet named in bylines when an article gives no Source
+SITE_SOURCE = "Pregled"  # the outlet named in bylines when an article gives no Source (each
+# edition writes it as it writes SITENAME: "sitename" above; or give an edition its "source")
 NEWSLETTER_ACTION = "https://lists.example.org/subscribe/pregled"  # unset or "" hides the box
 RELATED_ARTICLES = 4  # how many "Read more" links an article page shows
 

@@ -53,6 +53,7 @@ class Translation:
     body: str = ""
     category: str = ""
     tags: list = field(default_factory=list)
+    waiting_terms: list = field(default_factory=list)  # category and tags still untranslated
     segments: int = 0
     pending: int = 0
     reviewed: int = 0
@@ -280,8 +281,9 @@ class TranslationStage:
         memory.set_note("source-hash", source.digest)
         memory.save()
         result.category = self.term("category", source.fields.get("category", ""), source.lang,
-                                    target, learned)
-        result.tags = [self.term("tag", t.strip(), source.lang, target, learned)
+                                    target, learned, result.waiting_terms)
+        result.tags = [self.term("tag", t.strip(), source.lang, target, learned,
+                                 result.waiting_terms)
                        for t in source.fields.get("tags", "").split(",") if t.strip()]
         return result
 
@@ -321,8 +323,9 @@ class TranslationStage:
 
     # -- categories and tags -------------------------------------------------------------------
 
-    def term(self, kind, name, source_lang, target, learned=None):
-        """A category or tag name in the target language: glossary, learned, then provider."""
+    def term(self, kind, name, source_lang, target, learned=None, waiting=None):
+        """A category or tag name in the target language: glossary, learned, then provider;
+        the name itself, added to the list `waiting`, while it waits for its translation."""
         if not name:
             return name
         glossary = self.glossaries.get(target)
@@ -338,6 +341,8 @@ class TranslationStage:
             translation = normalise(self.provider.translate(name, source_lang, target))
         except TranslationUnavailable:
             glossary.record(kind, name, "", self.provider.name)  # waits for an editor
+            if waiting is not None:
+                waiting.append(name)
             return name
         glossary.record(kind, name, translation, self.provider.name)
         return translation

@@ -4,7 +4,10 @@ Settings read here (defaults in brackets):
 - EDITIONS [required]: a list of dicts with `code` (BCP 47 tag), `locale` (Babel locale),
   `prefix` (URL prefix, "" or ending in "/"), `name` (shown in the switcher, in the edition's
   own language), `paths` (the words used in its URLs, see DEFAULT_PATHS) and, optionally,
-  `sitename` (the site's name as this edition writes it; default SITENAME).
+  `sitename` (the site's name as this edition writes it; default SITENAME) and `source`
+  (the outlet named in bylines of articles that give no Source; default SITE_SOURCE, the
+  edition's `sitename` when that is SITENAME or unset, in Cyrillic in a Cyrillic edition).
+- SITE_SOURCE [SITENAME]: the outlet named in bylines when an article gives no Source.
 - EDITION_ARTICLE_URL ["{date:%Y}/{slug}/"]: an article's URL below the edition's prefix.
 """
 
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from pelican.paginator import PaginationRule
 
 from newsdesk.catalogs import load_translations
+from newsdesk.transliterate import to_cyrillic
 
 # Open Graph locales (language_TERRITORY) by language.
 OG_LOCALES = {"sr": "sr_RS", "en": "en_GB"}
@@ -35,6 +39,7 @@ class Edition:
     settings: dict = field(repr=False)
     translations: object = field(repr=False)
     sitename: str = ""
+    source: str = ""
     og_locale: str = ""
 
     def cache_key(self):
@@ -103,11 +108,20 @@ def load_editions(settings):
         prefix = spec.get("prefix", "")
         edition_config = edition_settings(settings, prefix, paths)
         edition_config["DEFAULT_LANG"] = spec["code"]
+        sitename = spec.get("sitename", settings["SITENAME"])
         editions.append(Edition(
             code=spec["code"], locale=spec["locale"], prefix=prefix, name=spec["name"],
             paths=paths, settings=edition_config,
             translations=load_translations(translations_dir, spec["locale"]),
-            sitename=spec.get("sitename", settings["SITENAME"]),
+            sitename=sitename, source=spec.get("source") or _outlet(settings, spec, sitename),
             og_locale=spec.get("og_locale", OG_LOCALES.get(spec["code"].split("-")[0], "")),
         ))
     return editions
+
+
+def _outlet(settings, spec, sitename):
+    """The outlet named in an edition's bylines when an article gives no Source."""
+    source = settings.get("SITE_SOURCE")
+    if not source or source == settings["SITENAME"]:
+        return sitename
+    return to_cyrillic(source) if spec["code"].endswith("-Cyrl") else source

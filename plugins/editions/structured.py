@@ -26,7 +26,7 @@ def news_article_data(article, edition, origin, sitename, image=None):
         "isAccessibleForFree": True,
     }
     if not article.authors:
-        data["author"] = [{"@type": "Organization", "name": article.source}]
+        data["author"] = [{"@type": "Organization", "name": article.source or edition.source}]
     lead = getattr(article, "lead_image", None)
     if image and lead:
         data["image"] = [{"@type": "ImageObject", "url": image["url"], "width": image["width"],

@@ -7,6 +7,8 @@
   are put together from teasers rendered once. Only for macros whose output depends on nothing
   but their arguments and the edition.
 - `news_article_data`: the article's schema.org NewsArticle data (see structured.py).
+- `same_word(a, b)`: whether two names are one word, but for its ending ("Vest", "Vesti"):
+  a kicker says it once.
 
 Compiled templates are kept in the build cache (CACHE_PATH/templates, with CACHE_CONTENT), so
 a rebuild does not compile them again; the folder is emptied whenever the build cache is not
@@ -26,13 +28,33 @@ DATE_CACHE_SIZE = 65536
 
 
 def add_template_helpers(generator):
-    generator.env.globals.update(news_article_data=news_article_data, remembered=remembered)
+    generator.env.globals.update(news_article_data=news_article_data, remembered=remembered,
+                                 same_word=same_word)
     generator.env.filters.update(
         date_long=_babel_filter(lambda value, locale: format_date(value, "long", locale)),
         datetime_iso=lambda value: value.isoformat(timespec="seconds"),
         month_year=_babel_filter(lambda value, locale: format_skeleton("yMMMM", value,
                                                                        locale=locale)),
     )
+
+
+# Endings a word may have in one name and not in the other (Serbian cases and numbers, English
+# plurals), in both scripts: at most two letters of them are set aside.
+WORD_ENDINGS = frozenset("aeiousаеиоу")
+
+
+def same_word(a, b):
+    """Whether two names are one word but for its ending: Vest and Vesti, Analiza and
+    Analize, Intervju and Intervjui, News and News (not Vest and Vesna)."""
+    return _stem(str(a)) == _stem(str(b))
+
+
+def _stem(name):
+    word = name.strip().casefold()
+    for _ in range(2):
+        if len(word) > 3 and word[-1] in WORD_ENDINGS:
+            word = word[:-1]
+    return word
 
 
 def keep_compiled_templates(env, settings):

@@ -73,20 +73,20 @@ def _body_markdown(settings):
 
 
 def _derived_article(original, translation, target, markdown, generator):
+    """The article in the target language; while any of its translation waits, it shows the
+    original's texts as written (title, summary, body, photo texts), none half translated."""
     meta = {k: v for k, v in original.metadata.items()
             if k not in ("file_lang", "slug", "html_removed")}
-    fields = translation.fields
-    meta.update(derived=True, lang=target, key=original.key, slug=make_slug(original.key),
-                title=fields.get("title", original.title))
+    meta.update(derived=True, lang=target, key=original.key, slug=make_slug(original.key))
     if original.authors:  # as the version translated from spells them (Latin for Cyrillic)
         meta.update(author=original.authors[0], authors=list(original.authors))
-    for name in ("caption", "alt", "credit", "correction"):
-        if name in fields:
-            meta[name] = fields[name]
-    body, removed = markdown(translation.body)
-    if "summary" in fields:
-        meta["summary"], more = markdown(fields["summary"])
-        removed = removed + more
+    if translation.pending:
+        body, removed = original._content or "", []
+        meta["title"] = original.title
+        if "summary" in original.metadata:
+            meta["summary"] = original.metadata["summary"]
+    else:
+        body, removed = _translated_texts(meta, translation, markdown)
     if removed:
         meta["html_removed"] = removed
     settings = generator.settings
@@ -104,4 +104,21 @@ def _derived_article(original, translation, target, markdown, generator):
     article.machine_translation = True
     article.translation_pending = translation.pending
     article.translation_reviewed = translation.fully_reviewed
+    if translation.pending:
+        article.lead_image, article.correction = original.lead_image, original.correction
+    # the category and tags still in the original's words, shown as written in every script
+    article.waiting_terms = tuple(translation.waiting_terms)
     return article
+
+
+def _translated_texts(meta, translation, markdown):
+    """Put the translated fields into `meta`; the body's HTML and what was removed from it."""
+    fields = translation.fields
+    for name in ("title", "caption", "alt", "credit", "correction"):
+        if name in fields:
+            meta[name] = fields[name]
+    body, removed = markdown(translation.body)
+    if "summary" in fields:
+        meta["summary"], more = markdown(fields["summary"])
+        removed = removed + more
+    return body, removed

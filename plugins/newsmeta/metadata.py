@@ -1,7 +1,6 @@
 """Checks and normalises an article's metadata as soon as Pelican has read it.
 
 Settings read here (defaults in brackets):
-- SITE_SOURCE [SITENAME]: the outlet named in the byline when an article gives no Source.
 - DEFAULT_LANG ["sr"]: the language of an article that names none.
 
 Problems are logged naming the file; an article that cannot be placed in any edition is
@@ -74,8 +73,8 @@ def normalise_article(content):
     _content_type(content)
     _authors(content, settings)
     content.correction = str(content.metadata.get("correction", "")).strip()
-    content.source = content.metadata.get("source") or settings.get("SITE_SOURCE") or settings[
-        "SITENAME"]
+    # the outlet an article names; bylines name the edition's own (Edition.source) otherwise
+    content.source = str(content.metadata.get("source", "")).strip()
     _lead_image(content, settings)
     if not content.metadata.get("derived"):  # a version made by the build: its original's
         _linked_files(content, settings)  # files were checked

@@ -38,14 +38,20 @@ def add_cyrillic_versions(generator, groups):
     text = TextMemo(convert, generator.settings, "cyrillic-text", salt="\n".join(keep))
     latin = [versions[LATIN] for versions in groups.values()
              if LATIN in versions and CYRILLIC not in versions]
-    html.prefill([text for article in latin for text in (
+    converted = [article for article in latin if not getattr(article, "translation_pending", 0)]
+    html.prefill([text for article in converted for text in (
         article._content or "", article.metadata.get("summary", ""))])
-    text.prefill([article.title for article in latin])
+    text.prefill([article.title for article in converted])
     wrappers = {}
+    serbian_terms = {(kind, wrapper.slug) for versions in groups.values()
+                     for lang in (LATIN, CYRILLIC) if lang in versions
+                     for kind, wrapper in _terms(versions[lang])
+                     if wrapper.name not in getattr(versions[lang], "waiting_terms", ())}
     for versions in groups.values():
         if LATIN in versions and CYRILLIC not in versions:
             versions[CYRILLIC] = script_version(versions[LATIN], CYRILLIC, text, generator,
-                                                html, wrappers=wrappers)
+                                                html, wrappers=wrappers,
+                                                serbian_terms=serbian_terms)
     html.save()
     text.save()
 
@@ -60,15 +66,51 @@ def _wrappers(a, b):
     yield from zip(a.authors, b.authors, strict=True)
 
 
+def _terms(article):
+    yield Category, article.category
+    for tag in getattr(article, "tags", []):
+        yield Tag, tag
+
+
 def script_version(article, lang, convert, generator, convert_html, keep_slugs=True,
-                   wrappers=None):
+                   wrappers=None, serbian_terms=()):
     """The article with every text a reader sees converted (`convert_html` for its HTML);
     URLs and slugs stay the same. `wrappers`: a dict in which categories, tags and authors
-    are shared between the versions made with the same `convert`."""
+    are shared between the versions made with the same `convert`.
+
+    A page waiting for its translation shows the original as written, which no converter
+    touches: its texts and bylines (the names link to the converted authors' pages); so do
+    the category and tags still waiting for their translation (`waiting_terms`), but for
+    one whose address is a Serbian term's (`serbian_terms`: (kind, slug))."""
     settings = generator.settings
     version = copy.copy(article)
     version.metadata = dict(article.metadata)
     version.lang = lang
+    if getattr(article, "translation_pending", 0):
+        version.author_names_as_written = {a.slug: a.name for a in article.authors}
+    else:
+        _convert_texts(version, article, convert, convert_html)
+    wrap = functools.partial(_converted, convert=convert, settings=settings, keep_slug=keep_slugs)
+    if wrappers is not None:
+        wrap = functools.partial(_shared, wrappers, wrap)
+    waiting = set(getattr(article, "waiting_terms", ()))
+
+    def wrap_term(kind, wrapper):
+        if wrapper.name in waiting and (kind, wrapper.slug) not in serbian_terms:
+            return wrapper
+        return wrap(kind, wrapper)
+
+    version.category = wrap_term(Category, article.category)
+    if hasattr(article, "tags"):
+        version.tags = [wrap_term(Tag, tag) for tag in article.tags]
+    version.authors = [wrap(Author, author) for author in article.authors]
+    if version.authors:
+        version.author = version.authors[0]
+    version.script_of = article
+    return version
+
+
+def _convert_texts(version, article, convert, convert_html):
     version.title = convert(article.title)
     version._content = convert_html(article._content or "")
     if "summary" in article.metadata:
@@ -78,17 +120,6 @@ def script_version(article, lang, convert, generator, convert_html, keep_slugs=T
     if article.lead_image:
         version.lead_image = dict(article.lead_image, caption=convert(article.lead_image[
             "caption"]), alt=convert(article.lead_image["alt"]))
-    wrap = functools.partial(_converted, convert=convert, settings=settings, keep_slug=keep_slugs)
-    if wrappers is not None:
-        wrap = functools.partial(_shared, wrappers, wrap)
-    version.category = wrap(Category, article.category)
-    if hasattr(article, "tags"):
-        version.tags = [wrap(Tag, tag) for tag in article.tags]
-    version.authors = [wrap(Author, author) for author in article.authors]
-    if version.authors:
-        version.author = version.authors[0]
-    version.script_of = article
-    return version
 
 
 def _shared(made, wrap, kind, wrapper):
