@@ -83,6 +83,9 @@ SITE_SOURCE = "Pregled"  # the outlet named in bylines when an article gives no 
 # edition writes it as it writes SITENAME: "sitename" above; or give an edition its "source")
 NEWSLETTER_ACTION = "https://lists.example.org/subscribe/pregled"  # unset or "" hides the box
 RELATED_ARTICLES = 4  # how many "Read more" links an article page shows
+# Link previews (og:image) and NewsArticle data of an article without a photo: a file in the
+# theme's static folder, at least 1200 px wide.
+SHARE_IMAGE = "images/share.png"
 
 # Article HTML (newsdesk/sanitize.py), in every version of an article (body and summary).
 # Raw HTML in Markdown is published as written: embeds are part of the news. javascript:,

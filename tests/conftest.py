@@ -17,7 +17,8 @@ CORPUS_SCRIPT = Path(os.environ.get("NEWSDESK_CORPUS_SCRIPT",
 sys.path.insert(0, str(ROOT / "plugins"))
 
 
-# Articles of the example site that exist in one language only (their translations are pending).
+# Articles of the example site written in one language only: the translation memory holds
+# their other edition.
 SINGLE_LANGUAGE = ("citaonice-nocu", "eu-growth-plan-explainer")
 
 
@@ -39,17 +40,17 @@ def read_html(path):
     return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
 
 
-def copy_content(tmp_path, name="content", complete=False):
+def copy_content(tmp_path, name="content", complete=True):
     """A private copy of the example content a test may change.
 
-    complete: leave out the articles that exist in one language only, so that nothing waits
-    for a translation and a strict build passes.
+    complete=False: without the memory's translations of the articles written in one language
+    only, which then wait for their translation (tests ask no provider).
     """
     target = tmp_path / name
     shutil.copytree(ROOT / "content", target)
-    if complete:
+    if not complete:
         for key in SINGLE_LANGUAGE:
-            for path in [*target.rglob(f"{key}.*.md"), *target.rglob(f"{key}.po")]:
+            for path in target.glob(f"translations/*/{key}.po"):
                 path.unlink()
     return target
 
@@ -78,6 +79,16 @@ def example_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site(example_site):
     return example_site[0]
+
+
+@pytest.fixture(scope="session")
+def pending_site(tmp_path_factory):
+    """The example site, built once, with its articles written in one language only waiting
+    for their translation."""
+    folder = tmp_path_factory.mktemp("pending")
+    result = run_build(copy_content(folder, complete=False), folder / "output")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder / "output"
 
 
 @pytest.hookimpl(hookwrapper=True)

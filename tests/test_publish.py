@@ -312,7 +312,7 @@ def test_a_site_that_fails_the_check_is_not_published(tmp_path, bucket):
 
 def test_a_strict_build_failure_is_not_published(tmp_path, bucket):
     client, name, proxy = bucket
-    content = copy_content(tmp_path)  # two articles still wait for their translation
+    content = copy_content(tmp_path, complete=False)  # two articles wait for a translation
     result = run_publish(s3_settings(tmp_path, bucket), content, "--target", "s3")
     assert result.returncode == 1 and "not published: strict build failed" in result.stderr
     assert proxy.requests == [] and objects(client, name) == {}

@@ -56,7 +56,7 @@ def shard_pages(bundle):
     return set(page_ids(bundle))
 
 
-def test_pending_pages_and_navigation_are_not_indexed(site):
+def test_only_article_bodies_are_indexed(site):
     for prefix, lang in (("", "sr-latn"), ("sr-cyrl/", "sr-cyrl"), ("en/", "en")):
         root = site / f"{prefix}pagefind"
         bundles = json.loads((root / "shards.json").read_text())["bundles"]
@@ -74,8 +74,15 @@ def test_pending_pages_and_navigation_are_not_indexed(site):
                   for p in site.glob(f"{prefix}20[0-9][0-9]/*/index.html")
                   if "data-pagefind-body" in p.read_text(encoding="utf-8")}
         assert indexed == bodies, "every article page with a body, and nothing else"
-    article = (site / "en/2024/citaonice-nocu/index.html").read_text(encoding="utf-8")
+
+
+def test_pages_waiting_for_translation_are_not_indexed(pending_site):
+    article = (pending_site / "en/2024/citaonice-nocu/index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in article
+    bundles = json.loads((pending_site / "en/pagefind/shards.json").read_text())["bundles"]
+    indexed = set().union(*(shard_pages(pending_site / "en/pagefind" / b) for b in bundles))
+    assert "/en/2024/citaonice-nocu/" not in indexed
+    assert "/en/2024/eu-growth-plan-western-balkans-explainer/" in indexed
 
 
 def test_one_search_finds_articles_of_every_shard(site):

@@ -4,8 +4,10 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from .conftest import copy_content, read_html, run_build
-from .test_example_site import SEED_EN, SEED_SR
+from PIL import Image
+
+from .conftest import copy_content, read_html, run_build, write_settings
+from .test_example_site import SEED_EN, SEED_SR, article_pages
 
 ORIGIN = "http://127.0.0.1:8000"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -54,6 +56,51 @@ def test_social_tags(site):
     assert html.select_one("link[rel=canonical]")["href"] == meta["og:url"]
 
 
+def meta_tags(html):
+    return {m.get("property") or m.get("name"): m["content"] for m in html.select("meta[content]")}
+
+
+def test_every_article_page_has_an_image_for_link_previews(site):
+    """og:image on every article page of every edition: an absolute URL of a file the site
+    has, of the size it says, and the same image in the NewsArticle data. The explainer has no
+    photo: it gets the theme's share image, at least 1200 pixels wide."""
+    pages = article_pages(site)
+    assert len(pages) == 8 * 3
+    themed = []
+    for page in pages:
+        html = read_html(page)
+        meta = meta_tags(html)
+        url = meta["og:image"]
+        assert url.startswith(f"{ORIGIN}/"), page
+        with Image.open(site / url.removeprefix(f"{ORIGIN}/")) as image:
+            size = image.size
+        assert (int(meta["og:image:width"]), int(meta["og:image:height"])) == size, page
+        assert meta["og:image:alt"] and meta["twitter:image"] == url
+        assert meta["twitter:card"] == "summary_large_image"
+        [data] = json_ld(html)["image"]
+        assert data["url"] == url and (data["width"], data["height"]) == size, page
+        assert data["creditText"], page
+        if url == f"{ORIGIN}/theme/images/share.png":
+            themed.append(page.relative_to(site).as_posix())
+            assert size[0] >= 1200
+            assert meta["og:image:alt"] == data["creditText"] == html.select_one(".brand").text
+    assert sorted(themed) == ["2024/eu-growth-plan-explainer/index.html",
+                              "en/2024/eu-growth-plan-western-balkans-explainer/index.html",
+                              "sr-cyrl/2024/eu-growth-plan-explainer/index.html"]
+
+
+def test_a_missing_share_image_is_reported(tmp_path):
+    settings = write_settings(tmp_path, SHARE_IMAGE="images/nema-slike.png")
+    result = run_build(copy_content(tmp_path), tmp_path / "out", settings=settings)
+    assert result.returncode == 0, result.stdout + result.stderr
+    log = result.stdout + result.stderr
+    assert log.count("SHARE_IMAGE: the theme has no ") == 1, log
+    assert "nema-slike.png" in log and "1 warning(s)" in result.stdout
+    html = read_html(tmp_path / "out/en/2024/eu-growth-plan-western-balkans-explainer/index.html")
+    assert not html.select('meta[property="og:image"]') and "image" not in json_ld(html)
+    assert meta_tags(html)["twitter:card"] == "summary"
+
+
 def test_author_pages_have_a_bio(site):
     assert read_html(site / "autor/marko-njegos/index.html").select_one(".bio").text == \
         "Marko Njegoš pokriva zdravstvo i evropske fondove."
@@ -81,11 +128,19 @@ def test_sitemaps_and_robots(site):
     assert urls[seed]["en"] == f"{ORIGIN}/{SEED_EN.removesuffix('index.html')}"
     assert urls[seed]["x-default"] == seed and urls[seed]["sr-Cyrl"].startswith(
         f"{ORIGIN}/sr-cyrl/")
-    # reciprocal, and nothing waiting for a translation
+    # reciprocal, and every article in every edition
     for url, links in urls.items():
         for other in links.values():
             assert urls.get(other, links) == links, (url, other)
+    assert len([u for u in urls if "/2024/" in u]) == 8 + 8 + 8
+
+
+def test_pages_waiting_for_translation_are_not_in_sitemaps(pending_site):
+    urls = {loc.text for name in ("sitemap-sr-latn.xml", "sitemap-sr-cyrl.xml", "sitemap-en.xml")
+            for loc in ET.parse(pending_site / name).getroot().iter(f"{SITEMAP}loc")}
+    assert f"{ORIGIN}/2024/citaonice-nocu/" in urls
     assert f"{ORIGIN}/en/2024/citaonice-nocu/" not in urls
+    assert f"{ORIGIN}/2024/eu-growth-plan-explainer/" not in urls
     assert len([u for u in urls if "/2024/" in u]) == 7 + 7 + 7
 
 
@@ -96,7 +151,7 @@ def test_news_sitemap_lists_the_last_two_days(tmp_path):
     news = ET.parse(tmp_path / "out/news-sitemap.xml").getroot()
     entries = {u.find(f"{SITEMAP}loc").text: u for u in news.iter(f"{SITEMAP}url")}
     titles = sorted(u.find(f"{NEWS}news/{NEWS}title").text for u in entries.values())
-    assert len(entries) == 4, titles  # the seed (3 editions) and the explainer (English only)
+    assert len(entries) == 6, titles  # the seed and the explainer, in 3 editions each
     sample = entries[f"{ORIGIN}/en/2024/serbia-russia-pledge-deeper-cooperation/"]
     assert sample.find(f"{NEWS}news/{NEWS}publication/{NEWS}language").text == "en"
     assert sample.find(f"{NEWS}news/{NEWS}publication_date").text == \

@@ -4,7 +4,8 @@ from markupsafe import Markup
 
 
 def news_article_data(article, edition, origin, sitename, image=None):
-    """The JSON-LD object describing an article; `image` as made by the figures plugin."""
+    """The JSON-LD object describing an article; `image` as made by the figures plugin
+    (share_image)."""
     url = f"{origin}/{article.url}"
     data = {
         "@context": "https://schema.org",
@@ -27,11 +28,10 @@ def news_article_data(article, edition, origin, sitename, image=None):
     }
     if not article.authors:
         data["author"] = [{"@type": "Organization", "name": article.source or edition.source}]
-    lead = getattr(article, "lead_image", None)
-    if image and lead:
+    if image:  # the lead photo, or the theme's image: the outlet's own
         data["image"] = [{"@type": "ImageObject", "url": image["url"], "width": image["width"],
-                          "height": image["height"], "caption": lead.get("caption", ""),
-                          "creditText": lead.get("credit", "")}]
+                          "height": image["height"], "caption": image.get("caption", ""),
+                          "creditText": image.get("credit", sitename)}]
     original = getattr(article, "translation_of", None)
     if original is not None:
         data["translationOfWork"] = {"@type": "NewsArticle", "@id": f"{origin}/{original.url}",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 from pelican.contents import Article
+from PIL import Image
 
 from newsdesk import processes
 from newsdesk.paths import is_within, writable
@@ -195,7 +196,8 @@ def _link(settings, source, target):
 
 def add_template_helpers(generator):
     generator.env.globals["picture"] = picture
-    generator.env.globals["share_image"] = share_image
+    generator.env.globals["share_image"] = functools.partial(
+        share_image, default=theme_share_image(generator.settings))
     generator.env.filters["responsive_images"] = responsive_images
 
 
@@ -214,15 +216,38 @@ def picture(siteurl, path, alt, lead=False, sizes=None):
         f"{loading}></picture>")
 
 
-def share_image(origin, article):
-    """The lead photo for link previews: a 1200-pixel JPEG (or the widest there is)."""
+def share_image(origin, article, default=None):
+    """The image for link previews: the lead photo as a 1200-pixel JPEG (or the widest there
+    is), else `default`, the theme's image (see theme_share_image)."""
     lead = getattr(article, "lead_image", None)
     processed = PROCESSED.get(os.path.normpath(lead["path"])) if lead else None
     if processed is None:
-        return None
+        return default and dict(default, url=f"{origin}/{default['url']}")
     width = max([w for w in processed.widths if w <= 1200] or processed.widths[:1])
     return {"url": f"{origin}/{VARIANTS_URL}/{processed.name(width, 'jpg')}", "width": width,
-            "height": round(processed.height * width / processed.width)}
+            "height": round(processed.height * width / processed.width), "alt": lead["alt"],
+            "caption": lead.get("caption", ""), "credit": lead.get("credit", "")}
+
+
+def theme_share_image(settings):
+    """SHARE_IMAGE, the theme's image for articles without a photo (a file in its static
+    folder): {"url" (from the site's root), "width", "height"}, or None."""
+    return _theme_image(settings["THEME"], settings.get("SHARE_IMAGE"),
+                        settings.get("THEME_STATIC_DIR", "theme"))
+
+
+@functools.lru_cache(maxsize=8)  # once per build (one build per process): one warning
+def _theme_image(theme, name, static_dir):
+    if not name:
+        return None
+    path = Path(theme, "static", name)
+    if not path.is_file():
+        log.warning("SHARE_IMAGE: the theme has no %s; articles without a photo have no image "
+                    "in link previews", path)
+        return None
+    with Image.open(path) as image:
+        width, height = image.size
+    return {"url": f"{static_dir}/{name}", "width": width, "height": height}
 
 
 def responsive_images(html, siteurl):
