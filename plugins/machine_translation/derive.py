@@ -12,7 +12,7 @@ from newsdesk.report import where
 from newsdesk.sanitize import clean_html, report_removed
 from newsdesk.slugs import make_slug, with_slug
 from newsdesk.sources import SourceMemo, in_script
-from newsdesk.translate import StageMemo, TranslationStage
+from newsdesk.translate import StageMemo, TranslationStage, provider_problems
 from newsdesk.transliterate import to_latin
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,8 @@ def add_machine_translations(generator, groups):
     markdown.save()
     if stage.stats.segments:
         print(stage.stats.summary(stage.provider))
+    for level, message in provider_problems(stage.provider, stage.stats):
+        log.log(level, message)
     if pending:
         level = logging.ERROR if settings.get("STRICT") else logging.INFO
         log.log(level, "%d translation(s) pending, shown in the original language: %s",
