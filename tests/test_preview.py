@@ -130,7 +130,7 @@ def test_one_edit_is_one_rebuild(tmp_path):
 
     try:
         wait_for("Serving")
-        time.sleep(2)  # the watcher starts
+        time.sleep(3)  # the watcher starts
         memory = content / "translations" / "en" / "citaonice-nis.po"
         before = memory.read_bytes()
         seen = len(lines)
