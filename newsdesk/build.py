@@ -194,7 +194,9 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
     pagecache.retire(cache, output, replace_folder(staging, output), reusable=bool(previous))
     pagecache.remember(cache, output, site_key)
     # Remembered only if the build itself changed no input (a new translation memory entry
-    # does): an edit made while it ran must not be taken for built.
+    # does): an edit made while it ran must not be taken for built. Nor if it logged a
+    # problem: translations a configured provider left pending do (newsdesk.translate), so the
+    # next build asks it again.
     if not collector.records and fingerprint.files(defaults) == files_before:
         fingerprint.remember(cache, output, before)
     else:

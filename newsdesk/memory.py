@@ -5,9 +5,12 @@ text with its white space folded, msgstr the translation. A machine translation 
 `fuzzy` and says which provider made it and when; an editor reviews it by correcting msgstr and
 removing the `fuzzy` flag. Reviewed entries are never overwritten. An empty msgstr is a segment
 still waiting for a translation. Files are replaced atomically, under a lock, so two runs at once
-or a run killed midway never leave a broken or half-written file.
+or a run killed midway never leave a broken or half-written file. A file is written only when
+what it holds changes, and the same entries always make the same bytes: its dates come from its
+entries (the newest `translated:` day), not from the clock.
 """
 
+import contextlib
 import datetime as dt
 import fcntl
 import io
@@ -20,6 +23,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 
+from newsdesk import written
 from newsdesk.paths import is_within
 
 MACHINE_FLAG = "fuzzy"
@@ -46,25 +50,25 @@ class MemoryFile:
         self.key, self.target, self.source_lang = key, target, source_lang
         self.broken = refused  # why the file cannot be used: it is then never written
         self.catalog = self._new()
+        self.seen = None  # the file's bytes as this run read or wrote them
         if refused is None and not is_within(root, self.path):
             self.broken = "a link to a file outside the translation memory"
         elif refused is None and self.path.exists():
             try:
-                self.catalog = self._read(self.path)
+                self.seen = self.path.read_bytes()
+                self.catalog = parse_memory(self.seen)
             except BrokenMemoryFile as exc:
                 self.broken = str(exc)
         self.used = set()
         self.changed = False
 
     def _new(self):
-        catalog = Catalog(locale=self.target.replace("-", "_"), project=self.key, fuzzy=False)
+        today = dt.datetime.combine(dt.date.today(), dt.time(), dt.UTC)
+        catalog = Catalog(locale=self.target.replace("-", "_"), project=self.key, fuzzy=False,
+                          creation_date=today, revision_date=today)
         catalog.header_comment = (f"# article: {self.key}\n# source-language: {self.source_lang}"
                                   f"\n# target-language: {self.target}")
         return catalog
-
-    @staticmethod
-    def _read(path):
-        return read_memory(path)
 
     def lookup(self, kind, text):
         """The entry for a segment, or None; marks it as still in use."""
@@ -108,7 +112,8 @@ class MemoryFile:
         self.changed = True
 
     def save(self, drop_unused=True):
-        """Merge into the file on disk under a lock and replace it atomically."""
+        """Merge into the file on disk under a lock and replace it atomically, unless that
+        would leave it as it is. Whether it was written."""
         unused = {(m.id, m.context) for m in self.catalog if m.id} - self.used
         if drop_unused and unused:
             self.changed = True
@@ -116,11 +121,18 @@ class MemoryFile:
             return False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(self.path.parent):
-            on_disk = self._read(self.path) if self.path.exists() else None
-            catalog = self._merged(on_disk, unused if drop_unused else set())
-            _replace(self.path, catalog)
+            old = self.path.read_bytes() if self.path.exists() else None
+            on_disk = parse_memory(old) if old is not None else None
+            data = _po_bytes(self._merged(on_disk, unused if drop_unused else set()))
+            changes = old is None or data not in (old, _po_bytes(on_disk))
+            if changes:
+                _replace(self.path, data)
+                # what another run or an editor saved meanwhile is theirs, not this run's
+                if old == self.seen:
+                    written.record(self.path, data)
+            self.seen = data if changes else old
         self.changed = False
-        return True
+        return changes
 
     def _merged(self, on_disk, unused):
         """This run's catalog, keeping what another run or an editor saved meanwhile."""
@@ -132,6 +144,8 @@ class MemoryFile:
                 mine = catalog.get(message.id, context=message.context)
                 theirs_reviewed = message.string and MACHINE_FLAG not in message.flags
                 if mine is None or theirs_reviewed or (message.string and not mine.string):
+                    if mine is not None:  # Babel's __setitem__ would keep mine's msgstr
+                        catalog.delete(message.id, context=message.context)
                     catalog[message.id] = message  # keyed by id; context kept on the message
             for key, message in on_disk.obsolete.items():
                 catalog.obsolete.setdefault(key, message)
@@ -143,13 +157,32 @@ class MemoryFile:
             if message.string and MACHINE_FLAG not in message.flags:
                 # an editor's work is kept, as obsolete (keyed as Babel keys it)
                 catalog.obsolete[(msgid, context) if context else msgid] = message
-        catalog.revision_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        catalog.revision_date = _revised(catalog)
         return catalog
+
+
+def _revised(catalog):
+    """The catalog's revision date: its newest `translated:` day, never before the date it
+    had (an editor's)."""
+    dates = [catalog.creation_date]
+    if isinstance(catalog.revision_date, dt.datetime):
+        dates.append(catalog.revision_date)
+    for message in catalog:
+        for comment in message.auto_comments:
+            if comment.startswith("translated: "):
+                with contextlib.suppress(ValueError):  # a date an editor mistyped
+                    day = dt.date.fromisoformat(comment.removeprefix("translated: "))
+                    dates.append(dt.datetime.combine(day, dt.time(), dt.UTC))
+    return max(dates)
 
 
 def read_memory(path):
     """The catalog of a memory file; BrokenMemoryFile naming the line of what is wrong."""
-    data = Path(path).read_bytes()
+    return parse_memory(Path(path).read_bytes())
+
+
+def parse_memory(data):
+    """The catalog of a memory file's bytes; BrokenMemoryFile naming what is wrong."""
     for number, line in enumerate(data.splitlines(), 1):
         if line.startswith(CONFLICT_MARKERS):
             raise BrokenMemoryFile(f"line {number}: a Git conflict marker; resolve the "
@@ -198,7 +231,15 @@ def _locked(folder):
         os.close(fd)
 
 
-def _replace(path, catalog):
+def _po_bytes(catalog):
+    """The catalog as the memory writes it."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=True, omit_header=False,
+             include_previous=False)
+    return buffer.getvalue()
+
+
+def _replace(path, data):
     """Write through a temporary file; called under the folder's lock, so any older temporary
     file of this name was left by a run that was killed, and goes."""
     for stale in path.parent.glob(f".{path.name}.*.tmp"):
@@ -206,8 +247,7 @@ def _replace(path, catalog):
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fp:
-            write_po(fp, catalog, width=100, sort_output=True, omit_header=False,
-                     include_previous=False)
+            fp.write(data)
             fp.flush()
             os.fsync(fp.fileno())
         os.replace(tmp, path)

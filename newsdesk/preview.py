@@ -4,6 +4,7 @@ import functools
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from contextlib import contextmanager
 from http import HTTPStatus
@@ -11,9 +12,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from watchfiles import watch
+from watchfiles import DefaultFilter, watch
+
+from newsdesk import written
 
 WATCHED = ("content", "theme", "plugins", "newsdesk", "pelicanconf.py")
+_DEFAULT_FILTER = DefaultFilter()
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
@@ -86,39 +90,66 @@ class QuietHandler(PreviewHandler):
         pass
 
 
-def rebuild(root, content):
+def rebuild(root, content, output=None, journal=None):
+    """Build in a child process; `journal`: where it lists what it wrote (newsdesk.written)."""
     args = [sys.executable, "-m", "newsdesk.build"]
     if content:
         args += ["--content", str(content)]
-    subprocess.run(args, cwd=root, check=False)
+    if output:
+        args += ["--output", str(output)]
+    env = dict(os.environ)
+    if journal:
+        Path(journal).write_bytes(b"")  # this build's writes only
+        env[written.JOURNAL] = str(journal)
+    subprocess.run(args, cwd=root, check=False, env=env)
+
+
+def _watched(change, path):
+    """Files that are inputs: no hidden files, editor backups or compiled Python."""
+    return "/." not in path and _DEFAULT_FILTER(change, path)
+
+
+def edits(changes, journal):
+    """The changes that are not the last build's own writes (see newsdesk.written)."""
+    own = written.read(journal)
+    return {(change, path) for change, path in changes if not written.own(path, own)}
 
 
 class PortBusy(Exception):
     """The preview's port is taken; the message says what to do."""
 
 
-def serve_and_watch(root, port=8000, content=None):
-    """Build, serve on 127.0.0.1:`port` and rebuild on every change; PortBusy, before any
-    build, if the port is taken."""
+def serve_and_watch(root, port=8000, content=None, output=None):
+    """Build, serve on 127.0.0.1:`port` and rebuild on every edit; PortBusy, before any build,
+    if the port is taken."""
     root = Path(root)
-    output = root / "output"
+    output = Path(output) if output else root / "output"
     handler = functools.partial(PreviewHandler, directory=str(output))
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
         raise PortBusy(f"port {port} on 127.0.0.1 is in use ({exc.strerror}); stop what uses "
                        f"it or choose another: invoke serve --port {port + 1}") from None
-    rebuild(root, content)
+    rebuild(root, content, output)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Serving {output} on http://127.0.0.1:{port}/ (Ctrl+C stops)")
+    print(f"Serving {output} on http://127.0.0.1:{port}/ (Ctrl+C stops)", flush=True)
     paths = [root / name for name in WATCHED if (root / name).exists()]
     if content:
         paths.append(Path(content))
     try:
-        for changes in watch(*paths, watch_filter=lambda _change, path: "/." not in path):
-            print(f"{len(changes)} file(s) changed, rebuilding")
-            rebuild(root, content)
+        rebuild_on_edits(paths, root, content, output)
     except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
+
+
+def rebuild_on_edits(paths, root, content, output):
+    """Rebuild after each batch of edits under `paths`; what a build wrote itself is no edit."""
+    with tempfile.TemporaryDirectory(prefix="newsdesk-preview-") as work:
+        journal = Path(work) / "written"
+        for changes in watch(*paths, watch_filter=_watched):
+            changed = edits(changes, journal)
+            if changed:
+                print(f"{len(changed)} file(s) changed, rebuilding", flush=True)
+                rebuild(root, content, output, journal)

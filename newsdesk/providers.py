@@ -26,6 +26,7 @@ import re
 import threading
 import time
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from newsdesk.secrets import redact
 from newsdesk.transliterate import has_cyrillic, to_latin
@@ -85,13 +86,31 @@ def setting(settings, name, default=None, env=True):
     return settings.get(name, default)
 
 
+def configuration_problem(settings):
+    """Why MT_PROVIDER and MT_URL cannot work as set (one line), or None."""
+    name = str(setting(settings, "MT_PROVIDER", "google")).lower()
+    origin = "the environment" if os.environ.get("MT_PROVIDER") else "the settings"
+    if name not in PROVIDERS:
+        return (f"MT_PROVIDER '{name}' (in {origin}) is not one of {', '.join(PROVIDERS)}; "
+                "nothing can be machine-translated until it is")
+    if name == "libre" and not setting(settings, "MT_URL"):
+        return ("MT_PROVIDER is libre but MT_URL is not set: set MT_URL to the "
+                "LibreTranslate server's address, or MT_PROVIDER=none to build from the memory")
+    return None
+
+
 class Provider:
-    """Translates plain text with one deep-translator engine, resiliently."""
+    """Translates plain text with one deep-translator engine, resiliently.
+
+    Counts what it did: `requests` and `chars_sent` are what reached the provider (an HTTP
+    answer came back, or it timed out reading one), `unreached` the requests that did not;
+    `failures` the texts it could not translate, `last_error` why; `over_budget` and
+    `over_budget_chars` the texts the character budget kept back.
+    """
 
     def __init__(self, settings, sleep=time.sleep):
         self.name = str(setting(settings, "MT_PROVIDER", "google")).lower()
-        if self.name not in PROVIDERS:
-            raise ValueError(f"MT_PROVIDER '{self.name}' is not one of {', '.join(PROVIDERS)}")
+        self.problem = configuration_problem(settings)
         self.url = setting(settings, "MT_URL")
         self.api_key = os.environ.get("MT_API_KEY") or None
         self.timeout = tuple(settings.get("MT_TIMEOUT", (5, 30)))
@@ -101,10 +120,11 @@ class Provider:
         self.budget = int(settings.get("MT_CHAR_BUDGET", 200_000))
         self.sleep = sleep
         self.failures_in_a_row = 0
-        self.chars_sent = self.requests = self.failures = 0
-        self.disabled_reason = "MT_PROVIDER is none" if self.name == "none" else None
-        if self.name == "libre" and not self.url:
-            self.disabled_reason = "MT_PROVIDER is libre but MT_URL is not set"
+        self.chars_sent = self.requests = self.unreached = self.failures = 0
+        self.over_budget = self.over_budget_chars = 0
+        self.last_error = None
+        self.breaker_tripped = False
+        self.disabled_reason = "MT_PROVIDER is none" if self.name == "none" else self.problem
         self._engines = {}
 
     @property
@@ -116,14 +136,18 @@ class Provider:
         if not self.available:
             raise TranslationUnavailable(self.disabled_reason)
         if self.chars_sent + len(text) > self.budget:
+            self.over_budget += 1
+            self.over_budget_chars += len(text)
             raise TranslationUnavailable(f"the character budget of {self.budget} is spent")
         pieces = _chunks(text, MAX_CHARS[self.name])
         try:
             answer = " ".join(self._translate_piece(p, source, target) for p in pieces)
-        except TranslationUnavailable:
+        except TranslationUnavailable as exc:
             self.failures += 1
             self.failures_in_a_row += 1
+            self.last_error = str(exc)
             if self.failures_in_a_row >= self.breaker:
+                self.breaker_tripped = True
                 self.disabled_reason = (f"{self.failures_in_a_row} segments failed in a row; "
                                         "not asked again in this run")
                 log.info("translation provider %s: %s", self.name, self.disabled_reason)
@@ -141,23 +165,31 @@ class Provider:
             if attempt:
                 delay = self.backoff * 2 ** (attempt - 1) * (0.5 + random.random())
                 self.sleep(min(delay, 30.0))
-            self.chars_sent += len(text)
-            self.requests += 1
+            _transport.status = None
             try:
                 with http_policy(self.timeout):
                     answer = self._engine(source, target).translate(text)
                 if not isinstance(answer, str) or not answer.strip():
                     raise ValueError("empty answer")
+                self._count(text, reached=True)
                 return answer
             except Exception as exc:  # deep-translator raises many kinds; classify them here
                 status = _transport.status
+                self._count(text, reached=status is not None or isinstance(
+                    exc, requests.ReadTimeout))
                 retry = isinstance(exc, requests.Timeout | requests.ConnectionError) or (
                     status in RETRY_STATUSES)
-                last_error = f"HTTP {status}" if status and status >= 400 else (
-                    f"{type(exc).__name__}: {redact(exc)}")
+                last_error = f"HTTP {status}" if status and status >= 400 else _why(exc)
                 if not retry:
                     break
         raise TranslationUnavailable(redact(last_error))
+
+    def _count(self, text, reached):
+        if reached:
+            self.requests += 1
+            self.chars_sent += len(text)
+        else:
+            self.unreached += 1
 
     def _engine(self, source, target):
         pair = (source, target)
@@ -189,6 +221,23 @@ class Provider:
 
     def _base(self):
         return self.url if self.url.endswith("/") else self.url + "/"
+
+
+def _why(exc):
+    """A failed request in a few words: which host could not be reached and why."""
+    import requests
+
+    request = getattr(exc, "request", None)
+    url = urlsplit(request.url) if request is not None and request.url else None
+    where = f"{url.hostname}{f':{url.port}' if url.port else ''}" if url else "the server"
+    if isinstance(exc, requests.ConnectTimeout):
+        return f"timed out connecting to {where}"
+    if isinstance(exc, requests.Timeout):
+        return f"{where} did not answer in time"
+    if isinstance(exc, requests.ConnectionError):
+        reason = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(exc))
+        return f"cannot reach {where}" + (f" ({reason.group(1).strip()})" if reason else "")
+    return f"{type(exc).__name__}: {redact(exc)}"
 
 
 def _chunks(text, limit):

@@ -24,7 +24,7 @@ from newsdesk.memory import BrokenMemoryFile, MemoryFile, header_notes, read_mem
 from newsdesk.parallel import run_shared
 from newsdesk.paths import is_within, readable_content_file
 from newsdesk.progress import progress
-from newsdesk.providers import Provider, TranslationUnavailable
+from newsdesk.providers import Provider, TranslationUnavailable, configuration_problem
 from newsdesk.report import where
 from newsdesk.segments import (
     BrokenMarkup,
@@ -71,10 +71,37 @@ class Stats:
     broken: int = 0
 
     def summary(self, provider):
+        unreached = f" ({provider.unreached} more did not reach it)" if provider.unreached \
+            else ""
         return (f"machine translation ({provider.name}): {self.segments} segments, "
                 f"{self.memory_hits} from memory, {provider.chars_sent} characters sent in "
-                f"{provider.requests} requests, {provider.failures} failures, "
+                f"{provider.requests} requests{unreached}, {provider.failures} failures, "
                 f"{self.pending} pending")
+
+
+def provider_problems(provider, stats):
+    """What a run must tell about its provider, one line each (logging level, message): a
+    setting that cannot work, a provider that failed, a character budget that ran out.
+    A build that logs one is not taken as done (newsdesk.build): it asks again next time."""
+    if provider.problem:
+        return [(logging.ERROR, provider.problem)]
+    problems = []
+    if provider.failures:
+        attempts = provider.requests + provider.unreached
+        gave_up = ", then it was left alone for the rest of the run" \
+            if provider.breaker_tripped else ""
+        problems.append((logging.WARNING, (
+            f"machine translation ({provider.name}) failed: {provider.last_error}; "
+            f"{provider.requests} of {attempts} request(s) reached it ({provider.chars_sent} "
+            f"characters); {provider.failures} text(s) failed{gave_up}; {stats.pending} "
+            "segment(s) pending, shown in the original language until a build translates them")))
+    if provider.over_budget:
+        problems.append((logging.WARNING, (
+            f"machine translation ({provider.name}): the character budget is spent "
+            f"(MT_CHAR_BUDGET = {provider.budget}): {provider.over_budget} text(s), "
+            f"{provider.over_budget_chars} characters, left pending; run `invoke translate` "
+            "to go on with another budget's worth, or raise MT_CHAR_BUDGET")))
+    return problems
 
 
 class _NotInMemory(Exception):
@@ -493,18 +520,26 @@ def main(argv=None):
     override = {"PATH": str(args.content.resolve())} if args.content else None
     settings = read_settings(str(args.settings), override=override)
     content = Path(settings["PATH"])
+    problem = configuration_problem(settings)
     if args.report:
+        if problem:
+            print(f"warning: {problem}", file=sys.stderr)
         rows = status_report(settings, content)
         width = max((len(r[0]) for r in rows), default=10)
         for key, lang, state, detail in rows:
             print(f"{key:<{width}}  {lang:<8} {state:<9} {detail}")
         return 0
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     stage = TranslationStage(settings, content)
     groups = find_sources(content, settings.get("ARTICLE_PATHS", ["articles"]),
                           settings.get("DEFAULT_LANG", "sr"))
     sources = {key: translation_sources(versions) for key, versions in groups.items()}
     results = stage.run(sources, show_progress=True)
     print(f"{len(results)} article translations; " + stage.stats.summary(stage.provider))
+    for level, message in provider_problems(stage.provider, stage.stats):
+        print(f"{logging.getLevelName(level).lower()}: {message}", file=sys.stderr)
     return 0
 
 

@@ -1,6 +1,8 @@
 """Machine translation against a real HTTP server on 127.0.0.1, through deep-translator's code."""
 
+import datetime
 import json
+import os
 import re
 import shutil
 import time
@@ -252,7 +254,89 @@ def test_character_budget(content, tmp_path, server, tmp_path_factory):
                               MT_CHAR_BUDGET=60)
     result = build(content, tmp_path, server.url, settings)
     assert sum(len(t) for t in server.texts()) <= 60
-    assert "pending" in result.stdout + result.stderr
+    [warning] = warnings(result)
+    assert "the character budget is spent (MT_CHAR_BUDGET = 60)" in warning
+    left = re.search(r": (\d+) text\(s\), (\d+) characters, left pending", warning)
+    assert left and int(left[1]) > 5 and int(left[2]) > 100, warning
+    assert "run `invoke translate`" in warning and "raise MT_CHAR_BUDGET" in warning
+    assert "0 error(s), 1 warning(s)" in result.stdout
+    assert build(content, tmp_path, server.url, settings, "--strict").returncode == 1
+
+
+def warnings(result):
+    return [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+
+
+@pytest.mark.parametrize("failure,reached", [
+    ("unreachable", "0 of 9 request(s) reached it (0 characters)"),
+    (500, "9 of 9 request(s) reached it ("),
+])
+def test_a_failing_provider_is_one_warning_naming_it(content, tmp_path, settings, failure,
+                                                     reached):
+    with FakeTranslationServer() as server:
+        server.script = [failure] * 100
+        url = server.url
+        if failure == "unreachable":
+            server.shutdown()
+            server.server_close()
+        result = build(content, tmp_path, url, settings)
+    [warning] = warnings(result)  # one for the build, not one per segment
+    why = "cannot reach 127.0.0.1:" if failure == "unreachable" else "HTTP 500"
+    assert f"WARNING: machine translation (libre) failed: {why}" in warning, warning
+    assert reached in warning, warning
+    assert "3 text(s) failed, then it was left alone for the rest of the run" in warning
+    assert re.search(r"; \d+ segment\(s\) pending", warning), warning
+    assert "0 error(s), 1 warning(s)" in result.stdout
+    sent = "0 characters sent in 0 requests (9 more did not reach it)"
+    assert (sent in result.stdout) == (failure == "unreachable"), result.stdout
+    strict = build(content, tmp_path, url, settings, "--strict")
+    assert strict.returncode == 1 and "machine translation (libre) failed" in strict.stderr
+
+
+def test_pending_translations_are_asked_for_again_by_the_next_build(content, tmp_path, server,
+                                                                    settings):
+    server.script = [503] * 18  # two builds: three segments, each tried three times
+    for _ in range(2):
+        result = build(content, tmp_path, server.url, settings)
+        assert "Nothing changed" not in result.stdout
+        assert page(tmp_path).select_one(".notice-pending")
+    assert len(server.requests) == 18
+    result = build(content, tmp_path, server.url, settings)  # the provider is back
+    assert "Nothing changed" not in result.stdout, "pending pages are retried"
+    html = page(tmp_path)
+    assert not html.select(".notice-pending") and html.h1.text.startswith("EN: ")
+    asked = len(server.requests)
+    build(content, tmp_path, server.url, settings)
+    assert len(server.requests) == asked, "translated: from the memory now"
+
+
+def test_the_memory_writes_a_file_only_when_it_changes_and_the_same_bytes(content, tmp_path,
+                                                                         server, settings):
+    build(content, tmp_path, server.url, settings)
+    path = content / "translations" / "en" / "vest.po"
+    first = path.read_bytes()
+    day = datetime.date.today().isoformat()
+    assert f"PO-Revision-Date: {day} 00:00+0000".encode() in first, "dated by its entries"
+    assert f"POT-Creation-Date: {day} 00:00+0000".encode() in first
+    # the same article in another content folder, built from scratch: the same bytes
+    other = tmp_path / "other"
+    shutil.copytree(content, other)
+    shutil.rmtree(other / "translations" / "en")
+    run_build(other, tmp_path / "out2", settings=settings,
+              env={"MT_PROVIDER": "libre", "MT_URL": server.url})
+    assert (other / "translations" / "en" / "vest.po").read_bytes() == first
+
+    # two runs record the same answer: the second finds it on disk and writes nothing
+    from newsdesk.memory import MemoryFile
+
+    runs = [MemoryFile(content / "translations", "vest", "en", "sr-Latn") for _ in range(2)]
+    for run in runs:
+        run.record("paragraph", "Novi pasus.", "EN: Novi pasus.", "libre")
+    assert runs[0].save(drop_unused=False)
+    written = path.stat()
+    assert not runs[1].save(drop_unused=False), "nothing to change, so nothing written"
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (written.st_ino,
+                                                             written.st_mtime_ns)
 
 
 def test_reviewed_entries_are_kept_and_lose_the_label(content, tmp_path, server, settings):
@@ -472,3 +556,45 @@ def test_translations_in_the_memory_are_made_on_several_processes(content, tmp_p
     assert page(tmp_path, "en/2024/treci/index.html").h1.text == "EN: Skupština otvara raspravu"
     stats = re.search(r"(\d+) segments, (\d+) from memory", log)
     assert int(stats[1]) - int(stats[2]) == len(set(sent) - {"Politics", "parliament"}), log
+
+
+@pytest.mark.parametrize("env,line", [
+    ({"MT_PROVIDER": "deepl"}, "MT_PROVIDER 'deepl' (in the environment) is not one of google, "
+                               "microsoft, mymemory, libre, none"),
+    ({"MT_PROVIDER": "libre"}, "MT_PROVIDER is libre but MT_URL is not set"),
+])
+def test_a_provider_that_cannot_work_is_one_line_in_every_task(content, tmp_path, settings, env,
+                                                               line):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+
+    def said(result, prefix):
+        printed = result.stdout + result.stderr
+        assert "Traceback" not in printed, printed
+        found = [ln for ln in printed.splitlines() if line in ln]
+        assert len(found) == 1 and found[0].startswith(prefix + line), printed
+
+    preview = run_build(content, tmp_path / "out", settings=settings, env=env)
+    said(preview, "ERROR: ")  # the rest of the site is built from the memory
+    assert preview.returncode == 0 and "1 error(s)" in preview.stdout
+    assert page(tmp_path).select_one(".notice-pending")
+    strict = run_build(content, tmp_path / "out", "--strict", settings=settings, env=env)
+    assert strict.returncode == 1
+    said(strict, "ERROR: ")
+    translate = run("invoke", "translate", "--content", str(content))
+    assert translate.returncode == 1 and translate.stdout == ""
+    assert len(translate.stderr.splitlines()) == 1
+    said(translate, "error: ")
+    report = run("invoke", "translations", "--content", str(content))
+    assert report.returncode == 0 and "vest" in report.stdout
+    said(report, "warning: ")
+    published = run("newsdesk.publish", "--target", "ssh", "--dry-run", "--content",
+                    str(content))
+    assert published.returncode == 1
+    said(published, "error: not published: ")

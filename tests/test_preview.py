@@ -2,11 +2,19 @@
 
 import http.client
 import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
 from urllib.parse import urlsplit
 
 import pytest
 
 from newsdesk.preview import serve_folder
+
+from .conftest import ROOT
 
 SECRET = "TAJNA-lozinka-urednistva-Čačak"
 HOME = "<h1>Početna: Pregled</h1>"
@@ -80,3 +88,96 @@ def test_the_output_itself_is_still_served(output):
         assert raw_get(base, "/nema/") == (404, NOT_FOUND)
         assert raw_get(base, "/de/nema") == (404, NOT_FOUND)
         assert raw_get(base, "/%2e%2e/") == (200, HOME), "`..` stays at home"
+
+
+ARTICLE = """Title: Čitaonice u Nišu rade do ponoći
+Date: 2024-02-12 09:30
+Author: Đorđe Šćekić
+Category: Kultura
+Tags: biblioteke, Niš
+
+Gradska biblioteka u Nišu od ponedeljka radi do ponoći.
+"""
+
+
+def test_one_edit_is_one_rebuild(tmp_path):
+    """The build's own writes to the translation memory do not wake the watcher again."""
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "translations").mkdir()
+    article = content / "articles" / "citaonice-nis.sr.md"
+    article.write_text(ARTICLE, encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = ("from newsdesk.preview import serve_and_watch; "
+            f"serve_and_watch({str(ROOT)!r}, {port}, {str(content)!r}, "
+            f"{str(tmp_path / 'output')!r})")
+    serve = subprocess.Popen(
+        [sys.executable, "-u", "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "MT_PROVIDER": "none"})
+    lines = []
+    threading.Thread(target=lambda: lines.extend(serve.stdout), daemon=True).start()
+
+    def wait_for(text, after=0, seconds=300):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if any(text in line for line in lines[after:]):
+                return len(lines)
+            time.sleep(0.1)
+        raise AssertionError(f"no {text!r} in:\n{''.join(lines)}")
+
+    try:
+        wait_for("Serving")
+        time.sleep(3)  # the watcher starts
+        memory = content / "translations" / "en" / "citaonice-nis.po"
+        before = memory.read_bytes()
+        seen = len(lines)
+        article.write_text(ARTICLE + "\nU subotu i nedelju čitaonica radi od 10 časova.\n",
+                           encoding="utf-8")
+        built = wait_for("Built", after=wait_for("rebuilding", after=seen))
+        assert memory.read_bytes() != before, "the build wrote the memory"
+        time.sleep(6)  # long enough for a second rebuild to start
+        rebuilds = [line for line in lines[seen:] if "rebuilding" in line]
+        assert len(rebuilds) == 1, "".join(lines[seen:])
+        assert not [line for line in lines[built:] if line.strip()], "".join(lines[built:])
+    finally:
+        serve.send_signal(signal.SIGINT)
+        try:
+            serve.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+            serve.wait()
+
+
+def test_a_memory_write_is_the_runs_own_only_while_it_holds_what_the_run_wrote(tmp_path,
+                                                                                monkeypatch):
+    from babel.messages.pofile import read_po, write_po
+    from watchfiles import Change
+
+    from newsdesk.memory import MemoryFile
+    from newsdesk.preview import edits
+
+    journal = tmp_path / "written"
+    monkeypatch.setenv("NEWSDESK_WRITTEN", str(journal))  # as the preview's builds have it
+    root = tmp_path / "translations"
+    path = root / "en" / "vest.po"
+    change = {(Change.modified, str(path))}
+    run = MemoryFile(root, "vest", "en", "sr-Latn")
+    run.record("title", "Šabac dobija novi most", "EN: Šabac dobija novi most", "libre")
+    assert run.save()
+    assert edits(change, journal) == set(), "the run's own write"
+    with open(path, "rb") as fp:
+        catalog = read_po(fp)
+    catalog.get("Šabac dobija novi most", context="title").string = "A new bridge for Šabac"
+    catalog.get("Šabac dobija novi most", context="title").flags.discard("fuzzy")
+    with open(path, "wb") as fp:  # an editor reviews it
+        write_po(fp, catalog, width=100)
+    assert edits(change, journal) == change
+    journal.write_bytes(b"")  # the next build, which started before the editor saved
+    run.record("paragraph", "Most će biti gotov u maju.", "EN: Most će biti gotov u maju.",
+               "libre")
+    assert run.save(drop_unused=False), "it merges the editor's work into the file"
+    assert "A new bridge for Šabac" in path.read_text(encoding="utf-8")
+    assert edits(change, journal) == change, "what it merged is the editor's edit"

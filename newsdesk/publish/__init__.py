@@ -9,6 +9,7 @@ from pathlib import Path
 from pelican.settings import read_settings
 
 from ..build import ROOT, BuildFailed, build
+from ..providers import configuration_problem
 from ..secrets import files_with_secrets
 from .errors import PublishFailed
 from .ghpages import GhPagesTarget
@@ -41,6 +42,9 @@ def publish(target_name, *, content=None, settings_file=None, dry_run=False, ski
 
     settings_file, settings = load_settings(settings_file)
     target = make_target(target_name, settings)  # a missing setting fails before the build
+    problem = configuration_problem(settings)
+    if problem:
+        raise PublishFailed(f"not published: {problem}")
     output = Path(settings["OUTPUT_PATH"])
     if not output.is_absolute():
         output = settings_file.parent / output

@@ -12,7 +12,12 @@ from newsdesk.report import where
 from newsdesk.sanitize import clean_html, report_removed
 from newsdesk.slugs import make_slug, with_slug
 from newsdesk.sources import SourceMemo
-from newsdesk.translate import StageMemo, TranslationStage, translation_sources
+from newsdesk.translate import (
+    StageMemo,
+    TranslationStage,
+    provider_problems,
+    translation_sources,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +44,8 @@ def add_machine_translations(generator, groups):
     markdown.save()
     if stage.stats.segments:
         print(stage.stats.summary(stage.provider))
+    for level, message in provider_problems(stage.provider, stage.stats):
+        log.log(level, message)
     if pending:
         level = logging.ERROR if settings.get("STRICT") else logging.INFO
         log.log(level, "%d translation(s) pending, shown in the original language: %s",
