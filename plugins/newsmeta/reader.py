@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 LEFT_OUT = {"status": "skip"}
 DATE_FIELDS = ("date", "modified")
+MAX_NESTING = 32  # levels of lists or quotes in an article
 
 
 class Unreadable(Exception):
@@ -92,6 +93,7 @@ class NewsMarkdownReader(MarkdownReader):
         try:
             with pelican_open(source_path) as text:
                 _check_characters(text)
+                _check_nesting(text)
                 content = self._md.convert(text)
             _check_fields(source_path, self._md.Meta)
             return self._safe(content, self._parse_metadata(self._md.Meta))
@@ -128,6 +130,18 @@ def _check_fields(source_path, meta):
             hint = f"; did you mean {nearest.capitalize()}?" if nearest else ""
             log.warning("%s: unknown field '%s' is ignored%s", where(source_path),
                         name.capitalize(), hint)
+
+
+def _check_nesting(text):
+    """Lists and quotes nested deeper than MAX_NESTING are refused before Markdown sees them
+    (its time grows with the square of the depth: a few thousand levels take minutes)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        body = line.lstrip(" \t")
+        indent = len(line[: len(line) - len(body)].expandtabs(4))
+        quotes = len(body) - len(body.lstrip("> \t")) if body.startswith(">") else 0
+        if indent > 4 * MAX_NESTING or body[:quotes].count(">") > MAX_NESTING:
+            raise Unreadable(f"line {number}: lists or quotes nested more than {MAX_NESTING} "
+                             "levels deep; flatten them")
 
 
 def _check_characters(text):
