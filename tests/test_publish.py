@@ -439,6 +439,9 @@ def test_gh_pages_prints_no_secret_of_a_repository_url(tmp_path, form, secret, a
         assert "pushed gh-pages to http://" in out
     finally:
         server.stop()
+    kept = [path for path in (tmp_path / "cache" / "gh-pages").rglob("*") if path.is_file()
+            and any(s.encode() in path.read_bytes() for s in (secret, quote(secret, safe="")))]
+    assert kept == [], "the work repository keeps no secret of the URL"
     listing = subprocess.run(["git", "-C", str(tmp_path / "sajt.git"), "ls-tree", "-r",
                               "--name-only", "gh-pages"], capture_output=True, text=True)
     assert ARTICLE in listing.stdout.split()

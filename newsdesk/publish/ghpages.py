@@ -5,7 +5,10 @@ folders starting with `_` are served) and an optional CNAME. The commit is made 
 repository under the build cache, so the project's own checkout is never touched; a push
 happens only if the site's tree differs from the branch on the remote. A token for HTTPS
 remotes comes from the environment variable GITHUB_PAGES_TOKEN_VAR names and is handed to Git
-as a header through the environment, never in a URL or on a command line.
+as a header through the environment, never in a URL or on a command line. A repository URL
+that carries credentials (user:password@, ?token=) is never written to the work repository:
+its remote is the URL without them, which Git is told to read as the real one through the
+environment of each command.
 """
 
 import base64
@@ -20,6 +23,16 @@ from ..secrets import redact
 from .errors import PublishFailed
 
 
+def without_credentials(url):
+    """A repository URL without its user information and query, where credentials travel
+    (a password may hold a raw `/`, `?` or `#`: the host follows the last `@`); an scp-style
+    address (git@host:path) as it is."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    return f"{scheme}://{rest.rpartition('@')[2].split('?')[0].split('#')[0]}"
+
+
 class GhPagesTarget:
     name = "gh-pages"
 
@@ -32,8 +45,9 @@ class GhPagesTarget:
         self.cname = settings.get("GITHUB_PAGES_CNAME") or None
         self.token = os.environ.get(settings.get("GITHUB_PAGES_TOKEN_VAR") or "GITHUB_TOKEN")
         self.committer = settings.get("GITHUB_PAGES_COMMITTER") or ("Pregled", "site@localhost")
+        self.remote = without_credentials(self.repo)
         cache = Path(cache or settings.get("CACHE_PATH") or ".cache")
-        self.work = cache / "gh-pages" / hashlib.sha256(self.repo.encode()).hexdigest()[:16]
+        self.work = cache / "gh-pages" / hashlib.sha256(self.remote.encode()).hexdigest()[:16]
 
     def describe(self):
         return f"{redact(self.repo)} ({self.branch})"
@@ -44,10 +58,15 @@ class GhPagesTarget:
         for role in ("AUTHOR", "COMMITTER"):
             env.setdefault(f"GIT_{role}_NAME", name)
             env.setdefault(f"GIT_{role}_EMAIL", email)
+        config = []
+        if self.remote != self.repo:
+            config.append((f"url.{self.repo}.insteadOf", self.remote))
         if self.token and self.repo.startswith("https://"):
             basic = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
-            env.update({"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
-                        "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}"})
+            config.append(("http.extraHeader", f"Authorization: Basic {basic}"))
+        env["GIT_CONFIG_COUNT"] = str(len(config))
+        for index, (key, value) in enumerate(config):
+            env[f"GIT_CONFIG_KEY_{index}"], env[f"GIT_CONFIG_VALUE_{index}"] = key, value
         return env
 
     def git(self, *args, what, check=True):
@@ -64,10 +83,10 @@ class GhPagesTarget:
         if not (self.work / ".git").is_dir():
             self.git("init", "--quiet", what="creating the work repository")
         self.git("remote", "remove", "origin", what="", check=False)
-        self.git("remote", "add", "origin", self.repo, what="setting the remote")
+        self.git("remote", "add", "origin", self.remote, what="setting the remote")
         found = self.git("ls-remote", "--heads", "origin", self.branch, what="reaching the remote")
         if found.stdout.strip():
-            self.git("fetch", "--quiet", "--force", "origin",
+            self.git("fetch", "--quiet", "--force", "--no-write-fetch-head", "origin",
                      f"+refs/heads/{self.branch}:refs/remotes/origin/{self.branch}",
                      what="fetching the branch")
             return f"origin/{self.branch}"
