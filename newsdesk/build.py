@@ -147,7 +147,7 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
     memo.remove_orphans(cache)
     files_before = fingerprint.files(defaults)
     before = fingerprint.inputs(defaults, files_digest=files_before)
-    if not force and fingerprint.unchanged(cache, output, before):
+    if not force and fingerprint.unchanged(cache, output, before, strict):
         print(f"Nothing changed since the last build of {output}: left as it was")
         return []
 
@@ -198,7 +198,7 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
     # problem: translations a configured provider left pending do (newsdesk.translate), so the
     # next build asks it again.
     if not collector.records and fingerprint.files(defaults) == files_before:
-        fingerprint.remember(cache, output, before)
+        fingerprint.remember(cache, output, before, strict)
     else:
         fingerprint.forget(cache, output)
     print(f"Built {output} in {elapsed:.1f} s: {errors} error(s), {warnings} warning(s)")

@@ -104,18 +104,22 @@ def _load(cache):
         return {}
 
 
-def unchanged(cache, output, fingerprint):
-    """True if `output` is the good build of exactly these inputs."""
+def unchanged(cache, output, fingerprint, strict=False):
+    """True if `output` is the good build of exactly these inputs (for a strict build: a
+    strict one, since a preview passes what strict fails, such as pending translations)."""
     state = _load(cache).get(str(output))
     if not state or state.get("inputs") != fingerprint or not Path(output).is_dir():
+        return False
+    if strict and not state.get("strict"):
         return False
     return state.get("output") == output_stamp(output)
 
 
-def remember(cache, output, fingerprint):
+def remember(cache, output, fingerprint, strict=False):
     """Record a good build of `output` (written atomically)."""
     state = _load(cache)
-    state[str(output)] = {"inputs": fingerprint, "output": output_stamp(output)}
+    state[str(output)] = {"inputs": fingerprint, "output": output_stamp(output),
+                          "strict": strict}
     _save(cache, state)
 
 

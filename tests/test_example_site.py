@@ -57,6 +57,15 @@ def test_strict_build_fails_while_translations_are_pending(tmp_path):
     assert "2 translation(s) pending" in log and "citaonice-nocu.sr.md → en" in log
 
 
+def test_a_strict_build_after_a_preview_of_the_same_content_is_not_skipped(tmp_path):
+    content = copy_content(tmp_path, complete=False)
+    preview = run_build(content, tmp_path / "out")
+    assert preview.returncode == 0 and "0 error(s), 0 warning(s)" in preview.stdout
+    strict = run_build(content, tmp_path / "out", "--strict")
+    assert strict.returncode == 1 and "Nothing changed" not in strict.stdout
+    assert "translation(s) pending" in strict.stderr
+
+
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_every_listing_page_type_exists_in_its_language(site, edition):
     prefix = EDITIONS[edition]
