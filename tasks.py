@@ -70,13 +70,13 @@ def new(c, title=None, lang="sr", category=None, author=None, type="news", key=N
         content=None):
     """Create a new article with today's date and every metadata field filled in."""
     from newsdesk.fields import CONTENT_TYPES, FIELDS
-    from newsdesk.languages import known_codes, normalize_language
+    from newsdesk.languages import article_language, known_codes
     from newsdesk.paths import key_problem
     from newsdesk.slugs import make_slug
 
     if not title:
         raise Exit('give the headline: invoke new --title "…" (invoke new --help for more)')
-    edition = normalize_language(lang)
+    edition = article_language(lang, title)  # `sr`: the script the title is in
     if edition is None:
         raise Exit(f"unknown language '{lang}'; use one of {known_codes()}")
     kind = type.strip().lower().replace("-", " ")

@@ -85,3 +85,27 @@ def test_an_empty_or_shared_slug_is_an_error_naming_the_file_and_both_names(tmp_
     assert (output / "2024" / "jezici-drugi" / "index.html").is_file(), "the article is built"
     strict = run_build(content, output, "--strict")
     assert strict.returncode == 1
+
+
+def test_one_name_in_either_script_is_one_name(tmp_path):
+    content = copy_content(tmp_path, complete=True)
+    articles = content / "articles" / "2024"
+    (articles / "latinica.sr.md").write_text(
+        "Title: Nova škola u Zemunu\nDate: 5.5.2024. 10:00\nAuthor: Милица Јовановић\n"
+        "Category: Društvo\n\nŠkola je otvorena danas.\n", encoding="utf-8")
+    (articles / "cirilica.sr.md").write_text(
+        "Title: Нови трамвај у Земуну\nDate: 6.5.2024. 10:00\nAuthor: Milica Jovanović\n"
+        "Category: Друштво\n\nТрамвај је кренуо данас.\n", encoding="utf-8")
+    (articles / "druga.sr.md").write_text(
+        "Title: Most na Savi\nDate: 7.5.2024. 10:00\nAuthor: Milica Jovanović\n"
+        "Category: Društvo\n\nMost je završen.\n", encoding="utf-8")
+    output = tmp_path / "out"
+    result = run_build(content, output)
+    assert result.returncode == 0 and "ERROR" not in result.stderr, result.stderr
+    for slug in ("latinica", "cirilica", "druga"):
+        byline = read_html(output / "2024" / slug / "index.html").select_one(".byline")
+        assert "Milica Jovanović" in byline.get_text(), (slug, byline)
+    author = read_html(output / "autor" / "milica-jovanovic" / "index.html")
+    assert len(author.select(".teaser")) == 3
+    section = read_html(output / "kategorija" / "drustvo" / "index.html")
+    assert "Друштво" not in section.get_text()

@@ -111,3 +111,14 @@ def test_serve_on_a_busy_port_says_so_in_one_line_before_building(tmp_path):
     lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
     assert len(lines) == 1 and f"port {port} on 127.0.0.1 is in use" in lines[0], lines
     assert f"--port {port + 1}" in lines[0]
+
+
+def test_new_with_a_cyrillic_title_writes_cyrillic_placeholders(tmp_path):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    result = invoke("new", "--title", "Опозициони протест у Нишу", "--content", str(content))
+    assert result.returncode == 0, result.stderr
+    text = next(content.rglob("*.sr.md")).read_text(encoding="utf-8")
+    assert "Author: Редакција\n" in text and "Category: Вести\n" in text
+    assert text.endswith("\n\nПрви пасус чланка.\n")
+    assert next(content.rglob("*.sr.md")).name == "opozicioni-protest-u-nisu.sr.md"

@@ -29,7 +29,7 @@ from newsdesk.paths import readable_content_file
 from newsdesk.progress import progress
 from newsdesk.report import where
 from newsdesk.slugs import with_slug
-from newsdesk.transliterate import to_cyrillic
+from newsdesk.transliterate import has_cyrillic, to_cyrillic, to_latin
 
 from .model import ARTICLE_URL, load_editions
 from .related import remembered_related
@@ -187,12 +187,19 @@ class EditionsGenerator(Generator):
 
     def _rewrap(self, kind, wrapper, edition, article):
         """The same category, tag or author in the edition (one object for all its articles),
-        keeping its slug. A name whose slug is empty or another name's has no page of its own:
+        keeping its slug, named in Latin letters outside the Cyrillic edition; one name in
+        either script is one. A name whose slug is empty or another name's has no page of its own:
         it is reported once per article, a tag or author left off, a category taken as the
         one that has the address."""
+        if edition.code != "sr-Cyrl" and has_cyrillic(wrapper.name):
+            latin = kind(to_latin(wrapper.name), edition.settings)  # as this edition spells it
+            latin.slug = wrapper.slug
+            wrapper = latin
         owner = self._slug_owners.setdefault((edition.code, kind, wrapper.slug),
                                              (wrapper, article))
-        if not wrapper.slug or owner[0].name != wrapper.name:
+        if wrapper.slug and to_latin(owner[0].name) == to_latin(wrapper.name):
+            wrapper = owner[0]  # one name, written in either script
+        elif not wrapper.slug or owner[0].name != wrapper.name:
             self._report_slug(kind, wrapper, article, None if not wrapper.slug else owner)
             if kind is not Category:
                 return None
