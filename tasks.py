@@ -5,6 +5,7 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from invoke import Exit, task
 
@@ -86,7 +87,7 @@ def new(c, title=None, lang="sr", category=None, author=None, type="news", key=N
     if key_problem(key):
         raise Exit(key_problem(key))
     section, staff, first_paragraph = NEW_ARTICLE_WORDS[edition]
-    now = dt.datetime.now().replace(second=0, microsecond=0)
+    now = dt.datetime.now(ZoneInfo(_settings()["TIMEZONE"])).replace(second=0, microsecond=0)
     folder = Path(content or ROOT / "content") / "articles" / f"{now:%Y}"
     path = folder / f"{key}.{lang}.md"
     if path.exists():
@@ -110,6 +111,12 @@ def translate(c, content=None):
 def translations(c, content=None):
     """Report every article's translations: human, machine, reviewed, pending or outdated."""
     _run_module(c, "newsdesk.translate", content, "--report")
+
+
+def _settings():
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / "pelicanconf.py"))
 
 
 def _run_module(c, module, content, *extra):

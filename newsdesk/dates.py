@@ -61,7 +61,9 @@ def _ambiguous(value, match):
     rest = match["rest"].strip()
     time = f" {rest}" if rest else ""
     readings = [(day, month) for day, month in ((a, b), (b, a)) if month <= 12 and day <= 31]
+    readings = list(dict.fromkeys(readings))
     forms = " or ".join(f"{year}-{month:02d}-{day:02d}{time} ({day} {MONTH_NAMES[month - 1]})"
-                        for day, month in dict.fromkeys(readings))
+                        for day, month in readings)
+    dotted = " or ".join(f"{day}.{month}.{year}.{time}" for day, month in readings)
     return (f"'{value}' could be read day first or month first; write {forms or 'YYYY-MM-DD'}"
-            " (or day first with dots: 3.4.2026.)")
+            f" (or day first with dots: {dotted or '3.4.2026.'})")

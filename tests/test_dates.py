@@ -24,7 +24,7 @@ def test_day_first_and_iso_dates(written, iso):
 
 @pytest.mark.parametrize(("written", "shown"), [
     ("03/04/2026", "write 2026-04-03 (3 April) or 2026-03-04 (4 March)"),
-    ("11/30/2026", "write 2026-11-30 (30 November)"),
+    ("11/30/2026", "write 2026-11-30 (30 November) (or day first with dots: 30.11.2026.)"),
     ("30-11-2026 10:00", "write 2026-11-30 10:00 (30 November)"),
     ("32.1.2026.", "is not a date"),
     ("3. smarch 2026.", "'smarch' is not a month"),

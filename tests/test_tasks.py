@@ -122,3 +122,18 @@ def test_new_with_a_cyrillic_title_writes_cyrillic_placeholders(tmp_path):
     assert "Author: Редакција\n" in text and "Category: Вести\n" in text
     assert text.endswith("\n\nПрви пасус чланка.\n")
     assert next(content.rglob("*.sr.md")).name == "opozicioni-protest-u-nisu.sr.md"
+
+
+def test_new_dates_the_article_in_the_sites_time_zone(tmp_path):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    result = invoke("new", "--title", "Vest u podne", "--content", str(content),
+                    env={"TZ": "America/New_York"})
+    assert result.returncode == 0, result.stderr
+    text = next(content.rglob("*.sr.md")).read_text(encoding="utf-8")
+    written = dt.datetime.strptime(text.split("Date: ")[1][:16], "%Y-%m-%d %H:%M")
+    belgrade = dt.datetime.now(ZoneInfo("Europe/Belgrade")).replace(tzinfo=None)
+    assert abs(belgrade - written) < dt.timedelta(minutes=5), (written, belgrade)
