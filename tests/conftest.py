@@ -67,6 +67,15 @@ def write_settings(tmp_path, **values):
     return path
 
 
+@pytest.fixture
+def server():
+    """A translation provider on 127.0.0.1, driven through deep-translator's HTTP code."""
+    from .fake_provider import FakeTranslationServer
+
+    with FakeTranslationServer() as srv:
+        yield srv
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory):
     """The example site, built once for the whole session."""

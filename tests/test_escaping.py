@@ -11,7 +11,6 @@ from PIL import Image
 from newsdesk.transliterate import to_cyrillic
 
 from .conftest import read_html, run_build, write_settings
-from .fake_provider import FakeTranslationServer
 from .test_figures import iptc_jpeg
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -59,12 +58,6 @@ ANSWERS = {
     "Transparent na ogradi": BANNER_EN,
     "protiv zakona": CELL_EN,
 }
-
-
-@pytest.fixture
-def server():
-    with FakeTranslationServer() as srv:
-        yield srv
 
 
 @pytest.fixture

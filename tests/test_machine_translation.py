@@ -62,12 +62,6 @@ ARTICLE_URL = "en/2024/vest/index.html"
 
 
 @pytest.fixture
-def server():
-    with FakeTranslationServer() as srv:
-        yield srv
-
-
-@pytest.fixture
 def content(tmp_path):
     root = tmp_path / "content"
     (root / "articles").mkdir(parents=True)
