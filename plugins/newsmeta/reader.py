@@ -6,7 +6,7 @@ script's version is made from that HTML; machine translations are made safe the 
 A file that cannot be read is reported once, naming it and what is wrong, and left out of the
 site: its reading ends in a stub with status `skip`, which Pelican drops without a word of its
 own. Such files: a link whose target is outside the content folder, text that is not UTF-8,
-control characters, Markdown nested too deeply to convert, a date that is not a date.
+control characters, lists or quotes nested too deeply, a date that is not a date.
 """
 
 import logging
