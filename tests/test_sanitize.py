@@ -144,6 +144,9 @@ def test_an_edited_translation_memory_is_sanitized_too(content, tmp_path):
     po = content / "translations" / "en" / "festival-cacak.po"
     with open(po, "rb") as fp:
         catalog = read_po(fp)
+    for message in catalog:  # a whole translation (one that waits shows the original)
+        if message.id and not message.string:
+            message.string = message.id
     table = next(m for m in catalog if m.context == "cell" and m.id == "Šahovski turnir")
     table.string = "Chess <img src=\"x.png\" onerror=\"alert('po')\"> tournament"
     title = next(m for m in catalog if m.context == "title")
