@@ -40,11 +40,6 @@ def is_within(root, path):
     return True
 
 
-def content_file(content_root, relative):
-    """The file a content-relative path names, if it stays inside the content folder."""
-    return within(content_root, relative)
-
-
 def readable_content_file(content_root, path):
     """Whether a file the build reads by name from the content folder (a term list, the
     authors' bios) is there and inside it; a link out of it is reported and not read."""

@@ -197,15 +197,15 @@ class EditionsGenerator(Generator):
             wrapper = latin
         owner = self._slug_owners.setdefault((edition.code, kind, wrapper.slug),
                                              (wrapper, article))
-        if wrapper.slug and to_latin(owner[0].name) == to_latin(wrapper.name):
-            wrapper = owner[0]  # one name, written in either script
-        elif not wrapper.slug or owner[0].name != wrapper.name:
-            self._report_slug(kind, wrapper, article, None if not wrapper.slug else owner)
-            if kind is not Category:
-                return None
-            wrapper = owner[0] if wrapper.slug else with_slug(
-                Category(self.settings["DEFAULT_CATEGORY"], edition.settings))
-        return self._in_edition(kind, wrapper, edition)
+        first = owner[0].name
+        if wrapper.slug and (first == wrapper.name or to_latin(first) == to_latin(wrapper.name)):
+            return self._in_edition(kind, owner[0], edition)  # one name, in either script
+        self._report_slug(kind, wrapper, article, owner if wrapper.slug else None)
+        if kind is not Category:
+            return None
+        fallback = owner[0] if wrapper.slug else with_slug(
+            Category(self.settings["DEFAULT_CATEGORY"], edition.settings))
+        return self._in_edition(kind, fallback, edition)
 
     def _in_edition(self, kind, wrapper, edition):
         key = (edition.code, kind, wrapper.name, wrapper.slug)

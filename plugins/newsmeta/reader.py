@@ -138,8 +138,8 @@ def _check_nesting(text):
     for number, line in enumerate(text.splitlines(), 1):
         body = line.lstrip(" \t")
         indent = len(line[: len(line) - len(body)].expandtabs(4))
-        quotes = len(body) - len(body.lstrip("> \t")) if body.startswith(">") else 0
-        if indent > 4 * MAX_NESTING or body[:quotes].count(">") > MAX_NESTING:
+        quotes = body[: len(body) - len(body.lstrip("> \t"))].count(">")
+        if indent > 4 * MAX_NESTING or quotes > MAX_NESTING:
             raise Unreadable(f"line {number}: lists or quotes nested more than {MAX_NESTING} "
                              "levels deep; flatten them")
 
