@@ -26,6 +26,9 @@ SSH_PORT = int(env("PUBLISH_SSH_PORT", "22"))
 SSH_USER = env("PUBLISH_SSH_USER", "deploy")
 SSH_TARGET_DIR = env("PUBLISH_SSH_DIR", "/srv/pregled")
 SSH_KEEP_RELEASES = int(env("PUBLISH_SSH_KEEP", "5"))
+# One publish at a time per target (flock on SSH_TARGET_DIR/.publish.lock, util-linux); another
+# waits this many seconds for it, then stops.
+SSH_LOCK_WAIT = int(env("PUBLISH_SSH_LOCK_WAIT", "600"))
 SSH_OPTIONS = []
 RSYNC_OPTIONS = []
 

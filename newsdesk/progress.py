@@ -3,11 +3,24 @@
 import sys
 import time
 
-from rich.progress import track
+from rich import progress as rich
+
+LINE_INTERVAL = 5  # seconds between progress lines when the output is not a terminal
 
 
-def progress(items, description, enabled=True, total=None):
-    """Yield `items`, showing progress; pass `total` to keep a lazy iterable lazy."""
+def human_bytes(count):
+    """`1.2 MB`-style size (decimal units, as rich shows them)."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+
+
+def progress(items, description, enabled=True, total=None, size=None, total_size=None):
+    """Yield `items`, showing progress; pass `total` to keep a lazy iterable lazy.
+
+    With `size` (item -> bytes) and `total_size`, bytes are shown next to the item count.
+    """
     if total is None:
         items = list(items)
         total = len(items)
@@ -15,11 +28,26 @@ def progress(items, description, enabled=True, total=None):
         yield from items
         return
     if sys.stdout.isatty():
-        yield from track(items, description=description, total=total, transient=True)
+        if size is None:
+            yield from rich.track(items, description=description, total=total, transient=True)
+        else:
+            yield from _bar_with_bytes(items, description, total, size, total_size)
         return
-    last = time.monotonic()
+    last, done = time.monotonic(), 0
     for n, item in enumerate(items, 1):
         yield item
-        if time.monotonic() - last > 5 or n == total:
-            print(f"{description}: {n}/{total}", flush=True)
+        done += size(item) if size else 0
+        if time.monotonic() - last > LINE_INTERVAL or n == total:
+            amount = f", {human_bytes(done)}/{human_bytes(total_size)}" if size else ""
+            print(f"{description}: {n}/{total}{amount}", flush=True)
             last = time.monotonic()
+
+
+def _bar_with_bytes(items, description, total, size, total_size):
+    columns = (rich.TextColumn("{task.description} {task.fields[files]}"), rich.BarColumn(),
+               rich.DownloadColumn(), rich.TimeRemainingColumn())
+    with rich.Progress(*columns, transient=True) as bar:
+        task = bar.add_task(description, total=total_size, files=f"0/{total}")
+        for n, item in enumerate(items, 1):
+            yield item
+            bar.update(task, advance=size(item), files=f"{n}/{total}")

@@ -7,6 +7,7 @@ Each publish is the real command: a strict build with the publish settings, the 
 import base64
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -72,6 +73,29 @@ def edit_article(content, text="Dodatak: vest je dopunjena."):
 
 def break_a_link(content):
     edit_article(content, "Pogledajte i [ovaj tekst](/2024/nema-ovog-teksta/).")
+
+
+SUMMARY_RE = re.compile(r"^uploaded (\d+) file\(s\) \(([\d,]+) bytes, [^)]*\), (\d+) unchanged, "
+                        r"(\d+) deleted in [\d.]+ s$")
+
+
+def summary(out):
+    """(files uploaded, their bytes, files unchanged, files deleted) of the closing line."""
+    match = SUMMARY_RE.match(out.rstrip().splitlines()[-1])
+    assert match, f"the publish does not end with its summary:\n{out}"
+    files, size, unchanged, deleted = match.groups()
+    return int(files), int(size.replace(",", "")), int(unchanged), int(deleted)
+
+
+def edit_and_remove_articles(content):
+    """One article corrected, one withdrawn: pages change, pages go."""
+    edit_article(content, "Ispravka: izjavu je dao Đorđe Šćepanović (Ђорђе Шћепановић).")
+    for path in content.rglob("litijum-jadar-analiza.*"):
+        path.unlink()
+
+
+def sizes(folder, paths):
+    return sum((Path(folder) / path).stat().st_size for path in paths)
 
 
 def tree_hashes(folder):
@@ -181,6 +205,127 @@ def test_ssh_upload_killed_midway_leaves_readers_on_the_old_site(tmp_path, sshd)
     assert tree_hashes(srv / "current") == tree_hashes(tmp_path / "public")
     assert "Pregled Danas" in (srv / "current" / "index.html").read_text()
     assert not list((srv / "releases").glob(".incoming-*")), "interrupted uploads are cleared"
+
+
+def files_by_inode(folder):
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): p.stat() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_ssh_release_hard_links_unchanged_files_and_the_summary_counts_them(tmp_path, sshd):
+    """--link-dest points at the release's real folder (RsyncProject/rsync#715); the closing
+    line counts what rsync really sent, checked against the inodes on the server."""
+    content = copy_content(tmp_path, complete=True)
+    settings = ssh_settings(tmp_path, sshd)
+    srv, public = tmp_path / "srv", tmp_path / "public"
+    out = ok(run_publish(settings, content, "--target", "ssh"))
+    first = tree_hashes(public)
+    assert summary(out) == (len(first), sizes(public, first), 0, 0)
+
+    edit_and_remove_articles(content)
+    out = ok(run_publish(settings, content, "--target", "ssh"))
+    old, new = (files_by_inode(srv / "releases" / name) for name in releases(srv))
+    linked = [path for path, stat in new.items() if path in old and old[path].st_ino == stat.st_ino]
+    uploaded = sorted(set(new) - set(linked))
+    images = [path for path in new if path.startswith("images/")]
+    assert ARTICLE in uploaded and images and set(images) <= set(linked), uploaded
+    assert all(new[path].st_nlink >= 2 for path in linked)
+    assert summary(out) == (len(uploaded), sizes(public, uploaded), len(linked),
+                            len(set(old) - set(new)))
+    assert tree_hashes(srv / "current") == tree_hashes(public)
+
+    kept = releases(srv)
+    out = ok(run_publish(settings, content, "--target", "ssh"))
+    assert summary(out) == (0, 0, len(new), 0) and releases(srv) == kept
+
+
+def test_ssh_two_publishes_at_once_take_turns(tmp_path, sshd):
+    """Both started together: one waits for the other's lock, names it, and uploads after it."""
+    content = copy_content(tmp_path, complete=True)
+    srv = tmp_path / "srv"
+    ok(run_publish(ssh_settings(tmp_path, sshd), content, "--target", "ssh"))
+    log = tmp_path / "uploads.log"
+    logged_rsync = tmp_path / "rsync-logged"  # the server's rsync, noting when each upload runs
+    logged_rsync.write_text(f"""#!/bin/sh
+echo "start $(date +%s.%N) $*" >> {log}
+rsync "$@"; code=$?
+echo "end $(date +%s.%N)" >> {log}
+exit $code
+""")
+    logged_rsync.chmod(0o755)
+    runs = {}
+    for slug, name in (("danas", "Pregled Danas"), ("vecheras", "Преглед Вечерас")):
+        settings = ssh_settings(tmp_path, sshd, name=f"{slug}.py", SITENAME=name,
+                                OUTPUT_PATH=str(tmp_path / slug),
+                                CACHE_PATH=str(tmp_path / f"cache-{slug}"),
+                                RSYNC_OPTIONS=["--bwlimit=25", f"--rsync-path={logged_rsync}"])
+        runs[slug] = subprocess.Popen(
+            publish_command(settings, copy_content(tmp_path, f"content-{slug}"), "--target",
+                            "ssh"), cwd=ROOT, env=publish_env(), stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+    outputs = {slug: run.communicate(timeout=900)[0] for slug, run in runs.items()}
+    for slug, run in runs.items():
+        assert run.returncode == 0, outputs[slug]
+
+    waited = [slug for slug, out in outputs.items() if "waiting up to 600 s for" in out]
+    assert len(waited) == 1, outputs
+    second = waited[0]
+    first = next(slug for slug in runs if slug != second)
+    assert "/.publish.lock, held by " in outputs[second]
+    assert f"pid {runs[first].pid} since" in outputs[second], "the waiting one names the holder"
+
+    events = log.read_text().splitlines()
+    assert [line.split()[0] for line in events] == ["start", "end", "start", "end"], events
+    assert float(events[1].split()[1]) <= float(events[2].split()[1]), "uploads never overlap"
+    for start in events[0], events[2]:
+        link_dest = re.search(r"--link-dest[= ](\S+)", start).group(1)
+        assert link_dest.startswith(f"{srv.resolve()}/releases/") and not Path(
+            link_dest).is_symlink(), start
+
+    names = releases(srv)
+    assert len(names) == 3 and os.readlink(srv / "current") == f"releases/{names[2]}"
+    assert tree_hashes(srv / "releases" / names[1]) == tree_hashes(tmp_path / first)
+    assert tree_hashes(srv / "releases" / names[2]) == tree_hashes(tmp_path / second)
+    assert not list((srv / "releases").glob(".incoming-*"))
+
+    for out in outputs.values():  # progress while rsync works, a line every few seconds
+        lines = re.findall(r"^uploading: (\d+)/(\d+), ", out, re.M)
+        assert lines and any(int(done) < int(total) for done, total in lines), out
+        assert len(lines) < 40, out
+
+
+HOLD_THE_LOCK = """import sys, time
+from newsdesk.publish import load_settings, make_target
+with make_target("ssh", load_settings(sys.argv[1])[1]).lock():
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_ssh_publish_stops_at_a_held_lock_and_a_killed_holder_frees_it(tmp_path, sshd):
+    content = copy_content(tmp_path, complete=True)
+    srv = tmp_path / "srv"
+    settings = ssh_settings(tmp_path, sshd, SSH_LOCK_WAIT=0)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(settings)], cwd=ROOT,
+                              env=publish_env(), stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        result = run_publish(settings, content, "--target", "ssh")
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"{srv}/.publish.lock is held by " in result.stderr
+        assert f"pid {holder.pid} since" in result.stderr and "SSH_LOCK_WAIT" in result.stderr
+        assert releases(srv) == [] and not (srv / "current").exists()
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)
+        holder.wait(10)
+
+    deadline = time.monotonic() + 10  # the server drops the lock when the connection closes
+    while subprocess.run(["flock", "-n", str(srv / ".publish.lock"), "true"]).returncode:
+        assert time.monotonic() < deadline, "the killed holder's lock stayed"
+        time.sleep(0.2)
+    out = ok(run_publish(settings, content, "--target", "ssh"))
+    assert "waiting" not in out and len(releases(srv)) == 1
 
 
 # --- s3 ----------------------------------------------------------------------------------
@@ -330,6 +475,27 @@ def test_no_secret_in_output_when_the_storage_fails(tmp_path, bucket):
     assert "***" in result.stderr
 
 
+def test_s3_progress_per_group_and_a_summary_of_what_went_up(tmp_path, bucket):
+    client, name, proxy = bucket
+    content = copy_content(tmp_path, complete=True)
+    settings = s3_settings(tmp_path, bucket)
+    public = tmp_path / "public"
+    out = ok(run_publish(settings, content, "--target", "s3"))
+    first = tree_hashes(public)
+    assert summary(out) == (len(first), sizes(public, first), 0, 0)
+    for group in ("assets", "pages", "feeds and sitemaps"):
+        assert re.search(rf"^uploading {group}: (\d+)/\1, ([\d.]+ \w+)/\2$", out, re.M), out
+
+    edit_and_remove_articles(content)
+    proxy.requests.clear()
+    out = ok(run_publish(settings, content, "--target", "s3"))
+    now = tree_hashes(public)
+    put = [path.split("/", 2)[2] for method, path in proxy.writes() if method == "PUT"]
+    assert ARTICLE in put
+    assert summary(out) == (len(put), sizes(public, put), len(now) - len(put),
+                            len(set(first) - set(now)))
+
+
 # --- gh-pages ----------------------------------------------------------------------------
 
 
@@ -365,6 +531,30 @@ def test_gh_pages_commits_the_site_with_nojekyll_and_cname(tmp_path):
     ok(run_publish(settings, content, "--target", "gh-pages"))
     assert git("rev-parse", "gh-pages^") == head, "each publish is one commit on the branch"
     assert "Dodatak" in git("show", f"gh-pages:{ARTICLE}")
+
+
+def test_gh_pages_summary_counts_the_files_of_the_commit(tmp_path):
+    remote = tmp_path / "site.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    content = copy_content(tmp_path, complete=True)
+    settings = settings_file(tmp_path, GITHUB_PAGES_REPO=str(remote),
+                             CACHE_PATH=str(tmp_path / "cache"))
+    public = tmp_path / "public"
+    out = ok(run_publish(settings, content, "--target", "gh-pages"))
+    first = tree_hashes(public)
+    assert summary(out) == (len(first), sizes(public, first), 0, 0)
+
+    edit_and_remove_articles(content)
+    out = ok(run_publish(settings, content, "--target", "gh-pages"))
+    diff = subprocess.run(["git", "-C", str(remote), "-c", "core.quotePath=false", "diff",
+                           "--no-renames", "--name-status", "gh-pages^", "gh-pages"],
+                          capture_output=True, text=True, check=True).stdout
+    status = dict(reversed(line.split("\t")) for line in diff.splitlines())
+    sent = [path for path, letter in status.items() if letter != "D"]
+    gone = [path for path, letter in status.items() if letter == "D"]
+    assert ARTICLE in sent and gone
+    assert summary(out) == (len(sent), sizes(public, sent), len(tree_hashes(public)) - len(sent),
+                            len(gone))
 
 
 def test_gh_pages_token_goes_in_a_header_never_in_output(tmp_path):

@@ -4,6 +4,7 @@ Nothing is uploaded unless the build has no warning or error and `invoke check` 
 problem. Each target keeps readers on a whole site while it uploads; see its module.
 """
 
+import time
 from pathlib import Path
 
 from pelican.settings import read_settings
@@ -37,7 +38,8 @@ def make_target(name, settings):
 
 
 def publish(target_name, *, content=None, settings_file=None, dry_run=False, skip_checks=()):
-    """Build, check and upload; return what changed. Raise PublishFailed if nothing was."""
+    """Build, check and upload; return what changed (every target reports it as Changes and
+    the summary line is printed here). Raise PublishFailed if nothing was published."""
     from ..check import run_checks
 
     settings_file, settings = load_settings(settings_file)
@@ -63,7 +65,12 @@ def publish(target_name, *, content=None, settings_file=None, dry_run=False, ski
     if problems:
         raise PublishFailed(f"not published: the site check found {len(problems)} problem(s)")
     print(f"checked {len(site.pages)} pages: 0 problems")
-    return target.publish(output, Manifest.of_folder(output), dry_run=dry_run)
+    manifest = Manifest.of_folder(output)
+    start = time.monotonic()
+    changes = target.publish(output, manifest, dry_run=dry_run)
+    if not dry_run:
+        print(changes.report(manifest, time.monotonic() - start))
+    return changes
 
 
 def rollback(target_name="ssh", *, settings_file=None, to=None):

@@ -21,6 +21,9 @@ from pathlib import Path
 
 from ..secrets import redact
 from .errors import PublishFailed
+from .manifest import Changes
+
+ADDED_BY_GHP_IMPORT = {".nojekyll", "CNAME"}
 
 
 def without_credentials(url):
@@ -105,21 +108,37 @@ class GhPagesTarget:
         if result.returncode:
             raise PublishFailed(f"ghp-import failed: {result.stderr.strip()}")
         if remote:
-            diff = self.git("diff", "--name-status", remote, self.branch, what="comparing").stdout
+            diff = self.git("-c", "core.quotePath=false", "diff", "--no-renames",
+                            "--name-status", remote, self.branch, what="comparing").stdout
             changed = diff.splitlines()
         else:
-            listing = self.git("ls-tree", "-r", "--name-only", self.branch, what="listing")
+            listing = self.git("-c", "core.quotePath=false", "ls-tree", "-r", "--name-only",
+                               self.branch, what="listing")
             changed = [f"A\t{name}" for name in listing.stdout.splitlines()]
         if not changed:
             print(f"nothing to publish: {self.describe()} is up to date")
-            return []
+            return Changes([], [], [], len(manifest))
         print(f"{self.describe()}: {len(changed)} file(s) differ")
         if dry_run:
             for line in changed:
                 status, _, path = line.partition("\t")
                 print({"A": "+", "D": "-"}.get(status, "~"), path)
-            return changed
+            return site_changes(changed, manifest)
         self.git("push", "--quiet", "origin", f"{self.branch}:refs/heads/{self.branch}",
                  what="pushing")
         print(f"pushed {self.branch} to {self.describe()}")
-        return changed
+        return site_changes(changed, manifest)
+
+
+def site_changes(diff, manifest):
+    """Changes of the site's own files from `git diff --name-status` lines."""
+    added, changed, removed = [], [], []
+    for line in diff:
+        status, _, path = line.partition("\t")
+        if status == "D":
+            if path not in ADDED_BY_GHP_IMPORT:
+                removed.append(path)
+        elif path in manifest:
+            (added if status == "A" else changed).append(path)
+    return Changes(sorted(added), sorted(changed), sorted(removed),
+                   len(manifest) - len(added) - len(changed))

@@ -5,6 +5,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..progress import human_bytes
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -26,6 +28,16 @@ class Changes:
     def summary(self):
         return (f"{len(self.added)} new, {len(self.changed)} changed, {len(self.removed)} removed, "
                 f"{self.unchanged} unchanged")
+
+    def uploaded_bytes(self, manifest):
+        return sum(manifest[path].size for path in self.added + self.changed)
+
+    def report(self, manifest, seconds):
+        """The closing line of a publish: what went up, what stayed, what went, how long."""
+        size = self.uploaded_bytes(manifest)
+        return (f"uploaded {len(self.added) + len(self.changed)} file(s) ({size:,} bytes, "
+                f"{human_bytes(size)}), {self.unchanged} unchanged, {len(self.removed)} deleted "
+                f"in {seconds:.1f} s")
 
     def lines(self):
         """One line per path: `+ new`, `~ changed`, `- removed`."""

@@ -15,6 +15,8 @@ from ..secrets import redact
 from .errors import PublishFailed
 from .headers import cache_control, content_type, is_page
 
+GROUPS = ("assets", "pages", "feeds and sitemaps")
+
 
 def upload_order(path):
     """Assets, then HTML pages (deepest first: articles before the listings linking them),
@@ -102,16 +104,17 @@ class S3Target:
             batch = [path for path in uploads if upload_order(path)[0] == group]
             with ThreadPoolExecutor(self.workers) as pool:
                 done = pool.map(lambda path: self.upload(s3, output, manifest, path), batch)
-                for _ in progress(done, f"uploading {('assets', 'pages', 'feeds')[group]}",
-                                  total=len(batch)):
+                for _ in progress(done, f"uploading {GROUPS[group]}", total=len(batch),
+                                  size=lambda path: manifest[path].size,
+                                  total_size=sum(manifest[path].size for path in batch)):
                     pass
-        print(f"uploaded {len(uploads)} file(s)")
         self.delete(s3, changes.removed)
         if self.distribution:
             self.invalidate(changes.changed + changes.removed)
         return changes
 
     def upload(self, s3, output, manifest, path):
+        """Put one file; return its path."""
         entry = manifest[path]
         extra = {"CacheControl": value} if (value := cache_control(path, self.rules)) else {}
         s3.put_object(
@@ -120,6 +123,7 @@ class S3Target:
             ContentMD5=base64.b64encode(bytes.fromhex(entry.md5)).decode(),
             Metadata={"sha256": entry.sha256}, **extra,
         )
+        return path
 
     def delete(self, s3, paths):
         for start in range(0, len(paths), 1000):
