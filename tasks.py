@@ -11,7 +11,6 @@ from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
 THEME = ROOT / "theme"
-TRANSLATIONS = THEME / "translations"
 PYTHON = sys.executable
 
 

@@ -52,6 +52,7 @@ from pelican.urlwrappers import URLWrapper
 from newsdesk import fingerprint, processes
 from newsdesk.memo import file_stamp
 from newsdesk.paths import writable
+from newsdesk.pelican_seams import html_as_read
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +197,7 @@ class PageCache:
         known = self._digests.get(id(article))
         if known is not None:
             return known
-        content = article._content or ""
+        content = html_as_read(article)
         # Links to other content are resolved on output: their targets' URLs are part of the
         # text ({static} links depend on the settings alone).
         digest = hashlib.blake2b(
@@ -346,7 +347,7 @@ class SpareClearing:
         try:
             pages = json.loads(self.keys_file.read_text(encoding="utf-8"))["pages"]
             _write_json(self.keys_file, {"pages": _clear(self.staging, pages)})
-        except Exception as exc:  # noqa: BLE001 - the build goes on in a new folder
+        except Exception as exc:  # the build goes on in a new folder
             return f"{type(exc).__name__}: {exc}"
         return None
 

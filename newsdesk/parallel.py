@@ -59,7 +59,7 @@ def replay(records):
     for record in records:
         try:
             logging.getLogger(record.name).handle(record)
-        except Exception:  # noqa: BLE001 - pelican.log.FilteredMessage
+        except Exception:  # pelican.log.FilteredMessage
             continue
 
 
@@ -70,7 +70,7 @@ def _worker(job, share, pipe):
     failure = result = None
     try:
         result = job(share)
-    except BaseException:  # noqa: BLE001 - reported to the main process, which raises
+    except BaseException:  # reported to the main process, which raises
         failure = traceback.format_exc()
     with os.fdopen(pipe, "wb") as fp:
         pickle.dump((failure, capture.records, result), fp, protocol=pickle.HIGHEST_PROTOCOL)

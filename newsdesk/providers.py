@@ -1,10 +1,9 @@
-"""Machine translation providers through deep-translator, with the care it does not take.
+"""Machine translation providers through deep-translator's engines, with the care they lack.
 
-deep-translator sets no timeouts and gives up at the first error. Here every request has connect
-and read timeouts; 429s, 5xx answers, timeouts and connection errors are retried with exponential
-backoff and jitter; after several failed segments in a row the provider is left alone for the
-rest of the run; a character budget caps what one run sends. The API key comes from the
-environment and is blanked out of every message.
+Every request has connect and read timeouts; 429s, 5xx answers, timeouts and connection errors are
+retried with exponential backoff and jitter (newsdesk.engines); after several failed segments in a
+row the provider is left alone for the rest of the run; a character budget caps what one run
+sends. The API key comes from the environment and is blanked out of every message.
 
 Settings (defaults in brackets), each overridable by the environment variable of the same name
 where noted:
@@ -14,18 +13,15 @@ where noted:
 - MT_API_KEY [env only]: the provider's key; never put it in a settings file.
 - MT_TIMEOUT [(5, 30)]: connect and read timeouts in seconds.
 - MT_RETRIES [2]: further attempts after a failed request.
-- MT_BACKOFF [0.5]: the first wait in seconds; doubled at each retry, with jitter.
+- MT_BACKOFF [0.5]: the wait in seconds before the third attempt (the second goes at once),
+  doubled at each one after, with jitter; a Retry-After answer is waited for instead.
 - MT_BREAKER [3]: failed segments in a row after which the provider is left alone.
 - MT_CHAR_BUDGET [200000]: characters one run may send.
 """
 
 import logging
 import os
-import random
 import re
-import threading
-import time
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from newsdesk.secrets import redact
@@ -43,41 +39,10 @@ CODES = {
 }
 # Longest text one request may carry.
 MAX_CHARS = {"google": 4500, "microsoft": 9000, "mymemory": 480, "libre": 4500}
-RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
 class TranslationUnavailable(Exception):
     """No translation now: the provider failed, is switched off, or the budget is spent."""
-
-
-class _Transport(threading.local):
-    """What the last HTTP request of this thread answered."""
-
-    status = None
-
-
-_transport = _Transport()
-
-
-@contextmanager
-def http_policy(timeout):
-    """Give every requests call made inside a default timeout, and remember its status."""
-    import requests  # only when a provider is asked: a build from the memory needs none
-
-    original = requests.sessions.Session.request
-
-    def request(session, method, url, **kwargs):
-        kwargs.setdefault("timeout", timeout)
-        _transport.status = None
-        response = original(session, method, url, **kwargs)
-        _transport.status = response.status_code
-        return response
-
-    requests.sessions.Session.request = request
-    try:
-        yield
-    finally:
-        requests.sessions.Session.request = original
 
 
 def setting(settings, name, default=None, env=True):
@@ -108,7 +73,7 @@ class Provider:
     `over_budget_chars` the texts the character budget kept back.
     """
 
-    def __init__(self, settings, sleep=time.sleep):
+    def __init__(self, settings):
         self.name = str(setting(settings, "MT_PROVIDER", "google")).lower()
         self.problem = configuration_problem(settings)
         self.url = setting(settings, "MT_URL")
@@ -118,7 +83,6 @@ class Provider:
         self.backoff = float(settings.get("MT_BACKOFF", 0.5))
         self.breaker = int(settings.get("MT_BREAKER", 3))
         self.budget = int(settings.get("MT_CHAR_BUDGET", 200_000))
-        self.sleep = sleep
         self.failures_in_a_row = 0
         self.chars_sent = self.requests = self.unreached = self.failures = 0
         self.over_budget = self.over_budget_chars = 0
@@ -126,6 +90,7 @@ class Provider:
         self.breaker_tripped = False
         self.disabled_reason = "MT_PROVIDER is none" if self.name == "none" else self.problem
         self._engines = {}
+        self._session = None
 
     @property
     def available(self):
@@ -158,86 +123,68 @@ class Provider:
         return answer
 
     def _translate_piece(self, text, source, target):
-        import requests
+        attempts = self._http().attempts
+        attempts.clear()
+        try:
+            answer = self._engine(source, target).translate(text)
+            if not isinstance(answer, str) or not answer.strip():
+                raise ValueError("empty answer")
+            return answer
+        except Exception as exc:  # requests and the answers fail in many ways; described here
+            raise TranslationUnavailable(redact(_why(exc, attempts))) from None
+        finally:
+            self._count(text, attempts)
 
-        last_error = None
-        for attempt in range(self.retries + 1):
-            if attempt:
-                delay = self.backoff * 2 ** (attempt - 1) * (0.5 + random.random())
-                self.sleep(min(delay, 30.0))
-            _transport.status = None
-            try:
-                with http_policy(self.timeout):
-                    answer = self._engine(source, target).translate(text)
-                if not isinstance(answer, str) or not answer.strip():
-                    raise ValueError("empty answer")
-                self._count(text, reached=True)
-                return answer
-            except Exception as exc:  # deep-translator raises many kinds; classify them here
-                status = _transport.status
-                self._count(text, reached=status is not None or isinstance(
-                    exc, requests.ReadTimeout))
-                retry = isinstance(exc, requests.Timeout | requests.ConnectionError) or (
-                    status in RETRY_STATUSES)
-                last_error = f"HTTP {status}" if status and status >= 400 else _why(exc)
-                if not retry:
-                    break
-        raise TranslationUnavailable(redact(last_error))
+    def _count(self, text, attempts):
+        for attempt in attempts or [None]:  # no attempt at all: it did not reach the provider
+            if attempt and attempt.reached:
+                self.requests += 1
+                self.chars_sent += len(text)
+            else:
+                self.unreached += 1
 
-    def _count(self, text, reached):
-        if reached:
-            self.requests += 1
-            self.chars_sent += len(text)
-        else:
-            self.unreached += 1
+    def _http(self):
+        from newsdesk.engines import ProviderSession  # a build from the memory needs none
+
+        if self._session is None:
+            self._session = ProviderSession(self.timeout, self.retries, self.backoff)
+        return self._session
 
     def _engine(self, source, target):
+        from newsdesk.engines import ENGINES
+
         pair = (source, target)
         if pair not in self._engines:
-            self._engines[pair] = self._make_engine(CODES[self.name][source],
-                                                    CODES[self.name][target])
+            url = (self._base() if self.name == "libre" else self.url) or None
+            self._engines[pair] = ENGINES[self.name](
+                CODES[self.name][source], CODES[self.name][target], self._http(), url=url,
+                api_key=self.api_key)
         return self._engines[pair]
-
-    def _make_engine(self, source, target):
-        import deep_translator as dt
-        from deep_translator.constants import LIBRE_LANGUAGES_TO_CODES
-
-        if self.name == "google":
-            engine = dt.GoogleTranslator(source=source, target=target)
-        elif self.name == "mymemory":
-            engine = dt.MyMemoryTranslator(source=source, target=target)
-        elif self.name == "microsoft":
-            with http_policy(self.timeout):
-                engine = dt.MicrosoftTranslator(api_key=self.api_key or "-", source=source,
-                                                target=target)
-        else:
-            # deep-translator's fixed LibreTranslate list lacks Serbian; servers decide.
-            LIBRE_LANGUAGES_TO_CODES.setdefault("serbian", "sr")
-            engine = dt.LibreTranslator(source=source, target=target,
-                                        api_key=self.api_key or "-", custom_url=self._base())
-        if self.url and self.name != "libre":
-            engine._base_url = self.url  # the same API at another address
-        return engine
 
     def _base(self):
         return self.url if self.url.endswith("/") else self.url + "/"
 
 
-def _why(exc):
-    """A failed request in a few words: which host could not be reached and why."""
-    import requests
+def _why(exc, attempts):
+    """A failed translation in a few words: the last answer's status, which host could not be
+    reached and why, or what was wrong with the answer."""
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 
+    last = attempts[-1] if attempts else None
+    if last and last.status and last.status >= 400:
+        return f"HTTP {last.status}"
+    if last is None or last.error is None:
+        return f"{type(exc).__name__}: {redact(exc)}"
     request = getattr(exc, "request", None)
     url = urlsplit(request.url) if request is not None and request.url else None
     where = f"{url.hostname}{f':{url.port}' if url.port else ''}" if url else "the server"
-    if isinstance(exc, requests.ConnectTimeout):
-        return f"timed out connecting to {where}"
-    if isinstance(exc, requests.Timeout):
+    if isinstance(last.error, ReadTimeoutError):
         return f"{where} did not answer in time"
-    if isinstance(exc, requests.ConnectionError):
-        reason = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(exc))
-        return f"cannot reach {where}" + (f" ({reason.group(1).strip()})" if reason else "")
-    return f"{type(exc).__name__}: {redact(exc)}"
+    if isinstance(last.error, ConnectTimeoutError) and not isinstance(
+            last.error, NewConnectionError):
+        return f"timed out connecting to {where}"
+    reason = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(last.error))
+    return f"cannot reach {where}" + (f" ({reason.group(1).strip()})" if reason else "")
 
 
 def _chunks(text, limit):

@@ -48,21 +48,12 @@ class Segment:
     text: str
     quote: Callable[[str], str] | None = None
 
-    @property
-    def key(self):
-        """What the memory files it under: the text with its white space folded."""
-        return normalise(self.text)
-
 
 @dataclass
 class Document:
     """Markdown as literal pieces and segments, in order."""
 
     pieces: list = field(default_factory=list)
-
-    @property
-    def segments(self):
-        return [p for p in self.pieces if isinstance(p, Segment)]
 
     def render(self, translate):
         """The Markdown with each segment replaced by translate(segment)."""

@@ -68,7 +68,6 @@ class Stats:
     segments: int = 0
     memory_hits: int = 0
     pending: int = 0
-    broken: int = 0
 
     def summary(self, provider):
         unreached = f" ({provider.unreached} more did not reach it)" if provider.unreached \
@@ -337,7 +336,6 @@ class TranslationStage:
         except BrokenMarkup as exc:
             log.warning("%s: a %s kept in the original: the translation broke its markup (%s)",
                         memory.path.name, kind, exc)
-            self.stats.broken += 1
             memory.record(kind, key, "", self.provider.name)
             return self._pending(result, text)
         memory.record(kind, key, translation, self.provider.name)

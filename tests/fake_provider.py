@@ -1,4 +1,5 @@
-"""A translation server on 127.0.0.1 speaking LibreTranslate's and Google's web API.
+"""A translation server on 127.0.0.1 speaking the APIs of LibreTranslate, Google's web page,
+MyMemory and Microsoft Translator.
 
 Tests script its answers: a list of behaviours consumed one per request ("ok", a status code,
 "hang", "malformed", "script", "break", "cyrillic"); when the list is empty it answers "ok".
@@ -68,8 +69,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _params(self):
         query = parse_qs(urlparse(self.path).query)
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            body = self.rfile.read(length).decode()
+        body = self.rfile.read(length).decode() if length else ""
+        if self.headers.get("Content-Type") == "application/json":
+            query["q"] = [item["text"] for item in json.loads(body)]  # Microsoft's
+        else:
             query.update(parse_qs(body))
         return {k: v[0] for k, v in query.items()}
 
@@ -86,15 +89,18 @@ class _Handler(BaseHTTPRequestHandler):
         params = self._params()
         text = params.get("q", "")
         mymemory = urlparse(self.path).path.endswith("/get")
+        microsoft = "api-version" in params
         if mymemory:
             target = params.get("langpair", "|").split("|")[1]
         else:
-            target = params.get("tl" if google else "target", "")
+            target = params.get("to" if microsoft else "tl" if google else "target", "")
         server = self.server
         behaviour = server.next_behaviour()
         with server.lock:
             server.requests.append({"q": text, "target": target, "behaviour": behaviour,
-                                    "path": self.path, "api_key": params.get("api_key")})
+                                    "path": self.path,
+                                    "api_key": params.get("api_key")
+                                    or self.headers.get("Ocp-Apim-Subscription-Key")})
         if isinstance(behaviour, int):
             return self._answer(behaviour, json.dumps({"error": "scripted"}), "application/json")
         if behaviour == "hang":
@@ -106,6 +112,9 @@ class _Handler(BaseHTTPRequestHandler):
         translated = server.answers.get(text) or translate(text, target, behaviour)
         if mymemory:
             answer = {"responseData": {"translatedText": translated}, "matches": []}
+            return self._answer(200, json.dumps(answer), "application/json")
+        if microsoft:
+            answer = [{"translations": [{"text": translated, "to": target}]}]
             return self._answer(200, json.dumps(answer), "application/json")
         if google:
             page = f'<html><body><div class="result-container">{escape(translated)}</div>'

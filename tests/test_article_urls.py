@@ -3,7 +3,7 @@
 import copy
 import datetime
 
-from editions.generator import ArticlePaths, _url_values
+from editions.generator import ArticlePaths
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Author, Category, Tag
@@ -15,13 +15,6 @@ def article(settings, slug, year, lang="sr"):
             "category": Category("Ekonomija", settings), "author": Author("Ana Anić", settings)}
     return Article("<p>Tekst.</p>", metadata=meta, settings=settings,
                    source_path=f"{settings['PATH']}/articles/{slug}.{lang}.md")
-
-
-def test_url_values_are_pelicans(tmp_path):
-    settings = dict(copy.deepcopy(DEFAULT_CONFIG), PATH=str(tmp_path))
-    a = article(settings, "metro", 2024)
-    assert _url_values(a) == a.url_format
-
 
 
 def test_article_paths_are_pelicans_formatting(tmp_path):

@@ -1,4 +1,4 @@
-"""Machine translation against a real HTTP server on 127.0.0.1, through deep-translator's code."""
+"""Machine translation against a real HTTP server on 127.0.0.1, through the engines' HTTP code."""
 
 import datetime
 import json
@@ -11,6 +11,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from PIL import Image
 
+from newsdesk.providers import Provider, TranslationUnavailable
 from newsdesk.transliterate import to_cyrillic
 
 from .conftest import read_html, run_build, write_settings
@@ -191,11 +192,48 @@ def test_a_hanging_provider_times_out_and_the_segment_waits(content, tmp_path, s
     server.script = ["hang"] * 3
     server.hang_seconds = 4
     started = time.monotonic()
-    build(content, tmp_path, server.url, settings)
+    result = build(content, tmp_path, server.url, settings)
     assert time.monotonic() - started < 30
+    [warning] = warnings(result)
+    assert re.search(r"failed: 127\.0\.0\.1:\d+ did not answer in time", warning), warning
+    assert len(set(server.texts()[:3])) == 1, "a read timeout is retried"
     html = page(tmp_path)
     assert html.select_one(".notice-pending"), "the title waits for its translation"
     assert html.h1.text == "Vlada usvojila budžet za sledeću godinu"
+
+
+@pytest.fixture
+def libre(monkeypatch):
+    """A LibreTranslate provider at the given address, whatever the environment says."""
+    for name in ("MT_PROVIDER", "MT_URL", "MT_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return lambda url, **settings: Provider({"MT_PROVIDER": "libre", "MT_URL": url,
+                                             "MT_TIMEOUT": (1, 0.5), "MT_BACKOFF": 0.01,
+                                             **settings})
+
+
+def test_a_stall_and_a_503_are_retried_and_each_attempt_counted_once(server, libre):
+    server.script, server.hang_seconds = ["hang", 503, "ok"], 2
+    mt = libre(server.url)
+    started = time.monotonic()
+    assert mt.translate("Đorđe Čović: škola", "sr-Latn", "en") == "EN: Đorđe Čović: škola"
+    assert time.monotonic() - started < 1.8, "the stalled answer was not waited for"
+    assert server.texts() == ["Đorđe Čović: škola"] * 3
+    assert (mt.requests, mt.unreached, mt.chars_sent) == (3, 0, 3 * len("Đorđe Čović: škola"))
+
+
+def test_retries_end_with_the_last_status_and_unreached_attempts_counted(server, libre):
+    server.script = [503, 429, 502]
+    mt = libre(server.url)
+    with pytest.raises(TranslationUnavailable, match="^HTTP 502$"):
+        mt.translate("Ćirilica", "sr-Latn", "en")
+    assert (mt.requests, mt.unreached) == (3, 0)
+    with FakeTranslationServer() as gone:
+        url = gone.url
+    mt = libre(url, MT_RETRIES=1)
+    with pytest.raises(TranslationUnavailable, match="cannot reach 127.0.0.1:.*refused"):
+        mt.translate("Ćirilica", "sr-Latn", "en")
+    assert (mt.requests, mt.unreached, mt.chars_sent) == (0, 2, 0)
 
 
 def test_malformed_answers_leave_the_segment_pending(content, tmp_path, server, settings):
@@ -486,6 +524,7 @@ def test_killed_translate_leaves_readable_memory(content, tmp_path, server, sett
 
 @pytest.mark.parametrize("provider,path,code", [
     ("libre", "", "en"), ("google", "m", "en"), ("mymemory", "get", "langpair=sr-Latn-RS|en-GB"),
+    ("microsoft", "translate?api-version=3.0", "en"),
 ])
 def test_each_provider_gets_its_own_language_codes(content, tmp_path, server, settings, provider,
                                                    path, code):

@@ -9,7 +9,7 @@ from pelican.settings import read_settings
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT))
-from newsmeta.reader import NewsMarkdownReader  # noqa: E402 - plugins are on sys.path
+from newsmeta.reader import NewsMarkdownReader  # plugins are on sys.path (conftest)
 
 FIRST = """Title: Prvi
 Date: 2024-03-01 10:00

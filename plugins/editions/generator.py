@@ -20,7 +20,6 @@ from operator import attrgetter
 from blinker import signal
 from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category, Tag
-from pelican.utils import path_to_url
 
 from newsdesk.memo import Memo
 from newsdesk.pagecache import PageCache
@@ -443,11 +442,11 @@ class ArticlePaths:
         self.known = {}
 
     def __call__(self, article):
-        if self.simple:  # the values _url_values gives them, without working out the rest
+        if self.simple:  # the values url_format gives them, without working out the rest
             values = {"date": article.date, "slug": getattr(article, "slug", ""),
                       "lang": getattr(article, "lang", "en")}
         else:
-            values = _url_values(article)
+            values = article.url_format
         key = tuple(values.get(name) for name in self.fields)
         try:
             path = self.known.get(key)
@@ -470,18 +469,6 @@ class Alternate:
 
     def cache_key(self):
         return f"{self.edition.code}|{self.url}|{self.same}"
-
-
-def _url_values(article):
-    """Pelican's Content.url_format, taking the source path the article was given instead of
-    working it out again for every call."""
-    values = dict(article.metadata)
-    values.update(
-        path=path_to_url(article.metadata.get("path", article.relative_source_path)),
-        slug=getattr(article, "slug", ""), lang=getattr(article, "lang", "en"),
-        date=article.date, author=article.author.slug if hasattr(article, "author") else "",
-        category=article.category.slug if hasattr(article, "category") else "")
-    return values
 
 
 def load_bios(settings):

@@ -14,6 +14,7 @@ from PIL import Image
 
 from newsdesk import processes
 from newsdesk.paths import is_within, writable
+from newsdesk.pelican_seams import html_as_read
 from newsdesk.progress import progress
 from newsdesk.report import where
 
@@ -94,7 +95,7 @@ def check_article_images(content):
         lead["alt"] = "" if alt == '""' else (alt or lead["caption"])
         if not lead["alt"] and alt != '""':
             _missing_alt(content, lead["path"])
-    for tag in IMG_TAG_RE.findall(content._content or ""):
+    for tag in IMG_TAG_RE.findall(html_as_read(content)):
         attrs = dict(ATTR_RE.findall(tag))
         if not attrs.get("alt") and "decorative" not in attrs.get("class", ""):
             _missing_alt(content, _content_path(attrs.get("src", "?")))
@@ -118,7 +119,7 @@ def process_site_images(generators):
     for article in context.get("news_articles", []):
         if getattr(article, "invalid", False):
             continue
-        paths = STATIC_IMG_RE.findall(article._content or "")
+        paths = STATIC_IMG_RE.findall(html_as_read(article))
         if getattr(article, "lead_image", None):
             paths.append(article.lead_image["path"])
         for path in paths:

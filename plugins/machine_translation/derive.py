@@ -8,6 +8,7 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category, Tag
 
 from newsdesk.memo import TextMemo
+from newsdesk.pelican_seams import html_as_read
 from newsdesk.report import where
 from newsdesk.sanitize import clean_html, report_removed
 from newsdesk.slugs import make_slug, with_slug
@@ -88,7 +89,7 @@ def _derived_article(original, translation, target, markdown, generator):
     if original.authors:  # as the version translated from spells them (Latin for Cyrillic)
         meta.update(author=original.authors[0], authors=list(original.authors))
     if translation.pending:
-        body, removed = original._content or "", []
+        body, removed = html_as_read(original), []
         meta["title"] = original.title
         if "summary" in original.metadata:
             meta["summary"] = original.metadata["summary"]

@@ -23,6 +23,7 @@ import pickle
 
 from newsdesk.memo import Memo, file_stamp
 from newsdesk.pagecache import WarningCounter
+from newsdesk.pelican_seams import empty_reader_cache, replace_content_cache
 
 from .metadata import files_used, url_wrappers
 
@@ -92,7 +93,7 @@ class KeptArticles:
     def save(self):
         self.pelican_save()
         self.memo.save()
-        self.readers._cache = {}  # saved by Pelican next: nothing in it is needed again
+        empty_reader_cache(self.readers)  # nothing in it is needed again
         self.memo.known = self.memo.used = {}
         logging.getLogger().removeHandler(self.problems)
 
@@ -103,6 +104,4 @@ def keep_articles(generator):
         return
     kept = generator.kept_articles = KeptArticles(generator)
     logging.getLogger().addHandler(kept.problems)
-    generator.get_cached_data = kept.get
-    generator.cache_data = kept.put
-    generator.save_cache = kept.save
+    replace_content_cache(generator, kept.get, kept.put, kept.save)

@@ -20,6 +20,7 @@ from PIL import Image
 from newsdesk.fields import CONTENT_TYPES, UNSIGNED_TYPES
 from newsdesk.languages import known_codes, names_no_script, normalize_language
 from newsdesk.paths import is_within, key_problem
+from newsdesk.pelican_seams import html_as_read
 from newsdesk.report import where
 from newsdesk.slugs import make_slug, with_slug
 from newsdesk.transliterate import serbian_script
@@ -98,7 +99,7 @@ def _language(article):
         return
     if names_no_script(code):
         tag, mixed = serbian_script("\n".join((getattr(article, "title", ""), str(
-            article.metadata.get("summary", "")), article._content or "")))
+            article.metadata.get("summary", "")), html_as_read(article))))
         if mixed:
             log.warning("%s: the text mixes Latin and Cyrillic script; write it in one "
                         "(names and quotes may keep theirs)", where(article))
@@ -214,13 +215,13 @@ def files_used(article):
     """The other content files an article's checks looked at: lead photo and linked files."""
     root = article.settings["PATH"]
     links = [article.metadata["image"]] if article.metadata.get("image") else []
-    links += LINKED_FILE_RE.findall(article._content or "")
+    links += LINKED_FILE_RE.findall(html_as_read(article))
     paths = {os.path.join(root, content_file(article, str(link))) for link in links}
     return sorted(path for path in paths if is_within(root, path))
 
 
 def _linked_files(article, settings):
-    links = LINKED_FILE_RE.findall(article._content or "")
+    links = LINKED_FILE_RE.findall(html_as_read(article))
     outside = [link for link in links
                if not is_within(settings["PATH"], content_file(article, link))]
     if outside:
@@ -248,7 +249,7 @@ class ReportedLinkFilter(logging.Filter):
 def _plain_images(article, settings):
     """Images referred to by a path of the site (`/images/x.jpg`) or one relative to the
     article (`../images/x.jpg`) rather than {static}: each missing one is reported once."""
-    for src in dict.fromkeys(PLAIN_IMG_RE.findall(article._content or "")):
+    for src in dict.fromkeys(PLAIN_IMG_RE.findall(html_as_read(article))):
         if EXTERNAL_RE.match(src):
             continue
         path = src.split("#")[0].split("?")[0]

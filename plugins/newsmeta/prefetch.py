@@ -12,9 +12,8 @@ stale files it is not worth forking.
 import logging
 import os
 
-from pelican.readers import _filter_discardable_metadata
-
 from newsdesk.parallel import RecordCollector, replay, run_shared
+from newsdesk.pelican_seams import without_discarded
 
 from .metadata import url_wrappers
 
@@ -55,10 +54,10 @@ def prefetch_articles(generator):
                 mark = len(collect.records)
                 try:
                     content, metadata = reader.read(path)
-                except Exception:  # noqa: BLE001 - Pelican reads it again and reports it
+                except Exception:  # Pelican reads it again and reports it
                     del collect.records[mark:]
                     continue
-                read.append((path, (content, _filter_discardable_metadata(metadata))))
+                read.append((path, (content, without_discarded(metadata))))
         finally:
             root.handlers = handlers
         return read, collect.records

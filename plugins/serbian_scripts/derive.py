@@ -8,6 +8,7 @@ from pelican.urlwrappers import Author, Category, Tag
 
 from newsdesk.memo import TextMemo
 from newsdesk.paths import readable_content_file
+from newsdesk.pelican_seams import html_as_read, set_html
 from newsdesk.slugs import with_slug
 from newsdesk.transliterate import html_to_script, to_cyrillic, to_latin
 
@@ -40,7 +41,7 @@ def add_cyrillic_versions(generator, groups):
              if LATIN in versions and CYRILLIC not in versions]
     converted = [article for article in latin if not getattr(article, "translation_pending", 0)]
     html.prefill([text for article in converted for text in (
-        article._content or "", article.metadata.get("summary", ""))])
+        html_as_read(article), article.metadata.get("summary", ""))])
     text.prefill([article.title for article in converted])
     wrappers = {}
     serbian_terms = {(kind, wrapper.slug) for versions in groups.values()
@@ -112,9 +113,9 @@ def script_version(article, lang, convert, generator, convert_html, keep_slugs=T
 
 def _convert_texts(version, article, convert, convert_html):
     version.title = convert(article.title)
-    version._content = convert_html(article._content or "")
-    if "summary" in article.metadata:
-        version.metadata["summary"] = version._summary = convert_html(article.metadata["summary"])
+    summary = article.metadata.get("summary")
+    set_html(version, convert_html(html_as_read(article)),
+             None if summary is None else convert_html(summary))
     version.source = convert(article.source)
     version.correction = convert(article.correction)
     if article.lead_image:

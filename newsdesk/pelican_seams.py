@@ -1,0 +1,38 @@
+"""Every touch of a Pelican 4.12 internal, in one place: Pelican offers no public way to do these.
+
+Check each when Pelican is upgraded; the rest of the project calls these functions instead.
+"""
+
+from pelican.readers import _filter_discardable_metadata
+
+
+def without_discarded(metadata):
+    """Reader metadata as Pelican's reader cache holds it: without the values Pelican's metadata
+    processors mark to be dropped (an empty `Tags:`). The mark and its filter are private."""
+    return _filter_discardable_metadata(metadata)
+
+
+def replace_content_cache(generator, get, put, save):
+    """Make `get`, `put` and `save` a generator's content cache (newsmeta.kept). Pelican lets a
+    plugin add generators, not change the cache of the one it makes."""
+    generator.get_cached_data = get
+    generator.cache_data = put
+    generator.save_cache = save
+
+
+def empty_reader_cache(readers):
+    """Leave nothing in the reader cache Pelican saves next; it has no public way to clear it."""
+    readers._cache = {}
+
+
+def html_as_read(content):
+    """A content object's HTML as its reader made it, before Pelican's links are resolved
+    (the `content` property resolves them on every call)."""
+    return content._content or ""
+
+
+def set_html(content, html, summary=None):
+    """Give a content object new HTML (and summary) as if its reader had made them."""
+    content._content = html
+    if summary is not None:
+        content.metadata["summary"] = content._summary = summary
