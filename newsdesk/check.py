@@ -6,7 +6,8 @@ Every failure is one line: the page, the rule, and what is wrong. Checks:
 html-lang, broken-link, image-alt, hreflang (reciprocal, with x-default), json-ld (NewsArticle
 fields), feed (valid Atom/RSS with a language), vnu (the Nu Html Checker, offline, needs a JRE),
 axe (axe-core's WCAG 2.2 AA rules with target-size, in headless Chromium, on the front page, an
-article, a listing and the 404 page of every edition).
+article, a listing and the 404 page of every edition). Chromium sees the site at its own address
+(SITEURL), answered from the folder, offline.
 """
 
 import argparse
@@ -24,8 +25,11 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 from bs4 import BeautifulSoup
 
+from newsdesk.paths import PathRefused, within
+
 ROOT = Path(__file__).resolve().parent.parent
 VNU_VERSION = "26.9.27"  # the Nu Html Checker, from the npm registry
+PREVIEW_ORIGIN = "http://127.0.0.1:8000"  # the address of a build with relative links
 OFFSET_RE = re.compile(r"(Z|[+-]\d\d:\d\d)$")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -48,7 +52,7 @@ class Site:
 
     def __init__(self, output, origin):
         self.output = Path(output)
-        self.origin = origin.rstrip("/")
+        self.origin = (origin or PREVIEW_ORIGIN).rstrip("/")
         self.pages = {}
         for path in sorted(self.output.rglob("*.html")):
             with open(path, encoding="utf-8") as fp:
@@ -75,6 +79,18 @@ class Site:
         elif (self.output / target).is_dir():
             target += "/index.html"
         return target
+
+    def file(self, target):
+        """The file a resolved target names, if it is one inside the folder (else None)."""
+        try:
+            path = within(self.output, target)
+        except (PathRefused, OSError, ValueError):
+            return None
+        return path if path.is_file() else None
+
+    def url_of(self, name):
+        """The public address of a page of the folder."""
+        return f"{self.origin}/{name.removesuffix('index.html')}"
 
     def exists(self, target):
         return (self.output / target).is_file()
@@ -259,14 +275,31 @@ def axe_pages(site):
     return [p for p in dict.fromkeys(pages) if p in site.pages]
 
 
+def _answer_from_folder(site):
+    """A Playwright route handler: the site's own addresses from the folder (404 for a missing
+    file), every other request aborted, so nothing comes from the network."""
+    from newsdesk.publish.headers import content_type
+
+    def answer(route):
+        target = site.resolve(route.request.url, "")
+        if target is None:
+            route.abort("blockedbyclient")
+            return
+        path = site.file(target)
+        if path is None:
+            route.fulfill(status=404, content_type="text/plain; charset=utf-8", body="")
+        else:
+            route.fulfill(status=200, path=path, content_type=content_type(path.name))
+    return answer
+
+
 def check_axe(site):
-    """axe-core in headless Chromium; returns problems."""
+    """axe-core in headless Chromium, the site at its own address; returns problems."""
     try:
         from axe_playwright_python.sync_playwright import Axe
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
         return [Problem("-", "axe", f"{exc}; install the test extras or skip it with --skip axe")]
-    from newsdesk.preview import serve_folder
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
@@ -274,11 +307,14 @@ def check_axe(site):
     problems = []
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS},
                "rules": {"target-size": {"enabled": True}}}
-    with serve_folder(site.output) as base, sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+        context = browser.new_context(viewport={"width": 390, "height": 844},
+                                      service_workers="block")
+        context.route("**/*", _answer_from_folder(site))
+        page = context.new_page()
         for name in axe_pages(site):
-            page.goto(f"{base}/{name.removesuffix('index.html')}", wait_until="load")
+            page.goto(site.url_of(name), wait_until="load")
             result = Axe().run(page, options=options)
             for violation in result.response.get("violations", []):
                 nodes = "; ".join(n.get("target", [""])[0] for n in violation["nodes"][:3])

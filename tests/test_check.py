@@ -75,3 +75,30 @@ def test_a_page_without_lang_fails(broken):
     assert code == 1
     assert "en/index.html: html-lang: the page has no lang attribute" in log
     assert "en/index.html: axe/html-has-lang:" in log
+
+
+def test_the_browser_is_answered_with_files_of_the_folder_only(tmp_path):
+    """The address → file rule the checks' Chromium is answered by, under a SITEURL with a path."""
+    from newsdesk.check import Site
+
+    folder = tmp_path / "public"
+    (folder / "theme" / "css").mkdir(parents=True)
+    (folder / "index.html").write_text("<html lang='sr-Latn'></html>", encoding="utf-8")
+    (folder / "theme" / "css" / "site.css").write_text("body {}", encoding="utf-8")
+    (tmp_path / "tajno.txt").write_text("lozinka", encoding="utf-8")
+    (folder / "theme" / "css" / "curenje.css").symlink_to(tmp_path / "tajno.txt")
+    site = Site(folder, "https://pregled.example.org/vesti/")
+
+    def answer(url):
+        target = site.resolve(url, "")
+        return None if target is None else site.file(target)
+
+    base = "https://pregled.example.org/vesti"
+    assert answer(f"{base}/") == answer(base) == (folder / "index.html").resolve()
+    assert answer(f"{base}/theme/css/site.css?v=2") == (folder / "theme/css/site.css").resolve()
+    assert answer(f"{base}/nema/ovog.css") is None
+    assert answer(f"{base}/theme/css/curenje.css") is None, "a link out of the folder"
+    assert answer(f"{base}/%2e%2e/tajno.txt") is None
+    assert site.resolve("https://pregled.example.org/drugo/", "") is None, "not the site's"
+    assert site.resolve("https://cdn.example.com/font.woff2", "") is None
+    assert site.url_of("en/index.html") == f"{base}/en/"

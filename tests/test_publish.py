@@ -1,7 +1,8 @@
 """Publishing to real servers on 127.0.0.1: OpenSSH + rsync, an S3 API (moto), a bare Git repo.
 
-Each publish is the real command: a strict build with the publish settings, the site checks
-(the browser and validator checks are left to test_check.py), then the upload.
+Each publish is the real command: a strict build with the publish settings and its public
+SITEURL, every site check (the Nu Html Checker, and axe in Chromium seeing the site at that
+address, offline), then the upload.
 """
 
 import base64
@@ -20,6 +21,7 @@ import pytest
 
 from .conftest import ROOT, copy_content
 from .servers import SSHD, GitHttpServer, RecordingProxy, S3Server, SshServer
+from .test_check import tools_missing
 
 AWS_SECRET = "wJalrXUtnFEMI-publish-secret-7f3a"
 GITHUB_SECRET = "ghp_publishTokenThatMustNotLeak42"
@@ -41,7 +43,14 @@ def settings_file(tmp_path, name="publishtest.py", **values):
 
 def publish_command(settings, content, *args):
     return [sys.executable, "-m", "newsdesk.publish", "--settings", str(settings), "--content",
-            str(content), "--skip-checks", "vnu,axe", *args]
+            str(content), *args]
+
+
+@pytest.fixture(autouse=True)
+def check_tools():
+    """Every publish runs all the site checks (a failure in CI when a tool is missing)."""
+    if tools_missing():
+        pytest.skip(f"publishing checks the site with {', '.join(tools_missing())}")
 
 
 def publish_env(**extra):
@@ -455,6 +464,38 @@ def test_a_site_that_fails_the_check_is_not_published(tmp_path, bucket):
     assert proxy.requests == [] and objects(client, name) == {}
 
 
+def test_a_site_that_fails_only_in_the_browser_is_not_published(tmp_path, bucket):
+    """Raw HTML in too low a contrast: valid HTML, every link leads somewhere, but a reader can
+    hardly read it; axe names the page and nothing is uploaded."""
+    client, name, proxy = bucket
+    content = copy_content(tmp_path, complete=True)
+    path = content / "articles" / "2024" / "srbija-rusija-saradnja.sr.md"
+    path.write_text(path.read_text(encoding="utf-8") + '\n<p style="color: #d4d4d4">Izvor: '
+                    "Đorđe Šćepanović, Ministarstvo spoljnih poslova (Жељко Ђурић).</p>\n",
+                    encoding="utf-8")
+    result = run_publish(s3_settings(tmp_path, bucket), content, "--target", "s3")
+    assert result.returncode == 1, result.stdout + result.stderr
+    page = "2024/srbija-i-rusija-obecale-dublju-saradnju/index.html"
+    problems = [line for line in result.stdout.splitlines() if ": axe/" in line or
+                ": vnu:" in line or ": broken-" in line]
+    assert [line.split(": ")[:2] for line in problems] == [
+        [page, "axe/color-contrast"], [f"sr-cyrl/{page}", "axe/color-contrast"]], problems
+    assert "not published: the site check found 2 problem(s)" in result.stderr
+    assert proxy.requests == [] and objects(client, name) == {}
+
+
+def test_the_checks_see_the_site_at_its_public_address(tmp_path, bucket):
+    """A SITEURL with a path: every page asks for its stylesheet, images and scripts there, and
+    Chromium gets them from the built folder, offline; the example site passes."""
+    content = copy_content(tmp_path, complete=True)
+    env = {"SITEURL": "https://pregled.example.org/vesti"}
+    out = ok(run_publish(s3_settings(tmp_path, bucket), content, "--target", "s3", "--dry-run",
+                         env=env))
+    assert "checked" in out and "pages: 0 problems" in out
+    html = (tmp_path / "public" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://pregled.example.org/vesti/theme/css/site.css"' in html
+
+
 def test_a_strict_build_failure_is_not_published(tmp_path, bucket):
     client, name, proxy = bucket
     content = copy_content(tmp_path, complete=False)  # two articles wait for a translation
@@ -525,7 +566,7 @@ def test_gh_pages_commits_the_site_with_nojekyll_and_cname(tmp_path):
     edit_article(content)
     dry = subprocess.run(
         [sys.executable, "-m", "invoke", "publish", "--target", "gh-pages", "--dry-run",
-         "--settings", str(settings), "--content", str(content), "--skip-checks", "vnu,axe"],
+         "--settings", str(settings), "--content", str(content)],
         cwd=ROOT, env=publish_env(), capture_output=True, text=True, timeout=600)
     assert f"~ {ARTICLE}" in ok(dry) and git("rev-parse", "gh-pages") == head
     ok(run_publish(settings, content, "--target", "gh-pages"))
