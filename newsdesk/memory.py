@@ -15,7 +15,6 @@ import datetime as dt
 import fcntl
 import io
 import os
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from newsdesk import written
+from newsdesk.atomic import leftovers, write_atomic
 from newsdesk.paths import is_within
 
 MACHINE_FLAG = "fuzzy"
@@ -240,17 +240,8 @@ def _po_bytes(catalog):
 
 
 def _replace(path, data):
-    """Write through a temporary file; called under the folder's lock, so any older temporary
-    file of this name was left by a run that was killed, and goes."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+    """Write `path` whole; called under the folder's lock, so any older temporary file of it
+    was left by a run that was killed, and goes."""
+    for stale in leftovers(path):
         stale.unlink()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fp:
-            fp.write(data)
-            fp.flush()
-            os.fsync(fp.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomic(path, data, durable=True)

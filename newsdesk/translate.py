@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import hashlib
 import logging
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from newsdesk.memo import Memo, file_stamp
 from newsdesk.memory import BrokenMemoryFile, MemoryFile, header_notes, read_memory
-from newsdesk.parallel import run_shared
+from newsdesk.parallel import run_shared, worker_count
 from newsdesk.paths import is_within, readable_content_file
 from newsdesk.progress import progress
 from newsdesk.providers import Provider, TranslationUnavailable, configuration_problem
@@ -228,7 +227,7 @@ class TranslationStage:
         the articles whose every segment, category and tag the memory has (reading it is most
         of the work); {(key, target): Translation}. Those that need the provider are left to
         this process, which alone talks to it."""
-        workers = self.settings.get("READ_WORKERS") or os.cpu_count() or 1
+        workers = worker_count(self.settings, "READ_WORKERS")
         if workers <= 1 or len(jobs) < self.settings.get("PREFETCH_MIN", 200):
             return {}
 

@@ -23,7 +23,7 @@ from pelican.urlwrappers import Author, Category, Tag
 
 from newsdesk.memo import Memo
 from newsdesk.pagecache import PageCache
-from newsdesk.parallel import run_shared
+from newsdesk.parallel import run_shared, worker_count
 from newsdesk.paths import readable_content_file
 from newsdesk.progress import progress
 from newsdesk.report import where
@@ -251,7 +251,7 @@ class EditionsGenerator(Generator):
     # -- output --------------------------------------------------------------------------------
 
     def generate_output(self, writer):
-        workers = self.settings.get("WRITE_WORKERS") or os.cpu_count()
+        workers = worker_count(self.settings, "WRITE_WORKERS")
         cache = PageCache(self.settings)
         # Every page's key is made of the digests of the articles it shows: each process
         # works out its share of them first, or each would work out nearly all of them (an
