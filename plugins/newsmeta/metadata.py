@@ -17,7 +17,7 @@ from pelican.readers import ensure_metadata_list
 from pelican.urlwrappers import Author, URLWrapper
 from PIL import Image
 
-from newsdesk.fields import CONTENT_TYPES, UNSIGNED_TYPES
+from newsdesk.fields import CONTENT_TYPES, UNSIGNED_TYPES, caption_and_credit
 from newsdesk.languages import known_codes, names_no_script, normalize_language
 from newsdesk.paths import is_within, key_problem
 from newsdesk.pelican_seams import html_as_read
@@ -36,7 +36,6 @@ EXTERNAL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 LINKED_FILE_RE = re.compile(r"""\{(?:static|attach)\}([^"')\s>]+)""")
 SERBIAN = ("sr-Latn", "sr-Cyrl")
 ARTICLE_TEMPLATE_RE = re.compile(r"^article(?:-[a-z0-9]+)*$")
-CREDIT_IN_CAPTION_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
 
 
 def content_file(article, link):
@@ -175,12 +174,8 @@ def _lead_image(article, settings):
             log.error("%s: lead image '%s' not found in the content folder", where(article),
                       image)
         return
-    caption = str(article.metadata.get("caption", "")).strip()
-    credit = str(article.metadata.get("credit", "")).strip()
-    match = CREDIT_IN_CAPTION_RE.search(caption)
-    if match:
-        caption = caption[: match.start()].strip()
-        credit = credit or match.group(1).strip()
+    caption, credit = caption_and_credit(article.metadata.get("caption", ""),
+                                         article.metadata.get("credit", ""))
     width, height = image_size(os.path.join(settings["PATH"], path))
     article.lead_image = {
         "path": path,
