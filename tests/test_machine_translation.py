@@ -673,16 +673,17 @@ def test_a_translation_names_the_latin_original_when_both_scripts_are_written(
         content, tmp_path, server, settings):
     """Of a Latin and a Cyrillic version written by hand, the Latin one is the original for
     the translation stage and for the translation's page alike."""
-    articles = content / "articles"
-    (articles / "izbori.sr.md").write_text(
-        "Title: Izbori u Čačku\nDate: 2024-02-10 10:00\nAuthor: Željko Đurić\n"
-        "Category: Politika\n\nGlasanje je počelo u sedam.\n", encoding="utf-8")
-    (articles / "izbori.sr-cyrl.md").write_text(
-        "Title: Избори у Чачку\nDate: 2024-02-10 10:00\nAuthor: Жељко Ђурић\n"
-        "Category: Политика\n\nГласање је почело у седам.\n", encoding="utf-8")
-    (articles / "izbori.en.md").write_text(
-        "Title: Elections in Čačak\nDate: 2024-02-10 10:00\nAuthor: Željko Đurić\n"
-        "Category: Politics\nTranslation: true\n\nVoting began at seven.\n", encoding="utf-8")
+    versions = {
+        "sr": "Title: Izbori u Čačku\nAuthor: Željko Đurić\nCategory: Politika\n\n"
+              "Glasanje je počelo u sedam.",
+        "sr-cyrl": "Title: Избори у Чачку\nAuthor: Жељко Ђурић\nCategory: Политика\n\n"
+                   "Гласање је почело у седам.",
+        "en": "Title: Elections in Čačak\nAuthor: Željko Đurić\nCategory: Politics\n"
+              "Translation: true\n\nVoting began at seven.",
+    }
+    for lang, text in versions.items():
+        (content / "articles" / f"izbori.{lang}.md").write_text(
+            f"Date: 2024-02-10 10:00\n{text}\n", encoding="utf-8")
     build(content, tmp_path, server.url, settings)
     html = page(tmp_path, "en/2024/izbori/index.html")
     data = json.loads(html.select_one('script[type="application/ld+json"]').string)
