@@ -29,8 +29,9 @@ CACHE_CONTENT = True
 CONTENT_CACHING_LAYER = "reader"
 GZIP_CACHE = False
 
-# Articles are named <key>.<lang>.md; the key links the translations of one article.
-FILENAME_METADATA = r"(?P<key>[^.]+)\.(?P<file_lang>[A-Za-z]{2,3}(?:-[A-Za-z]{4})?)"
+# Articles are named <key>.<lang>.md; the key links the translations of one article. The
+# plugins read both from the name (newsdesk/filenames.py): Pelican reads nothing from it.
+FILENAME_METADATA = ""
 ARTICLE_TRANSLATION_ID = None  # the editions plugin groups translations by key
 WITH_FUTURE_DATES = False  # an article dated in the future waits for a later build
 DEFAULT_PAGINATION = 5

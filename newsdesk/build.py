@@ -21,7 +21,7 @@ from pelican import Pelican, signals
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
-from newsdesk import fingerprint, memo, pagecache
+from newsdesk import atomic, fingerprint, pagecache
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
 def _build(settings_file, defaults, content, output, cache, strict, overrides, force):
     _remove_leftovers(output)
     pagecache.discard(cache, output, every_build=True)
-    memo.remove_orphans(cache)
+    atomic.remove_orphans(cache)
     files_before = fingerprint.files(defaults)
     before = fingerprint.inputs(defaults, files_digest=files_before)
     if not force and fingerprint.unchanged(cache, output, before, strict):

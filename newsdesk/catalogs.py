@@ -1,13 +1,13 @@
 """Interface-string catalogs: gettext PO files read and compiled in memory with Babel."""
 
-import os
-import tempfile
 from io import BytesIO
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+
+from newsdesk.atomic import write_atomic
 
 DOMAIN = "messages"
 
@@ -92,17 +92,17 @@ def update_catalogs(theme_dir):
         raise ValueError("templates the extractor cannot read: " + "; ".join(errors))
     template = extract_template(theme_dir)
     base = Path(theme_dir) / "translations"
-    _write_atomic(base / f"{DOMAIN}.pot",
-                  lambda fp: write_po(fp, template, width=100, sort_output=True,
-                                      no_location=True))
+    write_atomic(base / f"{DOMAIN}.pot", lambda fp: write_po(
+        fp, template, width=100, sort_output=True, no_location=True))
     yield f"extracted {len(template)} strings into {base / (DOMAIN + '.pot')}"
     for locale in _locales(theme_dir):
         path = po_path(base, locale)
         with open(path, "rb") as fp:
             catalog = read_po(fp, locale=locale)
         catalog.update(template, update_header_comment=False)
-        _write_atomic(path, lambda fp, catalog=catalog: write_po(
-            fp, catalog, width=100, sort_output=True, no_location=True, ignore_obsolete=True))
+        write_atomic(path, lambda fp, catalog=catalog: write_po(
+            fp, catalog, width=100, sort_output=True, no_location=True, ignore_obsolete=True),
+            durable=True)
         compile_catalog(path, locale)
         untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
         yield f"{path}: {len(catalog)} strings, {len(untranslated)} to translate"
@@ -144,15 +144,3 @@ def check_catalogs(theme_dir):
         for message, errors in catalog.check():
             problems += [f"{path}: {message.id!r}: {error}" for error in errors]
     return problems
-
-
-def _write_atomic(path, write):
-    """Write a file through a temporary one, so a reader never sees half of it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fp:
-            write(fp)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -1,6 +1,7 @@
 """The fields authors write at the top of an article (docs/authors.md), in one place."""
 
 import difflib
+import re
 
 # The documented fields, in the order `invoke new` writes them.
 FIELDS = ("title", "date", "modified", "correction", "author", "category", "tags", "type",
@@ -10,6 +11,19 @@ FIELDS = ("title", "date", "modified", "correction", "author", "category", "tags
 OTHER_FIELDS = ("authors", "key", "template", "save_as", "url")
 CONTENT_TYPES = ("news", "analysis", "opinion", "interview", "sponsored", "press release")
 UNSIGNED_TYPES = ("sponsored", "press release")  # bylines name the outlet, not a person
+# A photo's credit may close its caption in brackets: `Caption: Sednica vlade [Foto: Tanjug]`.
+CREDIT_IN_CAPTION_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
+
+
+def caption_and_credit(caption, credit=""):
+    """A photo's caption and credit: a credit in brackets at the caption's end is taken out
+    of it, and is the credit unless the Credit field gives one."""
+    caption, credit = str(caption).strip(), str(credit).strip()
+    match = CREDIT_IN_CAPTION_RE.search(caption)
+    if match:
+        caption = caption[: match.start()].strip()
+        credit = credit or match.group(1).strip()
+    return caption, credit
 
 
 # Field names as a Serbian author might write them, for the hint.

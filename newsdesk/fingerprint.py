@@ -15,6 +15,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from newsdesk.atomic import write_atomic
+
 PACKAGES = ("pelican", "Markdown", "Jinja2", "Babel", "Pillow", "pagefind-bin", "feedgenerator",
             "nh3")
 CODE = Path(__file__).resolve().parent
@@ -133,6 +135,4 @@ def forget(cache, output):
 def _save(cache, state):
     path = Path(cache) / STATE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{STATE_FILE}.{os.getpid()}")
-    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(state, indent=1, sort_keys=True).encode())

@@ -13,13 +13,13 @@ its own inputs when used, so an entry kept longer than needed is never wrong.
 """
 
 import contextlib
-import glob
 import hashlib
 import logging
 import os
 import pickle
 
-from newsdesk.parallel import run_shared
+from newsdesk.atomic import write_atomic
+from newsdesk.parallel import run_shared, worker_count
 
 log = logging.getLogger(__name__)
 
@@ -83,31 +83,8 @@ def _load(path):
         return {}
 
 
-def remove_orphans(cache_path):
-    """Delete the half-written memos (`<name>.pickle[.add].<pid>`) of builds that were killed:
-    those whose process no longer runs."""
-    for tmp in glob.glob(os.path.join(glob.escape(cache_path), "*.pickle*.[0-9]*")):
-        pid = tmp.rsplit(".", 1)[1]
-        if pid.isdigit() and not _running(int(pid)):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-
-
-def _running(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        pass
-    return True
-
-
 def _dump(value, path):
-    tmp = f"{path}.{os.getpid()}"
-    with open(tmp, "wb") as fp:
-        pickle.dump(value, fp, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    write_atomic(path, lambda fp: pickle.dump(value, fp, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class TextMemo(Memo):
@@ -117,7 +94,7 @@ class TextMemo(Memo):
         super().__init__(settings, name)
         self.function = function
         self.salt = salt.encode()
-        self.workers = settings.get("READ_WORKERS") or os.cpu_count() or 1
+        self.workers = worker_count(settings, "READ_WORKERS")
         self.minimum = settings.get("PREFETCH_MIN", 200)
         self.prefilled = {}
 

@@ -15,7 +15,6 @@ import datetime as dt
 import fcntl
 import io
 import os
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from newsdesk import written
+from newsdesk.atomic import leftovers, write_atomic
 from newsdesk.paths import is_within
 
 MACHINE_FLAG = "fuzzy"
@@ -95,11 +95,8 @@ class MemoryFile:
         self.changed = True
 
     def note(self, name):
-        """A `# name: value` line of the file's header comment."""
-        for line in (self.catalog.header_comment or "").splitlines():
-            if line.startswith(f"# {name}: "):
-                return line.split(": ", 1)[1]
-        return None
+        """A note of the file's header comment (`catalog_note`)."""
+        return catalog_note(self.catalog, name)
 
     def set_note(self, name, value):
         if self.note(name) == value:
@@ -193,23 +190,35 @@ def parse_memory(data):
         raise BrokenMemoryFile(f"not a valid PO file ({exc})") from None
 
 
-def header_notes(path):
-    """The `# name: value` notes of a memory file and how many entries it has, read without
-    parsing the catalog (for the many files that hold notes only); None if there is no file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    lines = text.splitlines()
+def read_notes(lines):
+    """{name: value} of the `# name: value` lines that open a memory file's header comment
+    (what the memory notes of an article: hashes, the human translation's file)."""
     notes = {}
     for line in lines:
         if not line.startswith("# "):
             break
         name, sep, value = line[2:].partition(": ")
         if sep:
-            notes[name] = value
+            notes.setdefault(name, value)
+    return notes
+
+
+def catalog_note(catalog, name):
+    """One note of a catalog's header comment, or None (also for no catalog)."""
+    comment = catalog.header_comment if catalog is not None else ""
+    return read_notes((comment or "").splitlines()).get(name)
+
+
+def header_notes(path):
+    """The notes of a memory file and how many entries it has, read without parsing the
+    catalog (for the many files that hold notes only); None if there is no file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    lines = text.splitlines()
     entries = sum(1 for line in lines if line.startswith("msgid ")) - 1
-    return notes, entries
+    return read_notes(lines), entries
 
 
 def _provider(message):
@@ -240,17 +249,8 @@ def _po_bytes(catalog):
 
 
 def _replace(path, data):
-    """Write through a temporary file; called under the folder's lock, so any older temporary
-    file of this name was left by a run that was killed, and goes."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+    """Write `path` whole; called under the folder's lock, so any older temporary file of it
+    was left by a run that was killed, and goes."""
+    for stale in leftovers(path):
         stale.unlink()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fp:
-            fp.write(data)
-            fp.flush()
-            os.fsync(fp.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomic(path, data, durable=True)

@@ -50,6 +50,7 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
 from newsdesk import fingerprint, processes
+from newsdesk.atomic import write_atomic
 from newsdesk.memo import file_stamp
 from newsdesk.paths import writable
 from newsdesk.pelican_seams import html_as_read
@@ -489,6 +490,4 @@ def discard(cache, output, every_build=False):
 
 def _write_json(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, sort_keys=True).encode())

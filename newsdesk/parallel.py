@@ -90,6 +90,21 @@ def collecting_young_objects():
             gc.disable()
 
 
+def cores():
+    """How many processors this machine has."""
+    return os.cpu_count() or 1
+
+
+def worker_count(settings, name, default=None):
+    """How many processes a step runs on: the setting `name` as given when it is a positive
+    whole number (even more than the cores, as a site asks); else `default`, at most the
+    cores; else the cores."""
+    given = settings.get(name)
+    if isinstance(given, int) and given > 0:
+        return given
+    return cores() if default is None else max(1, min(default, cores()))
+
+
 def run_shared(job, workers):
     """Call job(Share) in `workers` processes (this one included); return their results."""
     with collecting_young_objects():

@@ -4,11 +4,12 @@ import dataclasses
 import functools
 import hashlib
 import logging
-import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markdown import Markdown
+
+from newsdesk.filenames import article_key, language_code
 from newsdesk.languages import article_language
 from newsdesk.memo import Memo, file_stamp
 from newsdesk.paths import key_problem, link_leading_out
@@ -16,7 +17,8 @@ from newsdesk.report import where
 
 log = logging.getLogger(__name__)
 
-FIELD_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$")
+# The reader's header parser: Python-Markdown's meta extension, as Pelican's MarkdownReader.
+_HEADER = Markdown(extensions=["meta"])
 # The fields that are translated; the rest (date, images, authors, credits) carry over.
 TRANSLATED_FIELDS = ("title", "summary", "caption", "alt", "correction")
 
@@ -46,22 +48,23 @@ class SourceArticle:
 
 def read_source(path, default_lang="sr"):
     """Read the metadata header and the body of an article file."""
-    text = Path(path).read_text(encoding="utf-8")
-    header, _, body = text.partition("\n\n")
-    fields, last = {}, None
-    for line in header.splitlines():
-        m = FIELD_RE.match(line)
-        if m:
-            last = m.group(1).lower()
-            fields[last] = m.group(2).strip()
-        elif last and line.startswith((" ", "\t")):
-            fields[last] += " " + line.strip()
-    name = os.path.basename(path)
-    parts = name.split(".")
-    file_lang = parts[1] if len(parts) > 2 else None
-    lang = article_language(file_lang or fields.get("lang") or default_lang, "\n".join(
+    fields, body = split_header(Path(path).read_text(encoding="utf-8-sig"))
+    lang = article_language(language_code(path, fields, default_lang), "\n".join(
         (fields.get("title", ""), fields.get("summary", ""), body)))
-    return SourceArticle(Path(path), fields.get("key") or parts[0], lang, fields, body)
+    return SourceArticle(Path(path), article_key(path, fields), lang, fields, body)
+
+
+def split_header(text):
+    """({field: value}, body) of an article's text, the header read as the reader reads it:
+    fields up to the first blank line or line that is not a field, a line indented four
+    spaces continuing the field before it, empty fields left out; the body as written."""
+    lines = text.split("\n")
+    normalised = _HEADER.preprocessors["normalize_whitespace"].run(list(lines))
+    read = len(normalised)
+    rest = _HEADER.preprocessors["meta"].run(normalised)  # takes the header off the list
+    fields = {name: " ".join(values) for name, values in _HEADER.Meta.items()
+              if "".join(values).strip()}
+    return fields, "\n".join(lines[read - len(rest):])
 
 
 class SourceMemo(Memo):

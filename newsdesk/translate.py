@@ -13,15 +13,21 @@ import argparse
 import contextlib
 import hashlib
 import logging
-import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsdesk.fields import caption_and_credit
 from newsdesk.memo import Memo, file_stamp
-from newsdesk.memory import BrokenMemoryFile, MemoryFile, header_notes, read_memory
-from newsdesk.parallel import run_shared
+from newsdesk.memory import (
+    BrokenMemoryFile,
+    MemoryFile,
+    catalog_note,
+    header_notes,
+    read_memory,
+)
+from newsdesk.parallel import run_shared, worker_count
 from newsdesk.paths import is_within, readable_content_file
 from newsdesk.progress import progress
 from newsdesk.providers import Provider, TranslationUnavailable, configuration_problem
@@ -37,9 +43,9 @@ from newsdesk.segments import (
 )
 from newsdesk.sources import find_sources, in_script
 from newsdesk.transliterate import to_latin
+from newsdesk.versions import original_language, paired_terms
 
 log = logging.getLogger(__name__)
-CREDIT_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
 GLOSSARY = "glossary"
 
 
@@ -118,13 +124,9 @@ class _MemoryOnly:
 
 
 def original_version(versions):
-    """The version others are translated from: one not marked `Translation: true` (Pelican's
-    convention), the Serbian one first."""
-    preference = ("sr-Latn", "sr-Cyrl", "en")
-    ranked = sorted(versions.items(), key=lambda item: (
-        _is_translation(item[1]),
-        preference.index(item[0]) if item[0] in preference else len(preference), item[0]))
-    return ranked[0][1] if ranked else None
+    """The version others are translated from (newsdesk.versions.original_language)."""
+    original = original_language({lang: source.fields for lang, source in versions.items()})
+    return versions.get(original)
 
 
 def translation_sources(versions):
@@ -151,10 +153,6 @@ def edition_roles(versions, targets):
     for target in targets:
         roles.setdefault(target, "machine")
     return roles
-
-
-def _is_translation(source):
-    return str(source.fields.get("translation", "")).strip().lower() in ("true", "yes", "1")
 
 
 class StageMemo(Memo):
@@ -228,7 +226,7 @@ class TranslationStage:
         the articles whose every segment, category and tag the memory has (reading it is most
         of the work); {(key, target): Translation}. Those that need the provider are left to
         this process, which alone talks to it."""
-        workers = self.settings.get("READ_WORKERS") or os.cpu_count() or 1
+        workers = worker_count(self.settings, "READ_WORKERS")
         if workers <= 1 or len(jobs) < self.settings.get("PREFETCH_MIN", 200):
             return {}
 
@@ -255,8 +253,7 @@ class TranslationStage:
 
     def _memo_key(self, source, target, learned):
         terms = [learned.get(("category", source.lang, target, source.fields.get("category")))]
-        terms += [learned.get(("tag", source.lang, target, tag.strip()))
-                  for tag in source.fields.get("tags", "").split(",")]
+        terms += [learned.get(("tag", source.lang, target, tag)) for tag in _tags(source)]
         # The body by its file when there is one: a version made from it (the Latin of a
         # Cyrillic file) is made the same way every time.
         return StageMemo.key(source.lang, target, sorted(source.fields.items()),
@@ -291,15 +288,13 @@ class TranslationStage:
                 result.fields[name] = self._segment(
                     memory, name, source.fields[name], source.lang, target, terms, result,
                     markdown_text if name == "summary" else plain_text)
-        caption = source.fields.get("caption", "")
-        credit = CREDIT_RE.search(caption)
-        if credit:
-            caption = caption[: credit.start()]
-        if caption.strip():
+        caption, credit = caption_and_credit(source.fields.get("caption", ""),
+                                             source.fields.get("credit", ""))
+        if caption:
             result.fields["caption"] = self._segment(memory, "caption", caption, source.lang,
                                                      target, terms, result, plain_text)
         if credit:
-            result.fields["credit"] = source.fields.get("credit") or credit.group(1)
+            result.fields["credit"] = credit
         document = split_markdown(source.body)
         result.body = document.render(
             lambda seg: self._segment(memory, seg.kind, seg.text, source.lang, target, terms,
@@ -308,9 +303,8 @@ class TranslationStage:
         memory.save()
         result.category = self.term("category", source.fields.get("category", ""), source.lang,
                                     target, learned, result.waiting_terms)
-        result.tags = [self.term("tag", t.strip(), source.lang, target, learned,
-                                 result.waiting_terms)
-                       for t in source.fields.get("tags", "").split(",") if t.strip()]
+        result.tags = [self.term("tag", t, source.lang, target, learned, result.waiting_terms)
+                       for t in _tags(source)]
         return result
 
     def _segment(self, memory, kind, text, source_lang, target, terms, result, quote=None):
@@ -431,22 +425,12 @@ def _read_terms(content_path, path):
 
 def _learned_terms(groups):
     """Category and tag names that human translations already pair up."""
-    learned = {}
-    for versions in groups.values():
-        for a in versions.values():
-            for b in versions.values():
-                if a is b:
-                    continue
-                pair = (a.lang, b.lang)
-                ca, cb = a.fields.get("category"), b.fields.get("category")
-                if ca and cb:
-                    learned.setdefault(("category", *pair, ca), cb)
-                ta = [t.strip() for t in a.fields.get("tags", "").split(",") if t.strip()]
-                tb = [t.strip() for t in b.fields.get("tags", "").split(",") if t.strip()]
-                if len(ta) == len(tb):
-                    for x, y in zip(ta, tb, strict=True):
-                        learned.setdefault(("tag", *pair, x), y)
-    return learned
+    return paired_terms({source.lang: (source.fields.get("category"), _tags(source))
+                         for source in versions.values()} for versions in groups.values())
+
+
+def _tags(source):
+    return [t.strip() for t in source.fields.get("tags", "").split(",") if t.strip()]
 
 
 # -- reports ---------------------------------------------------------------------------------
@@ -468,7 +452,7 @@ def status_report(settings, content_path):
             path = root / lang / f"{key}.po"
             catalog = _read_catalog(path) if is_within(root, path) else None
             if lang in versions:
-                recorded = _note(catalog, "source-hash")
+                recorded = catalog_note(catalog, "source-hash")
                 state = "outdated" if recorded and recorded != original.digest else "human"
                 detail = "the original changed after this translation" if state == "outdated" \
                     else ""
@@ -494,13 +478,6 @@ def _read_catalog(path):
     except BrokenMemoryFile as exc:
         log.error("%s: %s", where(path), exc)
         return None
-
-
-def _note(catalog, name):
-    for line in ((catalog.header_comment if catalog is not None else "") or "").splitlines():
-        if line.startswith(f"# {name}: "):
-            return line.split(": ", 1)[1]
-    return None
 
 
 def main(argv=None):

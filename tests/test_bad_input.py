@@ -22,6 +22,9 @@ CASES = {
                          "write 2026-11-30 10:00 (30 November)"),
     "unknown language in file name": ("deutsch.de.md", "Title: T\nDate: 2024-01-01\n\nBody.\n",
                                       "unknown language 'de'"),
+    # the whole part between the dots is the language, for the build and the translation stage
+    "region in file name": ("izbori.en-GB.md", "Title: T\nDate: 2024-01-01\nAuthor: A\n\nB.\n",
+                            "unknown language 'en-GB'"),
     "unknown language in metadata": ("lang.md", "Title: T\nDate: 2024-01-01\nLang: xx\n\nB.\n",
                                      "unknown language 'xx'"),
     "same key and language twice": ("2023/intervju-inflacija.sr.md",

@@ -231,9 +231,9 @@ def test_a_build_removes_what_killed_builds_left(tmp_path):
     finished = subprocess.Popen(["true"])
     finished.wait()
     cache = tmp_path / "cache"
-    killed = [cache / f"{name}.{finished.pid}" for name in ("articles.pickle",
-                                                            "sources.pickle.add")]
-    live = cache / f"articles.pickle.{os.getpid()}"
+    killed = [cache / f".{name}.{finished.pid}.0.tmp" for name in ("articles.pickle",
+                                                                    "sources.pickle.add")]
+    live = cache / f".articles.pickle.{os.getpid()}.0.tmp"
     for memo in (*killed, live):
         memo.write_bytes(b"half-written")
     result = run_build(content, output, settings=settings)

@@ -631,3 +631,75 @@ def test_a_provider_that_cannot_work_is_one_line_in_every_task(content, tmp_path
                     str(content))
     assert published.returncode == 1
     said(published, "error: not published: ")
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_translated_whole(content, tmp_path, server,
+                                                                 settings):
+    """The stage reads an article's header as the reader does: a byte order mark (as some
+    Windows editors save) hides no field."""
+    (content / "articles" / "vest.sr.md").write_text("\ufeff" + SR_ARTICLE, encoding="utf-8")
+    build(content, tmp_path, server.url, settings)
+    assert page(tmp_path).h1.text == "EN: Vlada usvojila budžet za sledeću godinu"
+    assert server.texts().count("Vlada usvojila budžet za sledeću godinu") == 1
+
+
+def human_pair(content, key, day, category_sr, category_en):
+    articles = content / "articles"
+    (articles / f"{key}.sr.md").write_text(
+        f"Title: Sednica {key}\nDate: 2024-02-{day:02d} 10:00\nAuthor: Đorđe Šćekić\n"
+        f"Category: {category_sr}\n\nPoslanici su raspravljali o zakonu.\n", encoding="utf-8")
+    (articles / f"{key}.en.md").write_text(
+        f"Title: Session {key}\nDate: 2024-02-{day:02d} 10:00\nAuthor: Đorđe Šćekić\n"
+        f"Category: {category_en}\nTranslation: true\n\nMPs debated the law.\n",
+        encoding="utf-8")
+
+
+def test_categories_pair_up_by_the_most_articles_in_the_stage_and_the_switcher(
+        content, tmp_path, server, settings):
+    """One article pairs Politika with World, two with Politics: the machine translation
+    and the category page's language switcher both take Politics."""
+    human_pair(content, "a-sednica", 3, "Politika", "World")
+    human_pair(content, "b-sednica", 4, "Politika", "Politics")
+    human_pair(content, "c-sednica", 5, "Politika", "Politics")
+    build(content, tmp_path, server.url, settings)
+    assert page(tmp_path).select_one(".kicker a").text == "Politics"
+    assert "Politika" not in server.texts()
+    switcher = page(tmp_path, "kategorija/politika/index.html").select_one(
+        'a[hreflang="en"]')
+    assert switcher["href"].rstrip("/").endswith("en/category/politics")
+
+
+def test_a_translation_names_the_latin_original_when_both_scripts_are_written(
+        content, tmp_path, server, settings):
+    """Of a Latin and a Cyrillic version written by hand, the Latin one is the original for
+    the translation stage and for the translation's page alike."""
+    versions = {
+        "sr": "Title: Izbori u Čačku\nAuthor: Željko Đurić\nCategory: Politika\n\n"
+              "Glasanje je počelo u sedam.",
+        "sr-cyrl": "Title: Избори у Чачку\nAuthor: Жељко Ђурић\nCategory: Политика\n\n"
+                   "Гласање је почело у седам.",
+        "en": "Title: Elections in Čačak\nAuthor: Željko Đurić\nCategory: Politics\n"
+              "Translation: true\n\nVoting began at seven.",
+    }
+    for lang, text in versions.items():
+        (content / "articles" / f"izbori.{lang}.md").write_text(
+            f"Date: 2024-02-10 10:00\n{text}\n", encoding="utf-8")
+    build(content, tmp_path, server.url, settings)
+    html = page(tmp_path, "en/2024/izbori/index.html")
+    data = json.loads(html.select_one('script[type="application/ld+json"]').string)
+    assert data["translationOfWork"]["inLanguage"] == "sr-Latn"
+    assert data["translationOfWork"]["@id"].endswith("/2024/izbori/")
+    notes = (content / "translations" / "en" / "izbori.po").read_text(encoding="utf-8")
+    assert "# human-translation: izbori.en.md" in notes
+
+
+def test_memory_files_are_written_whole_with_the_usual_permissions(content, tmp_path, server,
+                                                                   settings):
+    """A memory file is replaced in one step and is as readable as any file the user makes
+    (the umask's permissions), so others in the newsroom can read what the build wrote."""
+    build(content, tmp_path, server.url, settings)
+    umask = os.umask(0)
+    os.umask(umask)
+    po = content / "translations" / "en" / "vest.po"
+    assert po.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert not [p.name for p in po.parent.iterdir() if p.name.endswith(".tmp")]

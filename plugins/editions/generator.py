@@ -12,7 +12,7 @@ import os
 import re
 import string
 import tomllib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
@@ -23,12 +23,13 @@ from pelican.urlwrappers import Author, Category, Tag
 
 from newsdesk.memo import Memo
 from newsdesk.pagecache import PageCache
-from newsdesk.parallel import run_shared
+from newsdesk.parallel import run_shared, worker_count
 from newsdesk.paths import readable_content_file
 from newsdesk.progress import progress
 from newsdesk.report import where
 from newsdesk.slugs import with_slug
 from newsdesk.transliterate import has_cyrillic, to_cyrillic, to_latin
+from newsdesk.versions import marked_translation, original_language, paired_terms
 
 from .model import ARTICLE_URL, load_editions
 from .related import remembered_related
@@ -122,12 +123,13 @@ class EditionsGenerator(Generator):
             members = [group[edition.code] for group in groups.values() if edition.code in group]
             self.listings[edition.code] = EditionListing(edition, members)
         for group in groups.values():
-            originals = [a for a in group.values() if not _marked_translation(a)
-                         and not getattr(a, "translation_of", None)]
+            original = group.get(original_language({
+                lang: a.metadata for lang, a in group.items() if not _derived(a)}))
             for article in group.values():
                 article.versions = group
-                if _marked_translation(article) and originals:
-                    article.translation_of = originals[0]
+                if (original is not None and article is not original
+                        and marked_translation(article.metadata)):
+                    article.translation_of = original
         self.counterparts = self._taxonomy_counterparts(groups)
         limit = self.settings.get("RELATED_ARTICLES", 4)
         memo = Memo(self.settings, "related-reading")
@@ -228,30 +230,17 @@ class EditionsGenerator(Generator):
                   "them", where(article), what, wrapper.name, what, other.name,
                   where(first), wrapper.slug)
 
-    def _taxonomy_counterparts(self, groups):
-        """For each edition pair, which category and tag of one is which of the other.
-
-        Learned from the articles that exist in both: the category (or the tag in the same
-        position) that their translations use most often.
-        """
-        votes = defaultdict(Counter)
-        for group in groups.values():
-            for a in group.values():
-                for b in group.values():
-                    if a is b:
-                        continue
-                    pair = (a.edition.code, b.edition.code)
-                    votes["category", pair, a.category.slug][b.category.slug] += 1
-                    a_tags, b_tags = getattr(a, "tags", []), getattr(b, "tags", [])
-                    if len(a_tags) == len(b_tags):
-                        for ta, tb in zip(a_tags, b_tags, strict=True):
-                            votes["tag", pair, ta.slug][tb.slug] += 1
-        return {where: counter.most_common(1)[0][0] for where, counter in votes.items()}
+    @staticmethod
+    def _taxonomy_counterparts(groups):
+        """For each edition pair, which category and tag (slug) of one is which of the other
+        (newsdesk.versions.paired_terms)."""
+        return paired_terms({a.edition.code: (a.category.slug, [t.slug for t in getattr(
+            a, "tags", [])]) for a in group.values()} for group in groups.values())
 
     # -- output --------------------------------------------------------------------------------
 
     def generate_output(self, writer):
-        workers = self.settings.get("WRITE_WORKERS") or os.cpu_count()
+        workers = worker_count(self.settings, "WRITE_WORKERS")
         cache = PageCache(self.settings)
         # Every page's key is made of the digests of the articles it shows: each process
         # works out its share of them first, or each would work out nearly all of them (an
@@ -383,7 +372,7 @@ class EditionOutput:
 
             def url_in(other, wrapper=wrapper):
                 slug = wrapper.slug if kind == "author" else counterparts.get(
-                    (kind, (self.edition.code, other.code), wrapper.slug))
+                    (kind, self.edition.code, other.code, wrapper.slug))
                 for candidate, _ in getattr(listings[other.code], _PLURAL[kind]):
                     if candidate.slug == slug:
                         return candidate.url, True
@@ -485,8 +474,8 @@ def load_bios(settings):
         return {}
 
 
-def _marked_translation(article):
-    """A human translation marked with Pelican's `Translation: true` metadata."""
-    return str(article.metadata.get("translation", "")).lower() in ("true", "yes", "1")
+def _derived(article):
+    """A version the build made: in the other script, or by machine translation."""
+    return hasattr(article, "script_of") or bool(article.metadata.get("derived"))
 
 

@@ -9,13 +9,14 @@ Settings (defaults in brackets):
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from newsdesk.atomic import write_atomic
+
+PUBLISHED = 0o644  # readable by the web server
 VARIANTS_URL = "images/_r"  # where processed copies are published, below the site's root
 
 
@@ -85,23 +86,9 @@ def process_image(path, cache_root, settings):
               quality=settings.get("IMAGE_WEBP_QUALITY", 75), method=4)
     _save(upright, folder / "original.jpg", "JPEG", quality=90, optimize=True)
     processed = Processed(digest, width, height, widths)
-    _write_atomic(info_file, json.dumps(asdict(processed)).encode())
+    write_atomic(info_file, json.dumps(asdict(processed)).encode(), mode=PUBLISHED)
     return processed, True
 
 
 def _save(image, path, fmt, **options):
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-        image.save(tmp, fmt, **options)
-    _publishable(tmp.name, path)
-
-
-def _write_atomic(path, data):
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-        tmp.write(data)
-    _publishable(tmp.name, path)
-
-
-def _publishable(tmp, path):
-    """Readable by the web server, in place in one step."""
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_atomic(path, lambda fp: image.save(fp, fmt, **options), mode=PUBLISHED)

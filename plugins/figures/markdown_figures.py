@@ -6,22 +6,14 @@
 An alt text of "" marks a decorative image (alt="" on purpose).
 """
 
-import re
 import xml.etree.ElementTree as etree
 
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
-CREDIT_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
+from newsdesk.fields import caption_and_credit
+
 DECORATIVE = '""'
-
-
-def split_credit(caption):
-    """('Caption.', 'AGENCY/NAME') from 'Caption. [AGENCY/NAME]'."""
-    match = CREDIT_RE.search(caption or "")
-    if not match:
-        return (caption or "").strip(), ""
-    return caption[: match.start()].strip(), match.group(1).strip()
 
 
 class FigureProcessor(Treeprocessor):
@@ -46,7 +38,7 @@ class FigureProcessor(Treeprocessor):
 
     def _figure(self, img):
         self._mark_decorative(img)
-        caption, credit = split_credit(img.attrib.pop("title", ""))
+        caption, credit = caption_and_credit(img.attrib.pop("title", ""))
         if not (caption and credit):
             found = self.photo_metadata(img.get("src", ""))
             caption = caption or _tree_text(found.get("caption", ""))

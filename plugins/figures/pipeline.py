@@ -13,6 +13,7 @@ from pelican.contents import Article
 from PIL import Image
 
 from newsdesk import processes
+from newsdesk.parallel import worker_count
 from newsdesk.paths import is_within, writable
 from newsdesk.pelican_seams import html_as_read
 from newsdesk.progress import progress
@@ -135,7 +136,7 @@ def process_site_images(generators):
     cache = os.path.join(settings["CACHE_PATH"], "images")
     jobs = sorted(p for p in users if is_within(settings["PATH"], p)
                   and os.path.isfile(_settings_path(settings, p)))
-    workers = min(os.cpu_count() or 1, settings.get("IMAGE_WORKERS", 2))
+    workers = worker_count(settings, "IMAGE_WORKERS", default=2)
     with processes.process_pool(workers) as pool:
         futures = {p: pool.submit(process_image, _settings_path(settings, p), cache,
                                   _image_settings(settings)) for p in jobs}

@@ -84,7 +84,7 @@ def _derived_article(original, translation, target, markdown, generator):
     """The article in the target language; while any of its translation waits, it shows the
     original's texts as written (title, summary, body, photo texts), none half translated."""
     meta = {k: v for k, v in original.metadata.items()
-            if k not in ("file_lang", "slug", "html_removed")}
+            if k not in ("slug", "html_removed")}
     meta.update(derived=True, lang=target, key=original.key, slug=make_slug(original.key))
     if original.authors:  # as the version translated from spells them (Latin for Cyrillic)
         meta.update(author=original.authors[0], authors=list(original.authors))

@@ -17,7 +17,8 @@ from pelican.readers import ensure_metadata_list
 from pelican.urlwrappers import Author, URLWrapper
 from PIL import Image
 
-from newsdesk.fields import CONTENT_TYPES, UNSIGNED_TYPES
+from newsdesk.fields import CONTENT_TYPES, UNSIGNED_TYPES, caption_and_credit
+from newsdesk.filenames import article_key, language_code, name_parts, names_disagree
 from newsdesk.languages import known_codes, names_no_script, normalize_language
 from newsdesk.paths import is_within, key_problem
 from newsdesk.pelican_seams import html_as_read
@@ -34,9 +35,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PLAIN_IMG_RE = re.compile(r"""<img\b[^>]*?\bsrc=["']([^"'{][^"']*)["']""")
 EXTERNAL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 LINKED_FILE_RE = re.compile(r"""\{(?:static|attach)\}([^"')\s>]+)""")
-SERBIAN = ("sr-Latn", "sr-Cyrl")
 ARTICLE_TEMPLATE_RE = re.compile(r"^article(?:-[a-z0-9]+)*$")
-CREDIT_IN_CAPTION_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
 
 
 def content_file(article, link):
@@ -82,15 +81,14 @@ def normalise_article(content):
 
 def _language(article):
     article.invalid = False
-    written = str(article.metadata.get("lang", article.lang))
-    from_name = article.metadata.get("file_lang")
-    code = from_name or written
-    if from_name and "lang" in article.metadata:
-        if names_no_script(from_name) and normalize_language(written) in SERBIAN:
-            code = written  # `.sr.md` with `Lang: sr-Cyrl`: the field names the script
-        elif normalize_language(from_name) != normalize_language(written):
+    if article.metadata.get("derived"):  # named as its original: its Lang is its own
+        code = str(article.metadata.get("lang", article.lang))
+    else:
+        code = language_code(article.source_path, article.metadata, article.lang)
+        if names_disagree(article.source_path, article.metadata):
             log.error("%s: the file name says language '%s' but Lang says '%s'; make them "
-                      "agree", where(article), from_name, written)
+                      "agree", where(article), name_parts(article.source_path)[1],
+                      article.metadata["lang"])
     tag = normalize_language(code)
     if tag is None:
         log.error("%s: unknown language '%s'; use one of %s", where(article), code,
@@ -107,8 +105,7 @@ def _language(article):
 
 
 def _key_and_slug(article):
-    base = os.path.basename(article.source_path or "")
-    article.key = str(article.metadata.get("key") or base.split(".")[0])
+    article.key = article_key(article.source_path or "", article.metadata)
     problem = key_problem(article.key)
     if problem:
         log.error("%s: %s; left out", where(article), problem)
@@ -175,12 +172,8 @@ def _lead_image(article, settings):
             log.error("%s: lead image '%s' not found in the content folder", where(article),
                       image)
         return
-    caption = str(article.metadata.get("caption", "")).strip()
-    credit = str(article.metadata.get("credit", "")).strip()
-    match = CREDIT_IN_CAPTION_RE.search(caption)
-    if match:
-        caption = caption[: match.start()].strip()
-        credit = credit or match.group(1).strip()
+    caption, credit = caption_and_credit(article.metadata.get("caption", ""),
+                                         article.metadata.get("credit", ""))
     width, height = image_size(os.path.join(settings["PATH"], path))
     article.lead_image = {
         "path": path,

@@ -12,7 +12,7 @@ stale files it is not worth forking.
 import logging
 import os
 
-from newsdesk.parallel import RecordCollector, replay, run_shared
+from newsdesk.parallel import RecordCollector, replay, run_shared, worker_count
 from newsdesk.pelican_seams import without_discarded
 
 from .metadata import url_wrappers
@@ -62,7 +62,7 @@ def prefetch_articles(generator):
             root.handlers = handlers
         return read, collect.records
 
-    workers = settings.get("READ_WORKERS") or os.cpu_count() or 1
+    workers = worker_count(settings, "READ_WORKERS")
     for result in run_shared(read_share, workers):
         read, records = result
         replay(records)

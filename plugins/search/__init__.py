@@ -41,6 +41,7 @@ from editions.generator import editions_written
 from pelican import signals
 
 from newsdesk import processes
+from newsdesk.parallel import cores
 from newsdesk.progress import progress
 from newsdesk.transliterate import to_cyrillic
 
@@ -91,7 +92,7 @@ def build_index(generator, cache, keys):
                                   settings.get("SEARCH_RECENT_MAX", 100)))
     bundles = [bundle for plan in plans for bundle in plan.bundles]
     to_index = [bundle for bundle in bundles if not _in_place(cache, output, bundle)]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=cores()) as pool:
         runs = pool.map(lambda bundle: _pagefind(output, bundle), to_index)
         failures = [f for f in progress(runs, "Indexing search shards", total=len(to_index),
                                         enabled=len(to_index) > 4) if f]
