@@ -144,11 +144,12 @@ def i18n(c, check=False):
 
 
 @task(help={"output": "the built site (default: output/)",
-            "skip": "checks to leave out, comma-separated: vnu, axe"})
-def check(c, output=None, skip=""):
+            "skip": "checks to leave out, comma-separated: vnu, axe",
+            "all": "check every page, not only what changed since the last passing check"})
+def check(c, output=None, skip="", all=False):  # the option is --all
     """Check the built site: HTML validity, links, hreflang, structured data, feeds, a11y."""
     _run_module(c, "newsdesk.check", None, *(["--output", str(output)] if output else []),
-                *(["--skip", skip] if skip else []))
+                *(["--skip", skip] if skip else []), *["--all"] * all)
 
 
 @task(help={"output": "the built site (default: output/)"})

@@ -1,13 +1,15 @@
 """Publish the site: a strict build with publishconf.py, the site checks, then the upload.
 
 Nothing is uploaded unless the build has no warning or error and `invoke check` finds no
-problem. Each target keeps readers on a whole site while it uploads; see its module.
+problem (after a passing check of the same folder: in what changed since, newsdesk.check).
+Each target keeps readers on a whole site while it uploads; see its module.
 """
 
 from pathlib import Path
 
 from pelican.settings import read_settings
 
+from .. import fingerprint
 from ..build import ROOT, BuildFailed, build
 from ..providers import configuration_problem
 from ..secrets import files_with_secrets
@@ -48,6 +50,7 @@ def publish(target_name, *, content=None, settings_file=None, dry_run=False, ski
     output = Path(settings["OUTPUT_PATH"])
     if not output.is_absolute():
         output = settings_file.parent / output
+    code = fingerprint.site_code(settings)  # before the build, which changes some values
     try:
         build(content, output, settings_file=settings_file, strict=True)
     except BuildFailed as exc:
@@ -57,13 +60,15 @@ def publish(target_name, *, content=None, settings_file=None, dry_run=False, ski
         raise PublishFailed(f"not published: {len(leaked)} file(s) hold a secret from the "
                             f"environment (a password in SITEURL?), first {output / leaked[0]}")
     origin = settings["SITEURL"] or settings["FEED_DOMAIN"]
-    site, problems = run_checks(output, origin, skip=set(skip_checks))
+    manifest = Manifest.of_folder(output)
+    report, problems = run_checks(output, origin, skip=set(skip_checks), settings=settings,
+                                  manifest=manifest, code=code)
     for problem in problems:
         print(problem)
+    print(report.summary(problems))
     if problems:
         raise PublishFailed(f"not published: the site check found {len(problems)} problem(s)")
-    print(f"checked {len(site.pages)} pages: 0 problems")
-    return target.publish(output, Manifest.of_folder(output), dry_run=dry_run)
+    return target.publish(output, manifest, dry_run=dry_run)
 
 
 def rollback(target_name="ssh", *, settings_file=None, to=None):
