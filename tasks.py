@@ -182,11 +182,13 @@ def rollback(c, to=None, settings=None):
 
 
 @task(help={"articles": "corpus sizes, comma-separated (default 2000)",
-            "runs": "runs per measurement; the median is reported (default 3)"})
-def bench(c, articles="2000", runs=3):
+            "runs": "runs per measurement; the median is reported (default 3)",
+            "check": "time the site check instead: in full, and after a one-article edit"})
+def bench(c, articles="2000", runs=3, check=False):
     """Time cold, unchanged and one-edit builds against plain Pelican, i18n_subsites and Hugo."""
     sizes = [size.strip() for size in str(articles).split(",") if size.strip()]
-    _run_module(c, "newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs))
+    _run_module(c, "newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs),
+                *["--check"] * check)
 
 
 @task

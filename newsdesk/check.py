@@ -25,7 +25,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import feedparser
@@ -45,6 +45,7 @@ FEED_RE = re.compile(r"(^|/)feeds/[^/]+\.xml$")
 HTML_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 PARALLEL_MIN = 200  # pages and feeds; fewer are read in this process
 VNU_BATCH_BYTES = 100_000  # of file names on one vnu command line
+VNU_QUICK_START = 200  # pages
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
@@ -80,8 +81,12 @@ class Site:
         self.output = Path(output)
         self.origin = origin.rstrip("/")
         self.manifest = Manifest.of_folder(self.output) if manifest is None else manifest
-        self.dirs = {str(parent) for path in self.manifest
-                     for parent in PurePosixPath(path).parents if str(parent) != "."}
+        self.dirs = set()
+        for path in self.manifest:
+            parent = path.rpartition("/")[0]
+            while parent and parent not in self.dirs:
+                self.dirs.add(parent)
+                parent = parent.rpartition("/")[0]
         self.pages = {path for path in self.manifest if path.endswith(".html")}
         self.feeds = {path for path in self.manifest if FEED_RE.search(path)}
         self.facts = {}
@@ -313,9 +318,10 @@ def check_vnu(site, names, workers=1):
     count = max(1, min(len(names), workers))
     count *= -(-size // (VNU_BATCH_BYTES * count))  # rounded up to a multiple of the workers
     batches = [names[i::count] for i in range(count)]
-    # langdetect only warns, and --errors-only hides warnings
-    command = [java, "-Xss8m", "-jar", str(jar), "--errors-only", "--no-langdetect", "--format",
-               "json"]
+    # A few pages: the quick compiler only, which starts sooner. langdetect only warns, and
+    # --errors-only hides warnings.
+    command = [java, "-Xss8m", *["-XX:TieredStopAtLevel=1"] * (len(names) < VNU_QUICK_START),
+               "-jar", str(jar), "--errors-only", "--no-langdetect", "--format", "json"]
     with ThreadPoolExecutor(workers) as pool:
         results = list(pool.map(lambda batch: processes.run(
             [*command, *batch], cwd=site.output, capture_output=True, text=True, timeout=900),
@@ -403,6 +409,7 @@ class Report:
     vnu: int | None = None
     axe: int | None = None
     times: dict = field(default_factory=dict)
+    manifest: Manifest | None = None  # of the folder checked
 
     @contextlib.contextmanager
     def timing(self, part):
@@ -423,7 +430,7 @@ class Report:
 
 def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=None,
                code=None):
-    """Check the built site; return (Report, problems).
+    """Check the built site; return (Report, problems). Report.manifest is the folder's.
 
     With `settings`, the check remembers what it passed (in CACHE_PATH) and next time checks
     only what changed since, and what depends on it (newsdesk.checkstate); `full` checks all.
@@ -432,13 +439,17 @@ def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=N
     """
     report = Report()
     workers = (settings or {}).get("READ_WORKERS") or os.cpu_count() or 1
-    with report.timing("manifest"):
-        site = Site(output, origin, manifest)
     state = last = None
     if settings is not None:
-        state = CheckState(settings["CACHE_PATH"], site.output)
+        state = CheckState(settings["CACHE_PATH"], output)
         code = code or fingerprint.site_code(settings)
-        last = None if full else state.load()
+        with report.timing("state"):
+            last = None if full else state.load()
+    with report.timing("manifest"):
+        if manifest is None:
+            manifest = Manifest.of_folder(output, last.known if last else None)
+        site = Site(output, origin, manifest)
+    report.manifest = manifest
     documents = site.pages | site.feeds
     reason = "--all" if full else why_full(last, code, skip) if state else None
     if reason or state is None:

@@ -1,17 +1,21 @@
 """What the last passing check of an output folder saw, so that the next checks what changed.
 
-One state per output folder, in the cache folder: the site manifest (a hash per file), the
+One state per output folder, in the cache folder: the site manifest (hashes and stat keys per
+file, so that the next look hashes only files that changed), the
 link graph (which pages and feeds link to which files), the fingerprint of the code, theme and
 settings (newsdesk.fingerprint.site_code) and the checks left out. Only a check that found no
 problem writes it, atomically.
 """
 
 import hashlib
-import json
 import os
+import pickle
 from pathlib import Path
 
+from newsdesk.publish.manifest import Entry
+
 FOLDER = "check-state"
+VERSION = 1  # of the state's layout
 
 
 class LinkGraph:
@@ -44,12 +48,13 @@ class LinkGraph:
                 if not wanted.isdisjoint(targets)}
 
     def dump(self):
+        """(nodes, links): what LinkGraph() takes, with only the names still linked."""
         nodes = {}
         links = []
         for source, targets in self.links.items():
-            ids = [nodes.setdefault(self.nodes[t], len(nodes)) for t in sorted(targets)]
-            links.append([nodes.setdefault(self.nodes[source], len(nodes)), ids])
-        return {"nodes": list(nodes), "links": links}
+            ids = [nodes.setdefault(self.nodes[t], len(nodes)) for t in targets]
+            links.append((nodes.setdefault(self.nodes[source], len(nodes)), ids))
+        return list(nodes), links
 
 
 class LastCheck:
@@ -58,35 +63,42 @@ class LastCheck:
     def __init__(self, data):
         self.code = data["code"]
         self.skipped = set(data["skipped"])
-        self.files = data["files"]  # site path: sha256
-        self.graph = LinkGraph(data["graph"]["nodes"], data["graph"]["links"])
+        self.known = {path: (stat_key, Entry(*entry))
+                      for path, (stat_key, *entry) in data["files"].items()}
+        self.files = {path: entry.sha256 for path, (_, entry) in self.known.items()}
+        self.graph = LinkGraph(*data["graph"])
 
 
 class CheckState:
     """The state file of one output folder."""
 
     def __init__(self, cache, output):
-        key = hashlib.sha256(str(Path(output).resolve()).encode()).hexdigest()[:16]
-        self.path = Path(cache) / FOLDER / f"{key}.json"
         self.output = str(Path(output).resolve())
+        key = hashlib.sha256(self.output.encode()).hexdigest()[:16]
+        self.path = Path(cache) / FOLDER / f"{key}.pickle"
 
     def load(self):
         """The last passing check, or None."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            with open(self.path, "rb") as fp:
+                data = pickle.load(fp)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
             return None
-        if data.get("output") != self.output:
+        if data.get("output") != self.output or data.get("version") != VERSION:
             return None
         return LastCheck(data)
 
     def save(self, code, skipped, manifest, graph):
-        data = {"output": self.output, "code": code, "skipped": sorted(skipped),
-                "files": {path: entry.sha256 for path, entry in manifest.items()},
+        stat_keys = getattr(manifest, "stat_keys", {})
+        data = {"version": VERSION, "output": self.output, "code": code,
+                "skipped": sorted(skipped),
+                "files": {path: (stat_keys.get(path), entry.size, entry.sha256, entry.md5)
+                          for path, entry in manifest.items()},
                 "graph": graph.dump()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        with open(tmp, "wb") as fp:
+            pickle.dump(data, fp, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
 
 

@@ -15,7 +15,6 @@ from ..providers import configuration_problem
 from ..secrets import files_with_secrets
 from .errors import PublishFailed
 from .ghpages import GhPagesTarget
-from .manifest import Manifest
 from .s3 import S3Target
 from .ssh import SshTarget
 
@@ -60,15 +59,14 @@ def publish(target_name, *, content=None, settings_file=None, dry_run=False, ski
         raise PublishFailed(f"not published: {len(leaked)} file(s) hold a secret from the "
                             f"environment (a password in SITEURL?), first {output / leaked[0]}")
     origin = settings["SITEURL"] or settings["FEED_DOMAIN"]
-    manifest = Manifest.of_folder(output)
     report, problems = run_checks(output, origin, skip=set(skip_checks), settings=settings,
-                                  manifest=manifest, code=code)
+                                  code=code)
     for problem in problems:
         print(problem)
     print(report.summary(problems))
     if problems:
         raise PublishFailed(f"not published: the site check found {len(problems)} problem(s)")
-    return target.publish(output, manifest, dry_run=dry_run)
+    return target.publish(output, report.manifest, dry_run=dry_run)
 
 
 def rollback(target_name="ssh", *, settings_file=None, to=None):
