@@ -143,11 +143,12 @@ def i18n(c, check=False):
 
 
 @task(help={"output": "the built site (default: output/)",
-            "skip": "checks to leave out, comma-separated: vnu, axe"})
-def check(c, output=None, skip=""):
+            "skip": "checks to leave out, comma-separated: vnu, axe",
+            "all": "check every page, not only what changed since the last passing check"})
+def check(c, output=None, skip="", all=False):  # the option is --all
     """Check the built site: HTML validity, links, hreflang, structured data, feeds, a11y."""
     _run_module(c, "newsdesk.check", None, *(["--output", str(output)] if output else []),
-                *(["--skip", skip] if skip else []))
+                *(["--skip", skip] if skip else []), *["--all"] * all)
 
 
 @task(help={"output": "the built site (default: output/)"})
@@ -180,11 +181,13 @@ def rollback(c, to=None, settings=None):
 
 
 @task(help={"articles": "corpus sizes, comma-separated (default 2000)",
-            "runs": "runs per measurement; the median is reported (default 3)"})
-def bench(c, articles="2000", runs=3):
+            "runs": "runs per measurement; the median is reported (default 3)",
+            "check": "time the site check instead: in full, and after a one-article edit"})
+def bench(c, articles="2000", runs=3, check=False):
     """Time cold, unchanged and one-edit builds against plain Pelican, i18n_subsites and Hugo."""
     sizes = [size.strip() for size in str(articles).split(",") if size.strip()]
-    _run_module(c, "newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs))
+    _run_module(c, "newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs),
+                *["--check"] * check)
 
 
 @task

@@ -17,6 +17,9 @@ memory so no provider is asked, and measures, as the median of --runs runs, with
 - Pelican with i18n_subsites (the English edition as a subsite);
 - Hugo (when `hugo` is installed) on the `--flavor hugo` copy, two languages.
 
+With --check it measures the site check instead (newsdesk.check): in full (--all) on the
+cold build, then incrementally after the one-article edit, with each part's time.
+
 Our cold build and the peers are measured in rounds (ours, plain, i18n_subsites, Hugo; then
 again), so that a machine whose speed drifts during the run slows each of them alike. It prints
 a table, the ratios the speed targets are stated in, and which are met. Sizes above LARGE
@@ -33,6 +36,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "benchdata"
@@ -54,8 +58,15 @@ class CopyProvider:
         return text
 
 
+class Sample(NamedTuple):
+    seconds: float
+    peak: float  # MiB
+    log: str
+
+
 def timed(args, cwd=ROOT, env=None):
-    """Run a command; return (seconds, peak RSS in MiB) or raise with its output.
+    """Run a command; return its Sample (seconds, peak RSS in MiB, output) or raise with its
+    output.
 
     The disk is flushed first, untimed, so that writing back the last build's gigabytes (and
     the removal of its output) does not run during this one.
@@ -69,7 +80,7 @@ def timed(args, cwd=ROOT, env=None):
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status):
         raise RuntimeError(f"{' '.join(map(str, args))} failed:\n{output.decode()[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return Sample(elapsed, usage.ru_maxrss / 1024, output.decode())
 
 
 class Bench:
@@ -118,7 +129,7 @@ class Bench:
             f"THEME = {str(ROOT / 'theme')!r}", f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]",
             f"CACHE_PATH = {str(self.work / 'cache')!r}",
             # The corpus runs into future years; the peers build those articles too.
-            "WITH_FUTURE_DATES = True"]) + "\n")
+            "WITH_FUTURE_DATES = True", f"PATH = {str(self.corpus)!r}"]) + "\n")
         peer = ["SITENAME = 'Pregled'", "SITEURL = ''", "DEFAULT_LANG = 'sr'",
                 "TIMEZONE = 'Europe/Belgrade'", "ARTICLE_PATHS = ['articles']",
                 "STATIC_PATHS = ['images']", "DEFAULT_PAGINATION = 5",
@@ -221,6 +232,40 @@ class Bench:
                        max(s[1] for s in self.samples[name])) for name in order}
 
 
+    def check_run(self):
+        """{check: Sample} of the site check, in full on the cold build, then after one edit."""
+        self.prepare()
+        output = self.work / "out" / "ours"
+        edited = self.corpus / EDITED
+        original = edited.read_text(encoding="utf-8")
+        results = {}
+        try:
+            self.measure("build", lambda _: self.ours(output), 0)
+            results["full check (--all)"] = self.check(output, "--all")
+            edited.write_text(original + "\nIzmena za proveru.\n", encoding="utf-8")
+            self.measure("build after one edit", lambda _: self.ours(output), 0)
+            results["one-edit check"] = self.check(output)
+        finally:
+            edited.write_text(original, encoding="utf-8")
+        return results
+
+    def check(self, output, *flags):
+        sample = timed([sys.executable, "-m", "newsdesk.check", "--output", str(output),
+                        "--settings", str(self.settings["ours"]), *flags])
+        print(f"  {' '.join(sample.log.splitlines()[-2:])}", flush=True)
+        return sample
+
+
+def check_report(size, results):
+    print(f"\n{size} articles: the site check\n")
+    print("| check | wall s | peak MiB | what it checked | parts (s) |\n|---|---:|---:|---|---|")
+    for name, sample in results.items():
+        summary, times = sample.log.splitlines()[-2:]
+        checked = summary.split(": ", 1)[-1].rsplit(":", 1)[0]
+        print(f"| {name} | {sample.seconds:.1f} | {sample.peak:.0f} | {checked} | "
+              f"{times.removeprefix('times: ')} |")
+
+
 def report(size, results):
     cold = results["ours, cold"][0]
     print(f"\n{size} articles (Serbian originals, 70% with a human English translation)\n")
@@ -250,10 +295,17 @@ def main(argv=None):
     parser.add_argument("--articles", type=int, nargs="+", default=[2000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=ROOT / ".cache" / "bench")
+    parser.add_argument("--check", action="store_true",
+                        help="time the site check (full, and after one edit) instead")
     args = parser.parse_args(argv)
     if not CORPUS_SCRIPT.is_file():
         print(f"error: {CORPUS_SCRIPT}: corpus generator not found", file=sys.stderr)
         return 2
+    if args.check:
+        for size in args.articles:
+            print(f"== {size} articles", flush=True)
+            check_report(size, Bench(size, 1, args.workdir).check_run())
+        return 0
     all_results = {}
     for size in args.articles:
         print(f"== {size} articles", flush=True)

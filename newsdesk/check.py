@@ -1,6 +1,6 @@
 """Checks a built site the way search engines, validators and browsers see it.
 
-    python -m newsdesk.check [--output DIR] [--settings FILE] [--skip vnu,axe]
+    python -m newsdesk.check [--output DIR] [--settings FILE] [--skip vnu,axe] [--all]
 
 Every failure is one line: the page, the rule, and what is wrong. Checks:
 html-lang, broken-link, image-alt, hreflang (reciprocal, with x-default), json-ld (NewsArticle
@@ -8,6 +8,11 @@ fields), feed (valid Atom/RSS with a language), vnu (the Nu Html Checker, offlin
 axe (axe-core's WCAG 2.2 AA rules with target-size, in headless Chromium, on the front page, an
 article, a listing and the 404 page of every edition). Chromium sees the site at its own address
 (SITEURL), answered from the folder, offline.
+
+After a check of the same output folder passed, the next one checks the pages and feeds that
+changed or are new, and those that link to a changed or removed file, or are hreflang
+alternates of a changed page (vnu and axe: the changed pages only; see axe_pages); the whole
+site when the code, theme or settings changed, or with --all (newsdesk.checkstate).
 """
 
 import argparse
@@ -18,20 +23,32 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import feedparser
-from bs4 import BeautifulSoup
+import lxml.etree
+import lxml.html
 
+from newsdesk import fingerprint, processes
+from newsdesk.checkstate import CheckState, LinkGraph, why_full
+from newsdesk.parallel import run_shared
 from newsdesk.paths import PathRefused, within
+from newsdesk.publish.manifest import Manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU_VERSION = "26.9.27"  # the Nu Html Checker, from the npm registry
 PREVIEW_ORIGIN = "http://127.0.0.1:8000"  # the address of a build with relative links
 OFFSET_RE = re.compile(r"(Z|[+-]\d\d:\d\d)$")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+FEED_RE = re.compile(r"(^|/)feeds/[^/]+\.xml$")
+HTML_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+PARALLEL_MIN = 200  # pages and feeds; fewer are read in this process
+VNU_BATCH_BYTES = 100_000  # of file names on one vnu command line
+VNU_QUICK_START = 200  # pages
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
@@ -47,16 +64,36 @@ class Problem:
         return f"{self.page}: {self.rule}: {self.message}"
 
 
-class Site:
-    """The output folder, read once."""
+@dataclass(frozen=True)
+class Facts:
+    """What the rules across pages read from one page."""
 
-    def __init__(self, output, origin):
+    lang: str | None
+    alternates: dict  # hreflang: href
+    canonical: str | None
+    article: bool
+
+
+class Site:
+    """The output folder: its files (from the manifest) and its pages, read when asked for.
+
+    `changed` is None for a full check, else the pages and feeds that changed or are new.
+    """
+
+    def __init__(self, output, origin, manifest=None):
         self.output = Path(output)
         self.origin = (origin or PREVIEW_ORIGIN).rstrip("/")
-        self.pages = {}
-        for path in sorted(self.output.rglob("*.html")):
-            with open(path, encoding="utf-8") as fp:
-                self.pages[self.name(path)] = BeautifulSoup(fp.read(), "html.parser")
+        self.manifest = Manifest.of_folder(self.output) if manifest is None else manifest
+        self.dirs = set()
+        for path in self.manifest:
+            parent = path.rpartition("/")[0]
+            while parent and parent not in self.dirs:
+                self.dirs.add(parent)
+                parent = parent.rpartition("/")[0]
+        self.pages = {path for path in self.manifest if path.endswith(".html")}
+        self.feeds = {path for path in self.manifest if FEED_RE.search(path)}
+        self.facts = {}
+        self.changed = None
 
     def name(self, path):
         return path.relative_to(self.output).as_posix()
@@ -76,7 +113,7 @@ class Site:
         target = target.lstrip("/")
         if target == "" or target.endswith("/"):
             target += "index.html"
-        elif (self.output / target).is_dir():
+        elif target in self.dirs:
             target += "/index.html"
         return target
 
@@ -93,62 +130,93 @@ class Site:
         return f"{self.origin}/{name.removesuffix('index.html')}"
 
     def exists(self, target):
-        return (self.output / target).is_file()
+        return target in self.manifest
+
+    def facts_of(self, name):
+        if name not in self.facts:
+            self.facts[name] = read_page(self, name)[2]
+        return self.facts[name]
+
+    def first_link(self, page, css_class):
+        """The first link inside an element of `css_class` on `page`, or None."""
+        links = parse(self.output / page).xpath(
+            f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {css_class} ')]"
+            "//a[@href]/@href")
+        return links[0] if links else None
 
 
-def check_pages(site):
-    problems = []
-    for name, html in site.pages.items():
-        root = html.find("html")
-        if root is None or not root.get("lang"):
-            problems.append(Problem(name, "html-lang", "the page has no lang attribute"))
-        problems += _links(site, name, html)
-        for img in html.find_all("img"):
-            if img.get("alt") is None:
-                problems.append(Problem(name, "image-alt", f"<img src={img.get('src')}> "
-                                        "has no alt attribute"))
-        problems += _hreflang(site, name, html)
-        if html.find("meta", property="og:type", content="article"):
-            problems += _json_ld(name, html)
-    return problems
+def parse(path):
+    try:
+        return lxml.html.document_fromstring(path.read_bytes(), parser=HTML_PARSER)
+    except lxml.etree.ParserError:  # an empty page
+        return lxml.html.Element("html")
 
 
-def _links(site, name, html):
-    problems = []
-    urls = [(tag.get("href"), "broken-link") for tag in html.find_all(["a", "link"], href=True)]
-    urls += [(tag.get("src"), "broken-image") for tag in html.find_all(["img", "script"],
-                                                                        src=True)]
-    for tag in html.find_all(["img", "source"], srcset=True):
-        urls += [(c.strip().split(" ")[0], "broken-image") for c in tag["srcset"].split(",")]
-    seen = set()
+def read_page(site, name):
+    """(problems, internal link targets, Facts) of one page: every rule but hreflang."""
+    root = parse(site.output / name)
+    hrefs, sources, srcsets, without_alt = [], [], [], []
+    alternates, canonical, article, json_ld = {}, None, False, None
+    for el in root.iter("a", "link", "img", "script", "source", "meta"):
+        tag, href = el.tag, el.get("href")
+        if href is not None and tag in ("a", "link"):
+            hrefs.append(href)
+            rel = (el.get("rel") or "").split() if tag == "link" else ()
+            if "alternate" in rel and el.get("hreflang") is not None:
+                alternates[el.get("hreflang")] = href
+            elif "canonical" in rel and canonical is None:
+                canonical = href
+        if tag in ("img", "script") and el.get("src") is not None:
+            sources.append(el.get("src"))
+        if tag in ("img", "source") and el.get("srcset") is not None:
+            srcsets += [c.strip().split(" ")[0] for c in el.get("srcset").split(",")]
+        if tag == "img" and el.get("alt") is None:
+            without_alt.append(el.get("src"))
+        if tag == "meta" and (el.get("property"), el.get("content")) == ("og:type", "article"):
+            article = True
+        if tag == "script" and json_ld is None and el.get("type") == "application/ld+json":
+            json_ld = el.text or ""
+    lang = root.get("lang") if root.tag == "html" else None
+    problems = [] if lang else [Problem(name, "html-lang", "the page has no lang attribute")]
+    urls = [(url, "broken-link") for url in hrefs]
+    urls += [(url, "broken-image") for url in sources + srcsets]
+    link_problems, targets = _links(site, name, urls)
+    problems += link_problems
+    problems += [Problem(name, "image-alt", f"<img src={src}> has no alt attribute")
+                 for src in without_alt]
+    if article:
+        problems += _json_ld(name, json_ld, lang)
+    return problems, targets, Facts(lang, alternates, canonical, article)
+
+
+def _links(site, name, urls):
+    """Problems of the internal links, and the files they lead to."""
+    problems, targets, seen = [], set(), set()
     for url, rule in urls:
         if not url or url in seen:
             continue
         seen.add(url)
         target = site.resolve(url, name)
-        if target is not None and not site.exists(target):
+        if target is None:
+            continue
+        targets.add(sys.intern(target))
+        if not site.exists(target):
             problems.append(Problem(name, rule, f"{url} leads nowhere"))
-    return problems
+    return problems, targets
 
 
-def _hreflang_map(html):
-    return {link["hreflang"]: link["href"] for link in
-            html.find_all("link", rel="alternate", hreflang=True)}
-
-
-def _hreflang(site, name, html):
-    links = _hreflang_map(html)
+def check_hreflang(site, name):
+    facts = site.facts_of(name)
+    links = facts.alternates
     if not links:
         return []
     problems = []
-    lang = (html.find("html") or {}).get("lang")
-    canonical = html.find("link", rel="canonical")
-    own = links.get(lang)
+    own = links.get(facts.lang)
     if own is None:
-        problems.append(Problem(name, "hreflang", f"does not list itself ({lang})"))
-    elif canonical is not None and canonical.get("href") != own:
+        problems.append(Problem(name, "hreflang", f"does not list itself ({facts.lang})"))
+    elif facts.canonical is not None and facts.canonical != own:
         problems.append(Problem(name, "hreflang", f"lists itself as {own}, canonical is "
-                                f"{canonical.get('href')}"))
+                                f"{facts.canonical}"))
     if "x-default" not in links:
         problems.append(Problem(name, "hreflang", "no x-default alternate"))
     for code, url in links.items():
@@ -159,23 +227,21 @@ def _hreflang(site, name, html):
             continue
         if code == "x-default":
             continue
-        other = site.pages[target]
-        other_lang = (other.find("html") or {}).get("lang")
-        if other_lang != code:
+        other = site.facts_of(target)
+        if other.lang != code:
             problems.append(Problem(name, "hreflang", f"{code} alternate {url} is a page in "
-                                    f"'{other_lang}'"))
-        if _hreflang_map(other) != links:
+                                    f"'{other.lang}'"))
+        if other.alternates != links:
             problems.append(Problem(name, "hreflang", f"{url} does not list the same "
                                     "alternates back (not reciprocal)"))
     return problems
 
 
-def _json_ld(name, html):
-    script = html.find("script", type="application/ld+json")
-    if script is None:
+def _json_ld(name, text, lang):
+    if text is None:
         return [Problem(name, "json-ld", "an article page without NewsArticle data")]
     try:
-        data = json.loads(script.string or "")
+        data = json.loads(text)
     except ValueError as exc:
         return [Problem(name, "json-ld", f"not JSON: {exc}")]
     missing = [f for f in ("headline", "datePublished", "dateModified", "author", "publisher",
@@ -183,42 +249,61 @@ def _json_ld(name, html):
     problems = [Problem(name, "json-ld", f"missing {f}") for f in missing]
     if data.get("@type") != "NewsArticle":
         problems.append(Problem(name, "json-ld", f"@type is {data.get('@type')}"))
-    for field in ("datePublished", "dateModified"):
-        if data.get(field) and not OFFSET_RE.search(data[field]):
-            problems.append(Problem(name, "json-ld", f"{field} has no UTC offset"))
+    for key in ("datePublished", "dateModified"):
+        if data.get(key) and not OFFSET_RE.search(data[key]):
+            problems.append(Problem(name, "json-ld", f"{key} has no UTC offset"))
     for author in data.get("author", []):
         if not author.get("name") or (author.get("@type") == "Person" and not author.get("url")):
             problems.append(Problem(name, "json-ld", "an author without name or url"))
     for image in data.get("image", []):
         if not image.get("creditText"):
             problems.append(Problem(name, "json-ld", "image without creditText"))
-    lang = (html.find("html") or {}).get("lang")
     if data.get("inLanguage") and data["inLanguage"] != lang:
         problems.append(Problem(name, "json-ld", f"inLanguage {data['inLanguage']} on a "
                                 f"'{lang}' page"))
     return problems
 
 
-def check_feeds(site):
-    problems = []
-    for path in sorted(site.output.glob("**/feeds/*.xml")):
-        name = site.name(path)
-        feed = feedparser.parse(path.read_bytes())
-        if feed.bozo:
-            problems.append(Problem(name, "feed", f"not well-formed: {feed.bozo_exception}"))
+def read_feed(site, name):
+    """(problems, internal link targets, None) of one feed."""
+    feed = feedparser.parse((site.output / name).read_bytes())
+    if feed.bozo:
+        return [Problem(name, "feed", f"not well-formed: {feed.bozo_exception}")], set(), None
+    problems, targets = [], set()
+    if feed.version not in ("atom10", "rss20"):
+        problems.append(Problem(name, "feed", f"unexpected format {feed.version}"))
+    if not feed.feed.get("language"):
+        problems.append(Problem(name, "feed", "no language"))
+    for entry in feed.entries:
+        if not (entry.get("title") and entry.get("link") and (
+                entry.get("published") or entry.get("updated"))):
+            problems.append(Problem(name, "feed", f"incomplete entry {entry.get('link')}"))
             continue
-        if feed.version not in ("atom10", "rss20"):
-            problems.append(Problem(name, "feed", f"unexpected format {feed.version}"))
-        if not feed.feed.get("language"):
-            problems.append(Problem(name, "feed", "no language"))
-        for entry in feed.entries:
-            if not (entry.get("title") and entry.get("link") and (
-                    entry.get("published") or entry.get("updated"))):
-                problems.append(Problem(name, "feed", f"incomplete entry {entry.get('link')}"))
-            elif site.resolve(entry.link, name) and not site.exists(site.resolve(entry.link,
-                                                                                  name)):
+        target = site.resolve(entry.link, name)
+        if target is not None:
+            targets.add(sys.intern(target))
+            if not site.exists(target):
                 problems.append(Problem(name, "feed", f"entry {entry.link} leads nowhere"))
-    return problems
+    return problems, targets, None
+
+
+def read_all(site, names, workers):
+    """{name: (problems, targets, Facts)} of these pages and feeds, read on `workers` cores."""
+    names = sorted(names)
+    if len(names) < PARALLEL_MIN:
+        workers = 1
+
+    def job(share):
+        return {name: (read_feed if name in site.feeds else read_page)(site, name)
+                for name in names if share.take()}
+
+    done = {}
+    for part in run_shared(job, workers):
+        done.update(part)
+    for name, (_, _, facts) in done.items():
+        if facts is not None:
+            site.facts[name] = facts
+    return done
 
 
 def vnu_jar():
@@ -233,8 +318,8 @@ def vnu_jar():
     return jar if jar.exists() else None
 
 
-def check_vnu(site):
-    """The Nu Html Checker, offline, on every page."""
+def check_vnu(site, names, workers=1):
+    """The Nu Html Checker, offline, on these pages: in batches, a Java VM per core at a time."""
     java = shutil.which("java")
     if java is None:
         return [Problem("-", "vnu", "needs a Java runtime (apt-get install default-jre-headless)"
@@ -243,35 +328,58 @@ def check_vnu(site):
     if jar is None:
         return [Problem("-", "vnu", f"needs vnu.jar: set VNU_JAR, or install npm to fetch "
                         f"vnu-jar@{VNU_VERSION}; or skip it with --skip vnu")]
-    files = [str(site.output / name) for name in site.pages]
-    result = subprocess.run([java, "-Xss8m", "-jar", str(jar), "--errors-only", "--format",
-                             "json", *files], capture_output=True, text=True, timeout=900)
-    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    names = sorted(names)
+    size = sum(len(name) + 1 for name in names)
+    count = max(1, min(len(names), workers))
+    count *= -(-size // (VNU_BATCH_BYTES * count))  # rounded up to a multiple of the workers
+    batches = [names[i::count] for i in range(count)]
+    # A few pages: the quick compiler only, which starts sooner. langdetect only warns, and
+    # --errors-only hides warnings.
+    command = [java, "-Xss8m", *["-XX:TieredStopAtLevel=1"] * (len(names) < VNU_QUICK_START),
+               "-jar", str(jar), "--errors-only", "--no-langdetect", "--format", "json"]
+    with ThreadPoolExecutor(workers) as pool:
+        results = list(pool.map(lambda batch: processes.run(
+            [*command, *batch], cwd=site.output, capture_output=True, text=True, timeout=900),
+            [b for b in batches if b]))
     problems = []
-    for message in messages:
-        page = message.get("url", "").removeprefix("file:")
-        with contextlib.suppress(ValueError):
-            page = site.name(Path(page))
-        problems.append(Problem(page, "vnu", f"line {message.get('lastLine', '?')}: "
-                                f"{message.get('message')}"))
+    for result in results:
+        messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+        for message in messages:
+            page = unquote(message.get("url", "").removeprefix("file:"))
+            with contextlib.suppress(ValueError):
+                page = site.name(Path(page))
+            problems.append(Problem(page, "vnu", f"line {message.get('lastLine', '?')}: "
+                                    f"{message.get('message')}"))
     return problems
 
 
-def axe_pages(site):
-    """Front page, an article, a listing and the 404 page of every edition."""
-    pages = []
-    homes = [n for n in site.pages if n == "index.html" or (
+def homes(site):
+    """The front page of every edition."""
+    return sorted(n for n in site.pages if n == "index.html" or (
         n.endswith("/index.html") and n.count("/") == 1 and
-        (site.output / n.split("/")[0] / "404.html").exists())]
-    for home in homes:
-        prefix = home.removesuffix("index.html")
-        html = site.pages[home]
-        article = html.select_one(".teaser-title a")
-        listing = html.select_one(".sections a")
-        for link in (article, listing):
-            if link is not None:
-                pages.append(site.resolve(link["href"], home))
-        pages += [home, prefix + "404.html"]
+        n.replace("index.html", "404.html") in site.pages))
+
+
+def axe_pages(site):
+    """Front page, an article, a listing and the 404 page of every edition; in an incremental
+    check, one page of each of these kinds per edition among the pages that changed."""
+    fronts = homes(site)
+    if site.changed is not None:
+        picked = {}
+        for name in sorted(site.changed & site.pages):
+            edition = max((h for h in fronts if name.startswith(h.removesuffix("index.html"))),
+                          key=len, default="")
+            kind = ("front" if name in fronts else "404" if name.endswith("404.html") else
+                    "article" if site.facts_of(name).article else "listing")
+            picked.setdefault((edition, kind), name)
+        return sorted(picked.values())
+    pages = []
+    for home in fronts:
+        for css_class in ("teaser-title", "sections"):
+            href = site.first_link(home, css_class)
+            if href is not None:
+                pages.append(site.resolve(href, home))
+        pages += [home, home.replace("index.html", "404.html")]
     return [p for p in dict.fromkeys(pages) if p in site.pages]
 
 
@@ -324,14 +432,111 @@ def check_axe(site):
     return problems
 
 
-def run_checks(output, origin, skip=()):
-    site = Site(output, origin)
-    problems = check_pages(site) + check_feeds(site)
+@dataclass
+class Report:
+    """How a check ran: its mode, what it checked and how long each part took."""
+
+    mode: str = "full check"
+    changed: int = 0
+    dependents: int = 0
+    pages: int = 0
+    feeds: int = 0
+    vnu: int | None = None
+    axe: int | None = None
+    times: dict = field(default_factory=dict)
+    manifest: Manifest | None = None  # of the folder checked
+
+    @contextlib.contextmanager
+    def timing(self, part):
+        started = time.perf_counter()
+        yield
+        self.times[part] = self.times.get(part, 0) + time.perf_counter() - started
+
+    def summary(self, problems):
+        scope = (f"{self.changed} changed or new, {self.dependents} depending on them: "
+                 if self.mode == "incremental check" else "")
+        tools = ", ".join(
+            ["no vnu" if self.vnu is None else f"{self.vnu} with vnu",
+             f"{'no' if self.axe is None else self.axe} in Chromium with axe"])
+        times = ", ".join(f"{part} {seconds:.1f} s" for part, seconds in self.times.items())
+        return (f"{self.mode}: {scope}checked {self.pages} pages and {self.feeds} feeds "
+                f"({tools}): {len(problems)} problem(s)\ntimes: {times}")
+
+
+def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=None,
+               code=None):
+    """Check the built site; return (Report, problems). Report.manifest is the folder's.
+
+    With `settings`, the check remembers what it passed (in CACHE_PATH) and next time checks
+    only what changed since, and what depends on it (newsdesk.checkstate); `full` checks all.
+    `code` is fingerprint.site_code(settings), taken before a build in this process (a build
+    changes values of the settings).
+    """
+    report = Report()
+    workers = (settings or {}).get("READ_WORKERS") or os.cpu_count() or 1
+    state = last = None
+    if settings is not None:
+        state = CheckState(settings["CACHE_PATH"], output)
+        code = code or fingerprint.site_code(settings)
+        with report.timing("state"):
+            last = None if full else state.load()
+    with report.timing("manifest"):
+        if manifest is None:
+            manifest = Manifest.of_folder(output, last.known if last else None)
+        site = Site(output, origin, manifest)
+    report.manifest = manifest
+    documents = site.pages | site.feeds
+    reason = "--all" if full else why_full(last, code, skip) if state else None
+    if reason or state is None:
+        report.mode = f"full check ({reason})" if reason else "full check"
+        graph, changed = LinkGraph(), documents
+        read = _read(site, report, changed, workers)
+    else:
+        report.mode = "incremental check"
+        graph = last.graph
+        changes = site.manifest.compare(last.files, same=lambda entry, sha: entry.sha256 == sha)
+        changed = {path for path in changes.added + changes.changed if path in documents}
+        read = _read(site, report, changed, workers)
+        alternates = {site.resolve(url, name) for name in changed & site.pages
+                      for url in site.facts[name].alternates.values()}
+        linked = (changed & site.pages) | set(changes.removed)
+        dependents = graph.linking_into(linked) | alternates
+        dependents = (dependents & documents) - changed
+        read.update(_read(site, report, dependents, workers))
+        site.changed = changed
+        report.changed, report.dependents = len(changed), len(dependents)
+    graph.keep_only(documents)
+    for name, (_, targets, _) in read.items():
+        graph.set(name, targets)
+    problems = [problem for name in sorted(read) for problem in read[name][0]]
+    with report.timing("hreflang"):
+        problems += [problem for name in sorted(read) if name in site.pages
+                     for problem in check_hreflang(site, name)]
+    report.pages = len(read.keys() & site.pages)
+    report.feeds = len(read.keys() & site.feeds)
     if "vnu" not in skip:
-        problems += check_vnu(site)
+        report.vnu = len(changed & site.pages)
+        if report.vnu:
+            with report.timing("vnu"):
+                problems += check_vnu(site, changed & site.pages, workers)
     if "axe" not in skip:
-        problems += check_axe(site)
-    return site, problems
+        report.axe = len(axe_pages(site))
+        if report.axe:
+            with report.timing("axe"):
+                problems += check_axe(site)
+    if state is not None and not problems:
+        with report.timing("state"):
+            state.save(code, skip, site.manifest, graph)
+    return report, problems
+
+
+def _read(site, report, names, workers):
+    """Read pages, then feeds, timed apart."""
+    with report.timing("pages"):
+        read = read_all(site, names & site.pages, workers)
+    with report.timing("feeds"):
+        read.update(read_all(site, names & site.feeds, workers))
+    return read
 
 
 def main(argv=None):
@@ -342,6 +547,8 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, help="the built site (default: OUTPUT_PATH)")
     parser.add_argument("--settings", type=Path, default=ROOT / "pelicanconf.py")
     parser.add_argument("--skip", default="", help="checks to leave out: vnu, axe")
+    parser.add_argument("--all", action="store_true",
+                        help="check every page, not only what changed since the last pass")
     args = parser.parse_args(argv)
     settings = read_settings(str(args.settings))
     output = args.output or Path(settings["OUTPUT_PATH"])
@@ -349,11 +556,11 @@ def main(argv=None):
         print(f"error: {output}: no built site; run `invoke build` first", file=sys.stderr)
         return 2
     origin = settings["SITEURL"] or settings["FEED_DOMAIN"]
-    site, problems = run_checks(output, origin, skip=set(filter(None, args.skip.split(","))))
+    report, problems = run_checks(output, origin, set(filter(None, args.skip.split(","))),
+                                  settings=settings, full=args.all)
     for problem in problems:
         print(problem)
-    print(f"checked {len(site.pages)} pages ({'no' if 'axe' in args.skip else len(axe_pages(site))}"
-          f" in Chromium with axe): {len(problems)} problem(s)")
+    print(report.summary(problems))
     return 1 if problems else 0
 
 

@@ -70,13 +70,21 @@ def inputs(settings, articles=True, files_digest=None):
     return digest.hexdigest()
 
 
-def files(settings, articles=True):
-    """One hash of the files the build reads: content, theme, plugins and this package."""
+def files(settings, articles=True, content=True):
+    """One hash of the files the build reads: content, theme, plugins and this package
+    (content=False: all but the content)."""
     digest = hashlib.sha256()
-    for folder in (settings["PATH"], settings["THEME"], *settings.get("PLUGIN_PATHS", []), CODE):
+    folders = [settings["PATH"]] if content else []
+    for folder in (*folders, settings["THEME"], *settings.get("PLUGIN_PATHS", []), CODE):
         digest.update(f"\n[{folder}]\n".encode())
         _tree(digest, folder, skip=() if articles or folder != settings["PATH"] else TEXT_INPUTS)
     return digest.hexdigest()
+
+
+def site_code(settings):
+    """One hash of what makes every page and checks it, the content left out: the settings,
+    the theme, the plugins, this package and the library versions."""
+    return inputs(settings, files_digest=files(settings, content=False))
 
 
 def content_cache_valid(cache, key):

@@ -408,6 +408,7 @@ def test_s3_uploads_changes_only_with_headers_and_in_order(tmp_path, bucket):
     proxy.requests.clear()
     out = ok(run_publish(settings, content, "--target", "s3", "--dry-run"))
     assert f"~ {ARTICLE}" in out and proxy.writes() == []
+    assert "incremental check: " in out
     out = ok(run_publish(settings, content, "--target", "s3"))
     uploaded = [path.split("/", 2)[2] for method, path in proxy.writes() if method == "PUT"]
     assert ARTICLE in uploaded and len(uploaded) < len(local) / 5, out

@@ -1,7 +1,8 @@
 """Publish the site: a strict build with publishconf.py, the site checks, then the upload.
 
 Nothing is uploaded unless the build has no warning or error and `invoke check` finds no
-problem. Each target keeps readers on a whole site while it uploads; see its module.
+problem (after a passing check of the same folder: in what changed since, newsdesk.check).
+Each target keeps readers on a whole site while it uploads; see its module.
 """
 
 import time
@@ -9,12 +10,12 @@ from pathlib import Path
 
 from pelican.settings import read_settings
 
+from .. import fingerprint
 from ..build import ROOT, BuildFailed, build
 from ..providers import configuration_problem
 from ..secrets import files_with_secrets
 from .errors import PublishFailed
 from .ghpages import GhPagesTarget
-from .manifest import Manifest
 from .s3 import S3Target
 from .ssh import SshTarget
 
@@ -50,6 +51,7 @@ def publish(target_name, *, content=None, settings_file=None, dry_run=False, ski
     output = Path(settings["OUTPUT_PATH"])
     if not output.is_absolute():
         output = settings_file.parent / output
+    code = fingerprint.site_code(settings)  # before the build, which changes some values
     try:
         build(content, output, settings_file=settings_file, strict=True)
     except BuildFailed as exc:
@@ -59,13 +61,14 @@ def publish(target_name, *, content=None, settings_file=None, dry_run=False, ski
         raise PublishFailed(f"not published: {len(leaked)} file(s) hold a secret from the "
                             f"environment (a password in SITEURL?), first {output / leaked[0]}")
     origin = settings["SITEURL"] or settings["FEED_DOMAIN"]
-    site, problems = run_checks(output, origin, skip=set(skip_checks))
+    report, problems = run_checks(output, origin, skip=set(skip_checks), settings=settings,
+                                  code=code)
     for problem in problems:
         print(problem)
+    print(report.summary(problems))
     if problems:
         raise PublishFailed(f"not published: the site check found {len(problems)} problem(s)")
-    print(f"checked {len(site.pages)} pages: 0 problems")
-    manifest = Manifest.of_folder(output)
+    manifest = report.manifest
     start = time.monotonic()
     changes = target.publish(output, manifest, dry_run=dry_run)
     if not dry_run:

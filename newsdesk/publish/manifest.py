@@ -2,8 +2,8 @@
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..progress import human_bytes
 
@@ -46,18 +46,38 @@ class Changes:
         yield from (f"- {path}" for path in self.removed)
 
 
+def _files(folder, prefix=""):
+    """(DirEntry, site path) of every file under `folder`, symbolic links followed, in order."""
+    with os.scandir(folder) as entries:
+        entries = sorted(entries, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir():
+            yield from _files(entry.path, f"{prefix}{entry.name}/")
+        elif entry.is_file():
+            yield entry, prefix + entry.name
+
+
 class Manifest(dict):
     """Site path (POSIX, relative) to Entry."""
 
     @classmethod
-    def of_folder(cls, folder):
-        folder = Path(folder)
+    def of_folder(cls, folder, known=None):
+        """The manifest of a folder. `known` maps site paths to (stat key, Entry) of an earlier
+        look: a file with the same stat key (size, modification time, inode) is not read again,
+        as make trusts times. The stat keys of this look are in `.stat_keys`."""
         manifest = cls()
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                data = path.read_bytes()
-                manifest[path.relative_to(folder).as_posix()] = Entry(
-                    len(data), hashlib.sha256(data).hexdigest(), hashlib.md5(data).hexdigest())
+        manifest.stat_keys = {}
+        known = known or {}
+        for entry, name in _files(folder):
+            st = entry.stat()
+            key = manifest.stat_keys[name] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            if name in known and known[name][0] == key:
+                manifest[name] = known[name][1]
+                continue
+            with open(entry.path, "rb") as fp:
+                data = fp.read()
+            manifest[name] = Entry(len(data), hashlib.sha256(data).hexdigest(),
+                                   hashlib.md5(data).hexdigest())
         return manifest
 
     @classmethod

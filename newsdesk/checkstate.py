@@ -1,0 +1,113 @@
+"""What the last passing check of an output folder saw, so that the next checks what changed.
+
+One state per output folder, in the cache folder: the site manifest (hashes and stat keys per
+file, so that the next look hashes only files that changed), the
+link graph (which pages and feeds link to which files), the fingerprint of the code, theme and
+settings (newsdesk.fingerprint.site_code) and the checks left out. Only a check that found no
+problem writes it, atomically.
+"""
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+from newsdesk.publish.manifest import Entry
+
+FOLDER = "check-state"
+VERSION = 1  # of the state's layout
+
+
+class LinkGraph:
+    """Which files each page or feed links to (site paths, stored once each)."""
+
+    def __init__(self, nodes=(), links=()):
+        self.nodes = list(nodes)
+        self.index = {name: i for i, name in enumerate(self.nodes)}
+        self.links = {source: set(targets) for source, targets in links}
+
+    def _id(self, name):
+        if name not in self.index:
+            self.index[name] = len(self.nodes)
+            self.nodes.append(name)
+        return self.index[name]
+
+    def set(self, source, targets):
+        self.links[self._id(source)] = {self._id(target) for target in targets}
+
+    def keep_only(self, sources):
+        """Forget the links of every page or feed not in `sources`."""
+        kept = {self.index[name] for name in sources if name in self.index}
+        self.links = {source: targets for source, targets in self.links.items()
+                      if source in kept}
+
+    def linking_into(self, names):
+        """The pages and feeds that link to any of `names`."""
+        wanted = {self.index[name] for name in names if name in self.index}
+        return {self.nodes[source] for source, targets in self.links.items()
+                if not wanted.isdisjoint(targets)}
+
+    def dump(self):
+        """(nodes, links): what LinkGraph() takes, with only the names still linked."""
+        nodes = {}
+        links = []
+        for source, targets in self.links.items():
+            ids = [nodes.setdefault(self.nodes[t], len(nodes)) for t in targets]
+            links.append((nodes.setdefault(self.nodes[source], len(nodes)), ids))
+        return list(nodes), links
+
+
+class LastCheck:
+    """The state a passing check left."""
+
+    def __init__(self, data):
+        self.code = data["code"]
+        self.skipped = set(data["skipped"])
+        self.known = {path: (stat_key, Entry(*entry))
+                      for path, (stat_key, *entry) in data["files"].items()}
+        self.files = {path: entry.sha256 for path, (_, entry) in self.known.items()}
+        self.graph = LinkGraph(*data["graph"])
+
+
+class CheckState:
+    """The state file of one output folder."""
+
+    def __init__(self, cache, output):
+        self.output = str(Path(output).resolve())
+        key = hashlib.sha256(self.output.encode()).hexdigest()[:16]
+        self.path = Path(cache) / FOLDER / f"{key}.pickle"
+
+    def load(self):
+        """The last passing check, or None."""
+        try:
+            with open(self.path, "rb") as fp:
+                data = pickle.load(fp)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            return None
+        if data.get("output") != self.output or data.get("version") != VERSION:
+            return None
+        return LastCheck(data)
+
+    def save(self, code, skipped, manifest, graph):
+        stat_keys = getattr(manifest, "stat_keys", {})
+        data = {"version": VERSION, "output": self.output, "code": code,
+                "skipped": sorted(skipped),
+                "files": {path: (stat_keys.get(path), entry.size, entry.sha256, entry.md5)
+                          for path, entry in manifest.items()},
+                "graph": graph.dump()}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        with open(tmp, "wb") as fp:
+            pickle.dump(data, fp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+def why_full(last, code, skip):
+    """Why the whole site must be checked, or None if the changes will do."""
+    if last is None:
+        return "no earlier passing check of this folder"
+    if last.code != code:
+        return "code, theme or settings changed"
+    if not last.skipped <= set(skip):
+        return f"{', '.join(sorted(last.skipped - set(skip)))} left out of the last check"
+    return None
