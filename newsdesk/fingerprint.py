@@ -1,6 +1,6 @@
 """Whether anything a build reads has changed since the last build of the same output folder.
 
-The fingerprint covers the settings' values, every file under the content folder, the theme
+The fingerprint covers the settings' values (but those of the upload targets), every file under the content folder, the theme
 and the plugin and library code (by size and modification time, as make does), the versions
 of Python and the libraries that render, and the MT_* environment. A build whose fingerprint
 and output folder match the last good build (no warning, no error) has nothing to do.
@@ -21,6 +21,8 @@ PACKAGES = ("pelican", "Markdown", "Jinja2", "Babel", "Pillow", "pagefind-bin", 
             "nh3")
 CODE = Path(__file__).resolve().parent
 STATE_FILE = "build-state.json"
+# Settings no page depends on: where and how `invoke publish` uploads (publishconf.py).
+UPLOAD_SETTINGS = ("SSH_", "RSYNC_", "S3_", "CLOUDFRONT_", "GITHUB_PAGES_", "PUBLISH_")
 # Content files that cannot change what the Markdown reader makes of an article.
 TEXT_INPUTS = (".md", ".po", ".txt", ".toml")
 
@@ -58,7 +60,8 @@ def inputs(settings, articles=True, files_digest=None):
     the key of the build cache (kept articles, memos), whose entries check their own files.
     """
     digest = hashlib.sha256()
-    values = {k: v for k, v in settings.items() if k not in ("OUTPUT_PATH", "STRICT")}
+    values = {k: v for k, v in settings.items()
+              if k not in ("OUTPUT_PATH", "STRICT") and not k.startswith(UPLOAD_SETTINGS)}
     digest.update(json.dumps(values, sort_keys=True, default=_stable).encode())
     digest.update(sys.version.encode())
     for package in PACKAGES:

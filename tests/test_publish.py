@@ -616,6 +616,16 @@ PASSWORD = "Lozinka/Šabac@2026"  # percent-encoded in a URL; printed in no form
 # (URL with {host} and {path}, its secret, whether S3 and Git accept the URL); a raw /, ? or #
 # breaks URL parsing and so does a query on the endpoint: those fail, and the error may not
 # show them either
+@pytest.fixture(scope="module")
+def one_site(tmp_path_factory):
+    """Content with output and cache folders that the URL-form tests share: a publish to
+    another address (upload settings only) builds and checks nothing again."""
+    folder = tmp_path_factory.mktemp("one-site")
+    content = copy_content(folder, complete=True)
+    return content, {"PATH": str(content), "OUTPUT_PATH": str(folder / "public"),
+                     "CACHE_PATH": str(folder / "cache")}
+
+
 URL_FORMS = [
     ("http://urednik:Tajna-Lozinka-2026@{host}/{path}", "Tajna-Lozinka-2026", True),
     (f"http://urednik:{quote(PASSWORD, safe='')}@{{host}}/{{path}}", PASSWORD, True),
@@ -629,12 +639,26 @@ URL_FORMS = [
 ]
 
 
+def test_another_upload_target_builds_and_checks_nothing_again(tmp_path, bucket, one_site):
+    """Upload settings are no input of the site: publishing the same site elsewhere goes
+    straight to the upload."""
+    client, name, proxy = bucket
+    content, site = one_site
+    for region in ("us-east-1", "eu-central-1"):
+        settings = settings_file(tmp_path, S3_BUCKET=name, S3_REGION=region, **site,
+                                 S3_ENDPOINT_URL=proxy.url)
+        out = ok(run_publish(settings, content, "--target", "s3", "--dry-run"))
+    assert "Nothing changed since the last build" in out, out
+    assert "incremental check: 0 changed or new, 0 depending on them" in out, out
+
+
 @pytest.mark.parametrize("form, secret, accepted", URL_FORMS)
-def test_s3_prints_no_secret_of_an_endpoint_url(tmp_path, bucket, form, secret, accepted):
+def test_s3_prints_no_secret_of_an_endpoint_url(tmp_path, bucket, one_site, form, secret,
+                                                accepted):
     """The endpoint comes from the environment, as publishconf.py reads it."""
     client, name, proxy = bucket
-    content = copy_content(tmp_path, complete=True)
-    settings = settings_file(tmp_path, S3_BUCKET=name, S3_REGION="us-east-1")
+    content, site = one_site
+    settings = settings_file(tmp_path, S3_BUCKET=name, S3_REGION="us-east-1", **site)
     env = {"PUBLISH_S3_ENDPOINT_URL": form.format(host=proxy.url.split("://")[1], path="")}
     dry = run_publish(settings, content, "--target", "s3", "--dry-run", env=env,
                       secrets=[secret])
@@ -646,17 +670,18 @@ def test_s3_prints_no_secret_of_an_endpoint_url(tmp_path, bucket, form, secret, 
     assert proxy.writes() == []
     out = ok(run_publish(settings, content, "--target", "s3", env=env, secrets=[secret]))
     assert "uploaded" in out and set(objects(client, name)) == set(tree_hashes(
-        tmp_path / "public"))
+        site["OUTPUT_PATH"]))
 
 
 @pytest.mark.parametrize("form, secret, accepted", [f for f in URL_FORMS if "X-Amz" not in f[0]])
-def test_gh_pages_prints_no_secret_of_a_repository_url(tmp_path, form, secret, accepted):
+def test_gh_pages_prints_no_secret_of_a_repository_url(tmp_path, one_site, form, secret,
+                                                      accepted):
     """The repository is served over Git's HTTP protocol and named in the environment."""
     subprocess.run(["git", "init", "--quiet", "--bare", str(tmp_path / "sajt.git")], check=True)
     server = GitHttpServer(tmp_path)
     try:
-        content = copy_content(tmp_path, complete=True)
-        settings = settings_file(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+        content, site = one_site
+        settings = settings_file(tmp_path, **site)
         url = form.format(host=f"127.0.0.1:{server.port}", path="sajt.git")
         env = {"PUBLISH_GITHUB_PAGES_REPO": url}
         dry = run_publish(settings, content, "--target", "gh-pages", "--dry-run", env=env,
@@ -671,7 +696,7 @@ def test_gh_pages_prints_no_secret_of_a_repository_url(tmp_path, form, secret, a
         assert "pushed gh-pages to http://" in out
     finally:
         server.stop()
-    kept = [path for path in (tmp_path / "cache" / "gh-pages").rglob("*") if path.is_file()
+    kept = [path for path in (Path(site["CACHE_PATH"]) / "gh-pages").rglob("*") if path.is_file()
             and any(s.encode() in path.read_bytes() for s in (secret, quote(secret, safe="")))]
     assert kept == [], "the work repository keeps no secret of the URL"
     listing = subprocess.run(["git", "-C", str(tmp_path / "sajt.git"), "ls-tree", "-r",
