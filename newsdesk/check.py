@@ -407,7 +407,8 @@ def check_axe(site):
         from axe_playwright_python.sync_playwright import Axe
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        return [Problem("-", "axe", f"{exc}; install the test extras or skip it with --skip axe")]
+        return [Problem("-", "axe", f"{exc}; install the project (pip install -e .) or skip "
+                        "it with --skip axe")]
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():

@@ -1,9 +1,10 @@
 """Whether anything a build reads has changed since the last build of the same output folder.
 
-The fingerprint covers the settings' values (but those of the upload targets), every file under the content folder, the theme
-and the plugin and library code (by size and modification time, as make does), the versions
-of Python and the libraries that render, and the MT_* environment. A build whose fingerprint
-and output folder match the last good build (no warning, no error) has nothing to do.
+The fingerprint covers the settings' values (but those of the upload targets), every file
+under the content folder, the theme and the plugin and library code (by size and modification
+time, as make does), the versions of Python and the libraries that render, and the MT_*
+environment. A build whose fingerprint and output folder match the last good build (no
+warning, no error) has nothing to do.
 Hand edits inside the output folder are not noticed: `invoke build --force` rebuilds anyway.
 """
 
