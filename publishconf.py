@@ -6,12 +6,25 @@ uploads it. Every value below can be set from the environment, so CI needs no ed
 """
 
 import os
+import shlex
 import sys
 
 sys.path.append(os.path.dirname(__file__))
 from pelicanconf import *  # noqa: F403
 
-env = os.environ.get
+
+def env(name, default=None):
+    """The environment's value of `name`; unset or empty: `default` (CI passes unset
+    variables as empty strings)."""
+    return os.environ.get(name) or default
+
+
+def env_int(name, default):
+    value = env(name, str(default))
+    if not value.strip().isdigit():
+        raise ValueError(f"{name}={value!r} in the environment: not a whole number")
+    return int(value)
+
 
 SITEURL = env("SITEURL", "https://pregled.example.org")
 FEED_DOMAIN = SITEURL
@@ -20,17 +33,18 @@ OUTPUT_PATH = "public"  # kept apart from output/, the preview build
 
 # ssh: rsync into SSH_TARGET_DIR/releases/<id>/, then `current` -> that release (mv -T).
 # The web server's document root is SSH_TARGET_DIR/current. Keys come from ssh-agent or
-# ~/.ssh; SSH_OPTIONS adds ssh arguments (e.g. ["-i", "/path/key", "-o", "...=..."]).
+# ~/.ssh; SSH_OPTIONS adds ssh arguments and RSYNC_OPTIONS rsync's, from the environment as
+# one shell-quoted line each (PUBLISH_SSH_OPTIONS="-i /path/key -o UserKnownHostsFile=/path").
 SSH_HOST = env("PUBLISH_SSH_HOST", "pregled.example.org")
-SSH_PORT = int(env("PUBLISH_SSH_PORT", "22"))
+SSH_PORT = env_int("PUBLISH_SSH_PORT", 22)
 SSH_USER = env("PUBLISH_SSH_USER", "deploy")
 SSH_TARGET_DIR = env("PUBLISH_SSH_DIR", "/srv/pregled")
-SSH_KEEP_RELEASES = int(env("PUBLISH_SSH_KEEP", "5"))
+SSH_KEEP_RELEASES = env_int("PUBLISH_SSH_KEEP", 5)
 # One publish at a time per target (flock on SSH_TARGET_DIR/.publish.lock, util-linux); another
 # waits this many seconds for it, then stops.
-SSH_LOCK_WAIT = int(env("PUBLISH_SSH_LOCK_WAIT", "600"))
-SSH_OPTIONS = []
-RSYNC_OPTIONS = []
+SSH_LOCK_WAIT = env_int("PUBLISH_SSH_LOCK_WAIT", 600)
+SSH_OPTIONS = shlex.split(env("PUBLISH_SSH_OPTIONS", ""))
+RSYNC_OPTIONS = shlex.split(env("PUBLISH_RSYNC_OPTIONS", ""))
 
 # s3: any S3-compatible storage; S3_ENDPOINT_URL None means AWS. Credentials: boto3's chain
 # (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, an instance role).
@@ -52,4 +66,4 @@ GITHUB_PAGES_BRANCH = env("PUBLISH_GITHUB_PAGES_BRANCH", "gh-pages")
 GITHUB_PAGES_CNAME = env("PUBLISH_GITHUB_PAGES_CNAME") or None
 GITHUB_PAGES_TOKEN_VAR = "GITHUB_TOKEN"  # the variable holding a token for HTTPS remotes
 
-del env
+del env, env_int, shlex

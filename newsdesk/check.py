@@ -17,6 +17,7 @@ site when the code, theme or settings changed, or with --all (newsdesk.checkstat
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -72,6 +73,7 @@ class Facts:
     alternates: dict  # hreflang: href
     canonical: str | None
     article: bool
+    text: str | None  # digest of an article's text as the author wrote it (.story-body)
 
 
 class Site:
@@ -94,6 +96,7 @@ class Site:
         self.feeds = {path for path in self.manifest if FEED_RE.search(path)}
         self.facts = {}
         self.changed = None
+        self.new_text = set()  # article pages whose text changed since the last passing check
 
     def name(self, path):
         return path.relative_to(self.output).as_posix()
@@ -177,6 +180,8 @@ def read_page(site, name):
         if tag == "script" and json_ld is None and el.get("type") == "application/ld+json":
             json_ld = el.text or ""
     lang = root.get("lang") if root.tag == "html" else None
+    body = root.find(".//div[@class='story-body']") if article else None
+    text = None if body is None else hashlib.sha256(lxml.etree.tostring(body)).hexdigest()
     problems = [] if lang else [Problem(name, "html-lang", "the page has no lang attribute")]
     urls = [(url, "broken-link") for url in hrefs]
     urls += [(url, "broken-image") for url in sources + srcsets]
@@ -186,7 +191,7 @@ def read_page(site, name):
                  for src in without_alt]
     if article:
         problems += _json_ld(name, json_ld, lang)
-    return problems, targets, Facts(lang, alternates, canonical, article)
+    return problems, targets, Facts(lang, alternates, canonical, article, text)
 
 
 def _links(site, name, urls):
@@ -361,18 +366,21 @@ def homes(site):
 
 
 def axe_pages(site):
-    """Front page, an article, a listing and the 404 page of every edition; in an incremental
-    check, one page of each of these kinds per edition among the pages that changed."""
+    """Every article whose text changed since the last passing check (not on the first check of
+    a folder), and one page of each other kind (front, listing, 404) per edition: among the
+    changed pages in an incremental check; in a full one the front page, its first teaser's
+    article, its first section and the 404 page."""
     fronts = homes(site)
+    articles = site.new_text
     if site.changed is not None:
         picked = {}
-        for name in sorted(site.changed & site.pages):
+        for name in sorted(site.changed & site.pages - articles):
             edition = max((h for h in fronts if name.startswith(h.removesuffix("index.html"))),
                           key=len, default="")
             kind = ("front" if name in fronts else "404" if name.endswith("404.html") else
                     "article" if site.facts_of(name).article else "listing")
             picked.setdefault((edition, kind), name)
-        return sorted(picked.values())
+        return sorted(articles | set(picked.values()))
     pages = []
     for home in fronts:
         for css_class in ("teaser-title", "sections"):
@@ -380,7 +388,7 @@ def axe_pages(site):
             if href is not None:
                 pages.append(site.resolve(href, home))
         pages += [home, home.replace("index.html", "404.html")]
-    return [p for p in dict.fromkeys(pages) if p in site.pages]
+    return [p for p in dict.fromkeys(pages + sorted(articles)) if p in site.pages]
 
 
 def _answer_from_folder(site):
@@ -480,13 +488,15 @@ def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=N
         state = CheckState(settings["CACHE_PATH"], output)
         code = code or fingerprint.site_code(settings)
         with report.timing("state"):
-            last = None if full else state.load()
+            last = state.load()
     with report.timing("manifest"):
         if manifest is None:
             manifest = Manifest.of_folder(output, last.known if last else None)
         site = Site(output, origin, manifest)
     report.manifest = manifest
     documents = site.pages | site.feeds
+    if last is not None:
+        changes = site.manifest.compare(last.files, same=lambda entry, sha: entry.sha256 == sha)
     reason = "--all" if full else why_full(last, code, skip) if state else None
     if reason or state is None:
         report.mode = f"full check ({reason})" if reason else "full check"
@@ -495,7 +505,6 @@ def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=N
     else:
         report.mode = "incremental check"
         graph = last.graph
-        changes = site.manifest.compare(last.files, same=lambda entry, sha: entry.sha256 == sha)
         changed = {path for path in changes.added + changes.changed if path in documents}
         read = _read(site, report, changed, workers)
         alternates = {site.resolve(url, name) for name in changed & site.pages
@@ -507,8 +516,14 @@ def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=N
         site.changed = changed
         report.changed, report.dependents = len(changed), len(dependents)
     graph.keep_only(documents)
-    for name, (_, targets, _) in read.items():
+    texts = {name: text for name, text in (last.texts if last else {}).items()
+             if name in site.pages}
+    for name, (_, targets, facts) in read.items():
         graph.set(name, targets)
+        if facts is not None and facts.text is not None:
+            if last is not None and last.texts.get(name) != facts.text:
+                site.new_text.add(name)
+            texts[name] = facts.text
     problems = [problem for name in sorted(read) for problem in read[name][0]]
     with report.timing("hreflang"):
         problems += [problem for name in sorted(read) if name in site.pages
@@ -527,7 +542,7 @@ def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=N
                 problems += check_axe(site)
     if state is not None and not problems:
         with report.timing("state"):
-            state.save(code, skip, site.manifest, graph)
+            state.save(code, skip, site.manifest, graph, texts)
     return report, problems
 
 

@@ -2,20 +2,21 @@
 
 One state per output folder, in the cache folder: the site manifest (hashes and stat keys per
 file, so that the next look hashes only files that changed), the
-link graph (which pages and feeds link to which files), the fingerprint of the code, theme and
+link graph (which pages and feeds link to which files), the digest of each article's text,
+the fingerprint of the code, theme and
 settings (newsdesk.fingerprint.site_code) and the checks left out. Only a check that found no
 problem writes it, atomically.
 """
 
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
+from newsdesk.atomic import write_atomic
 from newsdesk.publish.manifest import Entry
 
 FOLDER = "check-state"
-VERSION = 1  # of the state's layout
+VERSION = 2  # of the state's layout
 
 
 class LinkGraph:
@@ -67,6 +68,7 @@ class LastCheck:
                       for path, (stat_key, *entry) in data["files"].items()}
         self.files = {path: entry.sha256 for path, (_, entry) in self.known.items()}
         self.graph = LinkGraph(*data["graph"])
+        self.texts = data["texts"]
 
 
 class CheckState:
@@ -88,18 +90,16 @@ class CheckState:
             return None
         return LastCheck(data)
 
-    def save(self, code, skipped, manifest, graph):
+    def save(self, code, skipped, manifest, graph, texts):
+        """Remember a passing check; `texts`: the digest of every article page's text."""
         stat_keys = getattr(manifest, "stat_keys", {})
         data = {"version": VERSION, "output": self.output, "code": code,
                 "skipped": sorted(skipped),
                 "files": {path: (stat_keys.get(path), entry.size, entry.sha256, entry.md5)
                           for path, entry in manifest.items()},
-                "graph": graph.dump()}
+                "graph": graph.dump(), "texts": texts}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        with open(tmp, "wb") as fp:
-            pickle.dump(data, fp, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        write_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def why_full(last, code, skip):

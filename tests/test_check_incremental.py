@@ -7,6 +7,8 @@ import subprocess
 import sys
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
 from .conftest import ROOT, copy_content, read_html, run_build, write_settings
 from .test_check import tools_missing
 from .test_example_site import SEED_SR
@@ -162,3 +164,37 @@ def test_invoke_check_all_checks_everything(site, tmp_path):
     assert f"checked {pages} pages" in invoke_check()
     assert "incremental check: 0 changed or new" in invoke_check()
     assert f"full check (--all): checked {pages} pages" in invoke_check("--all")
+
+
+def test_every_article_whose_text_changed_is_opened_in_the_browser(tmp_path):
+    """axe sees each edited article, not only a sample: in an incremental check with other
+    changes, and in a full one after a settings change."""
+    if tools_missing():
+        pytest.skip(f"the browser check needs {', '.join(tools_missing())}")
+    content = copy_content(tmp_path)
+    output = tmp_path / "output"
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"), PATH=str(content))
+    assert run_build(content, output, settings=settings).returncode == 0
+    code, log, mode, _ = check(output, settings, "--skip", "vnu")
+    assert code == 0, log
+
+    pale = content / "articles/2024/liste-cekanja-operacije.sr.md"
+    pale.write_text(pale.read_text(encoding="utf-8") + '\n<p style="color:#d4d4d4">Dr Đorđe '
+                    "Šćekić: čekanje na operaciju kuka skraćeno je za trećinu.</p>\n",
+                    encoding="utf-8")
+    edited = content / EDITED
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nŽeleznička stanica Vukov spomenik "
+                      "biće zatvorena tokom radova.\n", encoding="utf-8")
+    assert run_build(content, output, settings=settings).returncode == 0
+    expected = {"2024/liste-cekanja-operacije/index.html",
+                "sr-cyrl/2024/liste-cekanja-operacije/index.html"}
+    code, log, mode, _ = check(output, settings, "--skip", "vnu")
+    assert code == 1 and mode == "incremental check", log
+    assert set(re.findall(r"^(\S+): axe/color-contrast", log, re.M)) == expected, log
+
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"), PATH=str(content),
+                              RELATED_ARTICLES=3)
+    assert run_build(content, output, settings=settings).returncode == 0
+    code, log, mode, _ = check(output, settings, "--skip", "vnu")
+    assert code == 1 and mode == "full check (code, theme or settings changed)", log
+    assert set(re.findall(r"^(\S+): axe/color-contrast", log, re.M)) == expected, log
