@@ -20,7 +20,7 @@ def env(name, default=None):
 
 
 def env_int(name, default):
-    value = env(name, str(default))
+    value = os.environ.get(name) or str(default)
     if not value.strip().isdigit():
         raise ValueError(f"{name}={value!r} in the environment: not a whole number")
     return int(value)
