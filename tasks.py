@@ -142,12 +142,15 @@ def i18n(c, check=False):
         print(line)
 
 
-@task(help={"output": "the built site (default: output/)",
+@task(help={"output": "the built site (default: the settings' OUTPUT_PATH)",
+            "settings": "settings file (default: pelicanconf.py; publishconf.py checks public/ "
+                        "at its public address)",
             "skip": "checks to leave out, comma-separated: vnu, axe",
             "all": "check every page, not only what changed since the last passing check"})
-def check(c, output=None, skip="", all=False):  # the option is --all
+def check(c, output=None, settings=None, skip="", all=False):  # the option is --all
     """Check the built site: HTML validity, links, hreflang, structured data, feeds, a11y."""
     _run_module(c, "newsdesk.check", None, *(["--output", str(output)] if output else []),
+                *(["--settings", str(settings)] if settings else []),
                 *(["--skip", skip] if skip else []), *["--all"] * all)
 
 

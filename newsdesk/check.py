@@ -84,7 +84,7 @@ class Site:
 
     def __init__(self, output, origin, manifest=None):
         self.output = Path(output)
-        self.origin = (origin or PREVIEW_ORIGIN).rstrip("/")
+        self.origin = _host_lowercase(origin or PREVIEW_ORIGIN).rstrip("/")
         self.manifest = Manifest.of_folder(self.output) if manifest is None else manifest
         self.dirs = set()
         for path in self.manifest:
@@ -103,6 +103,7 @@ class Site:
 
     def resolve(self, url, page):
         """The file an internal URL points to (None for external URLs)."""
+        url = _host_lowercase(url)
         if url.startswith(self.origin + "/") or url == self.origin:
             url = url[len(self.origin):] or "/"
         parts = urlsplit(url)
@@ -146,6 +147,15 @@ class Site:
             f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {css_class} ')]"
             "//a[@href]/@href")
         return links[0] if links else None
+
+
+def _host_lowercase(url):
+    """`url` with its scheme and host in lower case, as browsers send them."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}"
 
 
 def parse(path):

@@ -102,3 +102,8 @@ def test_the_browser_is_answered_with_files_of_the_folder_only(tmp_path):
     assert site.resolve("https://pregled.example.org/drugo/", "") is None, "not the site's"
     assert site.resolve("https://cdn.example.com/font.woff2", "") is None
     assert site.url_of("en/index.html") == f"{base}/en/"
+    # GitHub Pages under an owner with capitals: browsers ask for the host in lower case.
+    pages = Site(folder, "https://Redakcija-Pregled.github.io/Vesti")
+    assert pages.resolve("https://redakcija-pregled.github.io/Vesti/theme/css/site.css",
+                         "") == "theme/css/site.css"
+    assert pages.url_of("index.html") == "https://redakcija-pregled.github.io/Vesti/"

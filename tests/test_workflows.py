@@ -218,3 +218,20 @@ def test_a_clash_with_an_editor_s_change_fails_the_step(newsroom):
     assert "::error::" in result.stdout
     assert git(newsroom / "origin.git", "log", "-1", "--format=%s", "main").strip() == (
         "Pregledan prevod budžeta")
+
+
+@pytest.mark.parametrize("owner, repository, variable, address", [
+    ("Redakcija-Pregled", "Pregled", "", "https://redakcija-pregled.github.io/Pregled"),
+    ("Redakcija-Pregled", "redakcija-pregled.github.io", "",
+     "https://redakcija-pregled.github.io"),
+    ("Redakcija-Pregled", "Pregled", "https://pregled.rs", "https://pregled.rs"),
+])
+def test_the_site_address_is_github_pages_own_unless_set(tmp_path, owner, repository, variable,
+                                                         address):
+    (step,) = [step for step in steps(PUBLISH) if step.get("name") == "The site's address"]
+    github_env = tmp_path / "github_env"
+    env = {**os.environ, "SITEURL": variable, "REPOSITORY": repository,
+           "GITHUB_REPOSITORY_OWNER": owner, "GITHUB_ENV": str(github_env)}
+    subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                   cwd=tmp_path, check=True, env=env)
+    assert github_env.read_text(encoding="utf-8") == f"SITEURL={address}\n"
