@@ -505,8 +505,6 @@ def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=N
         site = Site(output, origin, manifest)
     report.manifest = manifest
     documents = site.pages | site.feeds
-    if last is not None:
-        changes = site.manifest.compare(last.files, same=lambda entry, sha: entry.sha256 == sha)
     reason = "--all" if full else why_full(last, code, skip) if state else None
     if reason or state is None:
         report.mode = f"full check ({reason})" if reason else "full check"
@@ -515,6 +513,7 @@ def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=N
     else:
         report.mode = "incremental check"
         graph = last.graph
+        changes = site.manifest.compare(last.files, same=lambda entry, sha: entry.sha256 == sha)
         changed = {path for path in changes.added + changes.changed if path in documents}
         read = _read(site, report, changed, workers)
         alternates = {site.resolve(url, name) for name in changed & site.pages
