@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from invoke import Exit, task
 
-ROOT = Path(__file__).resolve().parent
-THEME = ROOT / "theme"
+ROOT = Path(__file__).resolve().parent  # the site folder: pelicanconf.py, content/, output/
 PYTHON = sys.executable
 
 
@@ -26,7 +25,7 @@ def build(c, content=None, output=None, strict=False, settings=None, verbose=Fal
           force=False):
     """Build every edition of the site in one pass."""
     flags = [arg for flag, value in (("--output", output), ("--settings", settings)) if value
-             for arg in (flag, str(value))]
+             for arg in (flag, _absolute(value))]
     _run_module(c, "newsdesk.build", content, *flags, *["--strict"] * strict,
                 *["--verbose"] * verbose, *["--force"] * force)
 
@@ -119,8 +118,10 @@ def _settings():
 
 
 def _run_module(c, module, content, *extra):
-    args = [PYTHON, "-m", module, *(["--content", str(content)] if content else []), *extra]
-    result = c.run(" ".join(_quote(a) for a in args), warn=True, pty=sys.stdout.isatty())
+    """Run a newsdesk command in the site folder (ROOT), wherever invoke was started."""
+    args = [PYTHON, "-m", module, *(["--content", _absolute(content)] if content else []), *extra]
+    with c.cd(ROOT):
+        result = c.run(" ".join(_quote(a) for a in args), warn=True, pty=sys.stdout.isatty())
     if result.exited:
         raise Exit(code=result.exited)
 
@@ -129,6 +130,7 @@ def _run_module(c, module, content, *extra):
 def i18n(c, check=False):
     """Extract interface strings from the templates, update and compile the catalogs."""
     from newsdesk.catalogs import check_catalogs, update_catalogs
+    from newsdesk.defaults import THEME
 
     if check:
         problems = check_catalogs(THEME)
@@ -144,17 +146,19 @@ def i18n(c, check=False):
 
 @task(help={"output": "the built site (default: output/)",
             "skip": "checks to leave out, comma-separated: vnu, axe",
-            "all": "check every page, not only what changed since the last passing check"})
-def check(c, output=None, skip="", all=False):  # the option is --all
+            "all": "check every page, not only what changed since the last passing check",
+            "settings": "settings file (default: pelicanconf.py)"})
+def check(c, output=None, skip="", all=False, settings=None):  # the option is --all
     """Check the built site: HTML validity, links, hreflang, structured data, feeds, a11y."""
-    _run_module(c, "newsdesk.check", None, *(["--output", str(output)] if output else []),
+    _run_module(c, "newsdesk.check", None, *(["--output", _absolute(output)] if output else []),
+                *(["--settings", _absolute(settings)] if settings else []),
                 *(["--skip", skip] if skip else []), *["--all"] * all)
 
 
 @task(help={"output": "the built site (default: output/)"})
 def audit(c, output=None):
     """Run Lighthouse on the front page and an article of every edition; print the scores."""
-    _run_module(c, "newsdesk.audit", None, *(["--output", str(output)] if output else []))
+    _run_module(c, "newsdesk.audit", None, *(["--output", _absolute(output)] if output else []))
 
 
 @task(help={
@@ -167,7 +171,7 @@ def audit(c, output=None):
 def publish(c, target="ssh", dry_run=False, content=None, settings=None, skip_checks=""):
     """Build strictly with publishconf.py, check the site, and only then upload it."""
     _run_module(c, "newsdesk.publish", content, "--target", target,
-                *(["--settings", str(settings)] if settings else []),
+                *(["--settings", _absolute(settings)] if settings else []),
                 *(["--skip-checks", skip_checks] if skip_checks else []),
                 *["--dry-run"] * dry_run)
 
@@ -177,7 +181,8 @@ def publish(c, target="ssh", dry_run=False, content=None, settings=None, skip_ch
 def rollback(c, to=None, settings=None):
     """Put the previous release back in front of readers (ssh target)."""
     _run_module(c, "newsdesk.publish", None, "--rollback",
-                *(["--to", to] if to else []), *(["--settings", str(settings)] if settings else []))
+                *(["--to", to] if to else []),
+                *(["--settings", _absolute(settings)] if settings else []))
 
 
 @task(help={"articles": "corpus sizes, comma-separated (default 2000)",
@@ -201,6 +206,11 @@ def test(c, k=None):
     """Run the whole test suite."""
     c.run(f"{_quote(PYTHON)} -m pytest" + (f" -k {_quote(k)}" if k else ""),
           pty=sys.stdout.isatty())
+
+
+def _absolute(path):
+    """A path given on the command line, as the folder invoke was started in reads it."""
+    return str(Path(path).resolve())
 
 
 def _quote(value):

@@ -1,8 +1,11 @@
-"""Site settings for local builds. publishconf.py adds what publishing needs.
+"""Pregled's settings: a site's pelicanconf.py starts with `from newsdesk.defaults import *`.
 
 Every setting the project's plugins read is listed here with its default documented where the
-plugin reads it (plugins/*/settings or the module docstring).
+plugin reads it (newsdesk/plugins/*/settings or the module docstring). Relative paths (PATH,
+OUTPUT_PATH, CACHE_PATH) are read from the folder of the site's settings file.
 """
+
+from pathlib import Path
 
 SITENAME = "Pregled"
 SITEURL = ""  # root-relative links; publishconf.py sets the public address
@@ -16,13 +19,12 @@ OUTPUT_PATH = "output"
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = []
 READERS = {"rst": None}  # articles are Markdown
-STATIC_PATHS = ["images"]  # published from there: STATIC_FILE_TYPES (plugins/newsmeta/gate.py)
-THEME = "theme"
-PLUGIN_PATHS = ["plugins"]
+STATIC_PATHS = ["images"]  # published from there: STATIC_FILE_TYPES (newsdesk/plugins/newsmeta)
+THEME = str(Path(__file__).resolve().parent / "theme")  # newsdesk/theme, installed with the package
 # editions first: the others add versions to it (other script, machine translation).
-PLUGINS = ["newsmeta", "editions", "serbian_scripts", "machine_translation", "figures",
-           "search"]
-CACHE_PATH = ".cache"  # processed images, by content hash (IMAGE_* settings: plugins/figures)
+PLUGINS = [f"newsdesk.plugins.{name}" for name in (
+    "newsmeta", "editions", "serbian_scripts", "machine_translation", "figures", "search")]
+CACHE_PATH = ".cache"  # processed images, by content hash (IMAGE_*: newsdesk/plugins/figures)
 # Each article's Markdown is converted once and kept until the file changes; the build drops
 # the whole cache when the code, theme, photos or settings change (newsdesk.fingerprint).
 CACHE_CONTENT = True
@@ -38,7 +40,7 @@ DEFAULT_PAGINATION = 5
 DEFAULT_ORPHANS = 0
 SUMMARY_MAX_LENGTH = 40
 
-# The editions plugin writes every listing and feed per edition (see plugins/editions);
+# The editions plugin writes every listing and feed per edition (newsdesk/plugins/editions);
 # Pelican's own single-language listings are switched off.
 DIRECT_TEMPLATES = []
 FEED_ALL_ATOM = None

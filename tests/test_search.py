@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pagefind_bin
 import pytest
-from search import page_ids
+
+from newsdesk.plugins.search import page_ids
 
 from .browser import chromium, serve
 from .conftest import copy_content, run_build, write_settings
+
+pytestmark = pytest.mark.build
 
 CASES = [
     # (search page, query, expected article, prefix every result must have)

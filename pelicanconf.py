@@ -1,0 +1,7 @@
+"""Settings of the example site in content/: Pregled's defaults (newsdesk/defaults.py) as they are.
+
+A site of its own keeps a pelicanconf.py like this one beside its content/ folder and sets
+below the import what differs (SITENAME, SITEURL, FEED_DOMAIN, NEWSLETTER_ACTION, …).
+"""
+
+from newsdesk.defaults import *  # noqa: F403
