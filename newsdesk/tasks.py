@@ -1,4 +1,8 @@
-"""Tasks for building, previewing and maintaining the site. `invoke --list` shows them."""
+"""A site's tasks: build, preview, write, check and publish it. `newsdesk --list` shows them.
+
+They work on the site folder: the nearest folder, from the current one up, that holds a
+pelicanconf.py (as invoke finds tasks.py). The checkout's tasks.py adds the developer's tasks.
+"""
 
 import datetime as dt
 import shlex
@@ -7,10 +11,22 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from invoke import Exit, task
+from invoke import Collection, Exit, Program, task
 
-ROOT = Path(__file__).resolve().parent  # the site folder: pelicanconf.py, content/, output/
+from newsdesk import SITE_SETTINGS
+
 PYTHON = sys.executable
+
+
+def site_folder(start=None):
+    """The folder of the nearest pelicanconf.py from `start` (the current folder) up; else
+    `start` itself."""
+    start = Path(start or Path.cwd()).resolve()
+    return next((folder for folder in (start, *start.parents)
+                 if (folder / SITE_SETTINGS).is_file()), start)
+
+
+SITE = site_folder()
 
 
 @task(help={
@@ -26,16 +42,16 @@ def build(c, content=None, output=None, strict=False, settings=None, verbose=Fal
     """Build every edition of the site in one pass."""
     flags = [arg for flag, value in (("--output", output), ("--settings", settings)) if value
              for arg in (flag, _absolute(value))]
-    _run_module(c, "newsdesk.build", content, *flags, *["--strict"] * strict,
+    run_module(c, "newsdesk.build", content, *flags, *["--strict"] * strict,
                 *["--verbose"] * verbose, *["--force"] * force)
 
 
 @task
 def clean(c):
     """Remove the output folder, the build before it kept beside it, and the build caches."""
-    for path in (ROOT / "output", ROOT / ".output.spare", ROOT / ".cache"):
+    for path in (SITE / "output", SITE / ".output.spare", SITE / ".cache"):
         shutil.rmtree(path, ignore_errors=True)
-        print(f"removed {path.relative_to(ROOT)}")
+        print(f"removed {path.relative_to(SITE)}")
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)", "content": "content folder"})
@@ -44,7 +60,7 @@ def serve(c, port=8000, content=None):
     from newsdesk.preview import PortBusy, serve_and_watch
 
     try:
-        serve_and_watch(ROOT, port=int(port), content=content)
+        serve_and_watch(SITE, port=int(port), content=content)
     except PortBusy as exc:
         raise Exit(f"error: {exc}") from None
 
@@ -86,7 +102,7 @@ def new(c, title=None, lang="sr", category=None, author=None, type="news", key=N
         raise Exit(key_problem(key))
     section, staff, first_paragraph = NEW_ARTICLE_WORDS[edition]
     now = dt.datetime.now(ZoneInfo(_settings()["TIMEZONE"])).replace(second=0, microsecond=0)
-    folder = Path(content or ROOT / "content") / "articles" / f"{now:%Y}"
+    folder = Path(content or SITE / "content") / "articles" / f"{now:%Y}"
     path = folder / f"{key}.{lang}.md"
     if path.exists():
         raise Exit(f"{path} already exists")
@@ -102,46 +118,28 @@ def new(c, title=None, lang="sr", category=None, author=None, type="news", key=N
 @task(help={"content": "content folder (default: content/)"})
 def translate(c, content=None):
     """Run only the translation stage: fill missing editions from the memory or the provider."""
-    _run_module(c, "newsdesk.translate", content)
+    run_module(c, "newsdesk.translate", content)
 
 
 @task(help={"content": "content folder (default: content/)"})
 def translations(c, content=None):
     """Report every article's translations: human, machine, reviewed, pending or outdated."""
-    _run_module(c, "newsdesk.translate", content, "--report")
+    run_module(c, "newsdesk.translate", content, "--report")
 
 
 def _settings():
     from pelican.settings import read_settings
 
-    return read_settings(str(ROOT / "pelicanconf.py"))
+    return read_settings(str(SITE / SITE_SETTINGS))
 
 
-def _run_module(c, module, content, *extra):
-    """Run a newsdesk command in the site folder (ROOT), wherever invoke was started."""
+def run_module(c, module, content, *extra):
+    """Run a newsdesk command in the site folder, wherever the task was started."""
     args = [PYTHON, "-m", module, *(["--content", _absolute(content)] if content else []), *extra]
-    with c.cd(ROOT):
-        result = c.run(" ".join(_quote(a) for a in args), warn=True, pty=sys.stdout.isatty())
+    with c.cd(SITE):
+        result = c.run(" ".join(quote(a) for a in args), warn=True, pty=sys.stdout.isatty())
     if result.exited:
         raise Exit(code=result.exited)
-
-
-@task(help={"check": "fail if the catalogs are not up to date with the templates"})
-def i18n(c, check=False):
-    """Extract interface strings from the templates, update and compile the catalogs."""
-    from newsdesk.catalogs import check_catalogs, update_catalogs
-    from newsdesk.defaults import THEME
-
-    if check:
-        problems = check_catalogs(THEME)
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        if problems:
-            raise Exit("catalogs are out of date: run `invoke i18n` and translate", code=1)
-        print("catalogs are complete and up to date")
-        return
-    for line in update_catalogs(THEME):
-        print(line)
 
 
 @task(help={"output": "the built site (default: output/)",
@@ -150,7 +148,7 @@ def i18n(c, check=False):
             "settings": "settings file (default: pelicanconf.py)"})
 def check(c, output=None, skip="", all=False, settings=None):  # the option is --all
     """Check the built site: HTML validity, links, hreflang, structured data, feeds, a11y."""
-    _run_module(c, "newsdesk.check", None, *(["--output", _absolute(output)] if output else []),
+    run_module(c, "newsdesk.check", None, *(["--output", _absolute(output)] if output else []),
                 *(["--settings", _absolute(settings)] if settings else []),
                 *(["--skip", skip] if skip else []), *["--all"] * all)
 
@@ -158,7 +156,7 @@ def check(c, output=None, skip="", all=False, settings=None):  # the option is -
 @task(help={"output": "the built site (default: output/)"})
 def audit(c, output=None):
     """Run Lighthouse on the front page and an article of every edition; print the scores."""
-    _run_module(c, "newsdesk.audit", None, *(["--output", _absolute(output)] if output else []))
+    run_module(c, "newsdesk.audit", None, *(["--output", _absolute(output)] if output else []))
 
 
 @task(help={
@@ -170,7 +168,7 @@ def audit(c, output=None):
 })
 def publish(c, target="ssh", dry_run=False, content=None, settings=None, skip_checks=""):
     """Build strictly with publishconf.py, check the site, and only then upload it."""
-    _run_module(c, "newsdesk.publish", content, "--target", target,
+    run_module(c, "newsdesk.publish", content, "--target", target,
                 *(["--settings", _absolute(settings)] if settings else []),
                 *(["--skip-checks", skip_checks] if skip_checks else []),
                 *["--dry-run"] * dry_run)
@@ -180,32 +178,9 @@ def publish(c, target="ssh", dry_run=False, content=None, settings=None, skip_ch
             "settings": "settings file (default: publishconf.py)"})
 def rollback(c, to=None, settings=None):
     """Put the previous release back in front of readers (ssh target)."""
-    _run_module(c, "newsdesk.publish", None, "--rollback",
+    run_module(c, "newsdesk.publish", None, "--rollback",
                 *(["--to", to] if to else []),
                 *(["--settings", _absolute(settings)] if settings else []))
-
-
-@task(help={"articles": "corpus sizes, comma-separated (default 2000)",
-            "runs": "runs per measurement; the median is reported (default 3)",
-            "check": "time the site check instead: in full, and after a one-article edit"})
-def bench(c, articles="2000", runs=3, check=False):
-    """Time cold, unchanged and one-edit builds against plain Pelican, i18n_subsites and Hugo."""
-    sizes = [size.strip() for size in str(articles).split(",") if size.strip()]
-    _run_module(c, "newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs),
-                *["--check"] * check)
-
-
-@task
-def lint(c):
-    """Check the code style with ruff."""
-    c.run(f"{_quote(PYTHON)} -m ruff check .", pty=sys.stdout.isatty())
-
-
-@task(help={"k": "only tests matching this expression"})
-def test(c, k=None):
-    """Run the whole test suite."""
-    c.run(f"{_quote(PYTHON)} -m pytest" + (f" -k {_quote(k)}" if k else ""),
-          pty=sys.stdout.isatty())
 
 
 def _absolute(path):
@@ -213,5 +188,9 @@ def _absolute(path):
     return str(Path(path).resolve())
 
 
-def _quote(value):
+def quote(value):
     return shlex.quote(str(value))
+
+
+program = Program(namespace=Collection.from_module(sys.modules[__name__]), name="newsdesk",
+                  binary="newsdesk")  # the `newsdesk` command (pyproject.toml)

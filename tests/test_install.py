@@ -34,7 +34,8 @@ def tracked_files(target):
 
 def test_a_site_folder_builds_with_the_installed_package(tmp_path):
     """pip install of the checkout (not editable) into a new environment; the example content
-    with its own pelicanconf.py, in another folder, builds every edition with the theme."""
+    with its own pelicanconf.py, in another folder, is built by the `newsdesk` command: every
+    edition, with the package's theme and plugins."""
     checkout = tracked_files(tmp_path / "checkout")
     venv.create(tmp_path / "env", with_pip=False)
     python = tmp_path / "env" / "bin" / "python"
@@ -59,8 +60,9 @@ def test_a_site_folder_builds_with_the_installed_package(tmp_path):
                            env=clean_env, capture_output=True, text=True)
     assert where.stdout.startswith(site_packages), where.stdout + where.stderr
 
-    build = subprocess.run([python, "-m", "newsdesk.build"], cwd=site, capture_output=True,
-                           text=True, timeout=600,
+    # The `newsdesk` command, started inside the site folder, builds the site it is in.
+    build = subprocess.run([python.parent / "newsdesk", "build"], cwd=site / "content",
+                           capture_output=True, text=True, timeout=600,
                            env={**clean_env, "MT_PROVIDER": "none", "COLUMNS": "200"})
     assert build.returncode == 0, build.stdout + build.stderr
     assert "0 error(s), 0 warning(s)" in build.stdout, build.stdout + build.stderr

@@ -1,0 +1,58 @@
+"""Tasks for building, previewing and maintaining the site. `invoke --list` shows them.
+
+The site's tasks come from the package (newsdesk.tasks, also the `newsdesk` command); the
+developer's tasks, which work on this checkout, are here.
+"""
+
+import sys
+
+from invoke import Collection, Exit, task
+
+from newsdesk import tasks as site
+from newsdesk.tasks import PYTHON, quote, run_module
+
+
+@task(help={"check": "fail if the catalogs are not up to date with the templates"})
+def i18n(c, check=False):
+    """Extract interface strings from the templates, update and compile the catalogs."""
+    from newsdesk.catalogs import check_catalogs, update_catalogs
+    from newsdesk.defaults import THEME
+
+    if check:
+        problems = check_catalogs(THEME)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            raise Exit("catalogs are out of date: run `invoke i18n` and translate", code=1)
+        print("catalogs are complete and up to date")
+        return
+    for line in update_catalogs(THEME):
+        print(line)
+
+
+@task(help={"articles": "corpus sizes, comma-separated (default 2000)",
+            "runs": "runs per measurement; the median is reported (default 3)",
+            "check": "time the site check instead: in full, and after a one-article edit"})
+def bench(c, articles="2000", runs=3, check=False):
+    """Time cold, unchanged and one-edit builds against plain Pelican, i18n_subsites and Hugo."""
+    sizes = [size.strip() for size in str(articles).split(",") if size.strip()]
+    run_module(c, "newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs),
+               *["--check"] * check)
+
+
+@task
+def lint(c):
+    """Check the code style with ruff."""
+    c.run(f"{quote(PYTHON)} -m ruff check .", pty=sys.stdout.isatty())
+
+
+@task(help={"k": "only tests matching this expression"})
+def test(c, k=None):
+    """Run the whole test suite."""
+    c.run(f"{quote(PYTHON)} -m pytest" + (f" -k {quote(k)}" if k else ""),
+          pty=sys.stdout.isatty())
+
+
+ns = Collection.from_module(site)
+for developer_task in (i18n, bench, lint, test):
+    ns.add_task(developer_task)
