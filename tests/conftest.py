@@ -1,5 +1,6 @@
 """Shared fixtures and helpers: real builds of real content into temporary folders."""
 
+import fcntl
 import gzip
 import json
 import os
@@ -201,3 +202,21 @@ def unit_tests_start_no_process(request, monkeypatch):
         raise AssertionError("a unit test runs no program: mark it build (or browser)")
 
     monkeypatch.setattr(subprocess.Popen, "_execute_child", refuse)
+
+
+@pytest.fixture(scope="session")
+def check_tools_fetched():
+    """The check's vnu.jar, fetched once into the checkout's .cache/ before a browser test
+    runs, by one test process at a time (pytest -n), so that two never write it at once."""
+    lock_path = ROOT / ".cache" / "tools.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock:
+        fcntl.lockf(lock, fcntl.LOCK_EX)
+        subprocess.run([sys.executable, "-c", "from newsdesk.check import vnu_jar; vnu_jar()"],
+                       cwd=ROOT, check=False, timeout=900)
+
+
+@pytest.fixture(autouse=True)
+def browser_tests_find_the_check_tools(request):
+    if request.node.get_closest_marker("browser") and not tools_missing():
+        request.getfixturevalue("check_tools_fetched")
