@@ -25,7 +25,7 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
 def lighthouse():
-    prefix = TOOLS_CACHE / "lighthouse"
+    prefix = TOOLS_CACHE.resolve() / "lighthouse"
     binary = prefix / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         if not shutil.which("npm"):

@@ -309,7 +309,7 @@ def vnu_jar():
     """The Nu Html Checker's jar: $VNU_JAR, or the npm package, installed once into .cache/."""
     if os.environ.get("VNU_JAR"):
         return Path(os.environ["VNU_JAR"])
-    prefix = TOOLS_CACHE / "vnu"
+    prefix = TOOLS_CACHE.resolve() / "vnu"
     jar = prefix / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
     if not jar.exists() and shutil.which("npm"):
         subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",

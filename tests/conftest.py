@@ -2,6 +2,7 @@
 
 import fcntl
 import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -32,18 +33,32 @@ SINGLE_LANGUAGE = ("citaonice-nocu", "eu-growth-plan-explainer")
 def run_build(content, output, *flags, settings=None, cwd=ROOT, env=None):
     """Build a content folder with the project's build command; return the finished process.
 
-    Without `settings`: the project's settings with a build cache of the output's own, beside
-    it. No translation provider is asked unless `env` names one (MT_PROVIDER, MT_URL).
+    Without `settings`: the project's settings with a build cache of the output's own (not
+    beside it: tests look at what a build changes there). No translation provider is asked
+    unless `env` names one (MT_PROVIDER, MT_URL).
     """
-    output = Path(output)
     if settings is None:
-        settings = write_settings(output.parent, name=f"{output.name}-conf.py",
-                                  CACHE_PATH=str(output.parent / f"{output.name}-cache"))
+        settings = write_settings(build_folder(output))
     args = [sys.executable, "-m", "newsdesk.build", "--content", str(content),
             "--output", str(output), "--settings", str(settings), *flags]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", "MT_PROVIDER": "none",
            **(env or {})}
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+_BUILD_FOLDERS = []  # where this test process keeps the settings and caches of run_build
+
+
+@pytest.fixture(scope="session", autouse=True)
+def build_folders(tmp_path_factory):
+    _BUILD_FOLDERS.append(tmp_path_factory.mktemp("builds"))
+
+
+def build_folder(output):
+    """The settings and build cache of builds into `output` that name no settings of their
+    own: the same for every build into it, in this test process's temporary folder."""
+    name = hashlib.sha256(str(Path(output).resolve()).encode()).hexdigest()[:16]
+    return _BUILD_FOLDERS[0] / name
 
 
 def read_html(path):

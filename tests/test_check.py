@@ -15,7 +15,8 @@ def run_check(output):
         pytest.skip(f"invoke check needs {', '.join(tools_missing())}")
     output = Path(output)
     settings = write_settings(output.parent, name=f"{output.name}-check.py",
-                              CACHE_PATH=str(output.parent / f"{output.name}-check-cache"))
+                              CACHE_PATH=str(output.parent / f"{output.name}-check-cache"),
+                              PATH=str(ROOT / "content"))
     result = subprocess.run([sys.executable, "-m", "invoke", "check", "--output", str(output),
                              "--settings", str(settings)],
                             cwd=ROOT, capture_output=True, text=True, timeout=900)
