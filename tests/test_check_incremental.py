@@ -161,7 +161,7 @@ def test_invoke_check_all_checks_everything(site, tmp_path):
     output = tmp_path / "output"
     shutil.copytree(site, output)
     pages = len(list(output.rglob("*.html")))
-    settings = write_settings(tmp_path)
+    settings = write_settings(tmp_path, PATH=str(ROOT / "content"))
 
     def invoke_check(*flags):
         result = subprocess.run([sys.executable, "-m", "invoke", "check", "--skip", "vnu,axe",
