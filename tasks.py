@@ -1,134 +1,22 @@
-"""Tasks for building, previewing and maintaining the site. `invoke --list` shows them."""
+"""Tasks for building, previewing and maintaining the site. `invoke --list` shows them.
 
-import datetime as dt
-import shlex
-import shutil
+The site's tasks come from the package (newsdesk.tasks, also the `newsdesk` command); the
+developer's tasks, which work on this checkout, are here.
+"""
+
 import sys
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from invoke import Exit, task
+from invoke import Collection, Exit, task
 
-ROOT = Path(__file__).resolve().parent
-THEME = ROOT / "theme"
-PYTHON = sys.executable
-
-
-@task(help={
-    "content": "content folder to build (default: content/)",
-    "output": "output folder (default: output/)",
-    "strict": "fail on any warning or error and leave the output as it was",
-    "settings": "settings file (default: pelicanconf.py)",
-    "verbose": "log every file written",
-    "force": "build even if nothing changed since the last build",
-})
-def build(c, content=None, output=None, strict=False, settings=None, verbose=False,
-          force=False):
-    """Build every edition of the site in one pass."""
-    flags = [arg for flag, value in (("--output", output), ("--settings", settings)) if value
-             for arg in (flag, str(value))]
-    _run_module(c, "newsdesk.build", content, *flags, *["--strict"] * strict,
-                *["--verbose"] * verbose, *["--force"] * force)
-
-
-@task
-def clean(c):
-    """Remove the output folder, the build before it kept beside it, and the build caches."""
-    for path in (ROOT / "output", ROOT / ".output.spare", ROOT / ".cache"):
-        shutil.rmtree(path, ignore_errors=True)
-        print(f"removed {path.relative_to(ROOT)}")
-
-
-@task(help={"port": "port on 127.0.0.1 (default 8000)", "content": "content folder"})
-def serve(c, port=8000, content=None):
-    """Preview the site on http://127.0.0.1:PORT/ and rebuild it when a file changes."""
-    from newsdesk.preview import PortBusy, serve_and_watch
-
-    try:
-        serve_and_watch(ROOT, port=int(port), content=content)
-    except PortBusy as exc:
-        raise Exit(f"error: {exc}") from None
-
-
-NEW_ARTICLE_WORDS = {  # the placeholders of `invoke new`, in the article's language
-    "sr-Latn": ("Vesti", "Redakcija", "Prvi pasus članka."),
-    "sr-Cyrl": ("Вести", "Редакција", "Први пасус чланка."),
-    "en": ("News", "Editorial staff", "The first paragraph."),
-}
-
-
-@task(help={
-    "title": "the headline (required)",
-    "lang": "language of the article: sr (default), sr-Cyrl or en",
-    "category": "section, e.g. Politika (default: the news section in the article's language)",
-    "author": "byline; several names separated by commas (default: the editorial staff)",
-    "type": "news (default), analysis, opinion, interview, sponsored or press release",
-    "key": "file key linking translations (default: from the title)",
-    "content": "content folder (default: content/)",
-})
-def new(c, title=None, lang="sr", category=None, author=None, type="news", key=None,
-        content=None):
-    """Create a new article with today's date and every metadata field filled in."""
-    from newsdesk.fields import CONTENT_TYPES, FIELDS
-    from newsdesk.languages import article_language, known_codes
-    from newsdesk.paths import key_problem
-    from newsdesk.slugs import make_slug
-
-    if not title:
-        raise Exit('give the headline: invoke new --title "…" (invoke new --help for more)')
-    edition = article_language(lang, title)  # `sr`: the script the title is in
-    if edition is None:
-        raise Exit(f"unknown language '{lang}'; use one of {known_codes()}")
-    kind = type.strip().lower().replace("-", " ")
-    if kind not in CONTENT_TYPES:
-        raise Exit(f"unknown type '{type}'; use one of {', '.join(CONTENT_TYPES)}")
-    key = key or make_slug(title)
-    if key_problem(key):
-        raise Exit(key_problem(key))
-    section, staff, first_paragraph = NEW_ARTICLE_WORDS[edition]
-    now = dt.datetime.now(ZoneInfo(_settings()["TIMEZONE"])).replace(second=0, microsecond=0)
-    folder = Path(content or ROOT / "content") / "articles" / f"{now:%Y}"
-    path = folder / f"{key}.{lang}.md"
-    if path.exists():
-        raise Exit(f"{path} already exists")
-    folder.mkdir(parents=True, exist_ok=True)
-    given = {"title": title, "date": f"{now:%Y-%m-%d %H:%M}", "author": author or staff,
-             "category": category or section, "type": kind}
-    header = "".join(f"{name.capitalize()}: {given.get(name, '')}".rstrip() + "\n"
-                     for name in FIELDS)
-    path.write_text(f"{header}\n{first_paragraph}\n", encoding="utf-8")
-    print(f"created {path}")
-
-
-@task(help={"content": "content folder (default: content/)"})
-def translate(c, content=None):
-    """Run only the translation stage: fill missing editions from the memory or the provider."""
-    _run_module(c, "newsdesk.translate", content)
-
-
-@task(help={"content": "content folder (default: content/)"})
-def translations(c, content=None):
-    """Report every article's translations: human, machine, reviewed, pending or outdated."""
-    _run_module(c, "newsdesk.translate", content, "--report")
-
-
-def _settings():
-    from pelican.settings import read_settings
-
-    return read_settings(str(ROOT / "pelicanconf.py"))
-
-
-def _run_module(c, module, content, *extra):
-    args = [PYTHON, "-m", module, *(["--content", str(content)] if content else []), *extra]
-    result = c.run(" ".join(_quote(a) for a in args), warn=True, pty=sys.stdout.isatty())
-    if result.exited:
-        raise Exit(code=result.exited)
+from newsdesk import tasks as site
+from newsdesk.tasks import PYTHON, quote, run_module
 
 
 @task(help={"check": "fail if the catalogs are not up to date with the templates"})
 def i18n(c, check=False):
     """Extract interface strings from the templates, update and compile the catalogs."""
     from newsdesk.catalogs import check_catalogs, update_catalogs
+    from newsdesk.defaults import THEME
 
     if check:
         problems = check_catalogs(THEME)
@@ -142,69 +30,29 @@ def i18n(c, check=False):
         print(line)
 
 
-@task(help={"output": "the built site (default: the settings' OUTPUT_PATH)",
-            "settings": "settings file (default: pelicanconf.py; publishconf.py checks public/ "
-                        "at its public address)",
-            "skip": "checks to leave out, comma-separated: vnu, axe",
-            "all": "check every page, not only what changed since the last passing check"})
-def check(c, output=None, settings=None, skip="", all=False):  # the option is --all
-    """Check the built site: HTML validity, links, hreflang, structured data, feeds, a11y."""
-    _run_module(c, "newsdesk.check", None, *(["--output", str(output)] if output else []),
-                *(["--settings", str(settings)] if settings else []),
-                *(["--skip", skip] if skip else []), *["--all"] * all)
-
-
-@task(help={"output": "the built site (default: output/)"})
-def audit(c, output=None):
-    """Run Lighthouse on the front page and an article of every edition; print the scores."""
-    _run_module(c, "newsdesk.audit", None, *(["--output", str(output)] if output else []))
-
-
-@task(help={
-    "target": "where to: ssh (default), s3 or gh-pages (settings in publishconf.py)",
-    "dry_run": "build and check, then list what would change without uploading",
-    "content": "content folder (default: content/)",
-    "settings": "settings file (default: publishconf.py)",
-    "skip_checks": "site checks to leave out, comma-separated: vnu, axe",
-})
-def publish(c, target="ssh", dry_run=False, content=None, settings=None, skip_checks=""):
-    """Build strictly with publishconf.py, check the site, and only then upload it."""
-    _run_module(c, "newsdesk.publish", content, "--target", target,
-                *(["--settings", str(settings)] if settings else []),
-                *(["--skip-checks", skip_checks] if skip_checks else []),
-                *["--dry-run"] * dry_run)
-
-
-@task(help={"to": "the release to switch to (default: the one before the current)",
-            "settings": "settings file (default: publishconf.py)"})
-def rollback(c, to=None, settings=None):
-    """Put the previous release back in front of readers (ssh target)."""
-    _run_module(c, "newsdesk.publish", None, "--rollback",
-                *(["--to", to] if to else []), *(["--settings", str(settings)] if settings else []))
-
-
 @task(help={"articles": "corpus sizes, comma-separated (default 2000)",
             "runs": "runs per measurement; the median is reported (default 3)",
             "check": "time the site check instead: in full, and after a one-article edit"})
 def bench(c, articles="2000", runs=3, check=False):
     """Time cold, unchanged and one-edit builds against plain Pelican, i18n_subsites and Hugo."""
     sizes = [size.strip() for size in str(articles).split(",") if size.strip()]
-    _run_module(c, "newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs),
-                *["--check"] * check)
+    run_module(c, "newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs),
+               *["--check"] * check)
 
 
 @task
 def lint(c):
     """Check the code style with ruff."""
-    c.run(f"{_quote(PYTHON)} -m ruff check .", pty=sys.stdout.isatty())
+    c.run(f"{quote(PYTHON)} -m ruff check .", pty=sys.stdout.isatty())
 
 
 @task(help={"k": "only tests matching this expression"})
 def test(c, k=None):
     """Run the whole test suite."""
-    c.run(f"{_quote(PYTHON)} -m pytest" + (f" -k {_quote(k)}" if k else ""),
+    c.run(f"{quote(PYTHON)} -m pytest" + (f" -k {quote(k)}" if k else ""),
           pty=sys.stdout.isatty())
 
 
-def _quote(value):
-    return shlex.quote(str(value))
+ns = Collection.from_module(site)
+for developer_task in (i18n, bench, lint, test):
+    ns.add_task(developer_task)

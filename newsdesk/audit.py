@@ -16,7 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsdesk.check import CHROMIUM_ARGS, ROOT, Site, axe_pages
+from newsdesk import TOOLS_CACHE
+from newsdesk.check import CHROMIUM_ARGS, Site, axe_pages
 from newsdesk.preview import serve_folder
 
 LIGHTHOUSE_VERSION = "12.2.3"
@@ -24,7 +25,7 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
 def lighthouse():
-    prefix = ROOT / ".cache" / "lighthouse"
+    prefix = TOOLS_CACHE.resolve() / "lighthouse"
     binary = prefix / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         if not shutil.which("npm"):
@@ -48,7 +49,7 @@ def audit_page(binary, url, chromium):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m newsdesk.audit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--output", type=Path, default=ROOT / "output")
+    parser.add_argument("--output", type=Path, default=Path("output"))
     parser.add_argument("--runs", type=int, default=3,
                         help="runs per page; the median is reported (default 3)")
     args = parser.parse_args(argv)

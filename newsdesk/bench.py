@@ -126,7 +126,6 @@ class Bench:
         ours = self.work / "ours.py"
         ours.write_text("\n".join(base + [
             "from pelicanconf import *",
-            f"THEME = {str(ROOT / 'theme')!r}", f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]",
             f"CACHE_PATH = {str(self.work / 'cache')!r}",
             # The corpus runs into future years; the peers build those articles too.
             "WITH_FUTURE_DATES = True", f"PATH = {str(self.corpus)!r}"]) + "\n")

@@ -21,9 +21,8 @@ from pelican import Pelican, signals
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
-from newsdesk import atomic, fingerprint, pagecache
+from newsdesk import SITE_SETTINGS, atomic, fingerprint, pagecache
 
-ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 
@@ -125,7 +124,7 @@ def build(content=None, output=None, *, settings_file=None, strict=False, overri
     Nothing is done when nothing the build reads changed since the last good build of the same
     output folder (see newsdesk.fingerprint), unless `force`.
     """
-    settings_file = Path(settings_file or ROOT / "pelicanconf.py").resolve()
+    settings_file = Path(settings_file or SITE_SETTINGS).resolve()
     if not settings_file.is_file():
         raise BuildFailed(f"{settings_file}: settings file not found")
     override = {"PATH": str(Path(content).resolve())} if content else None
@@ -162,7 +161,7 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
     settings = read_settings(
         str(settings_file),
         # Pelican's own cache of what the reader made of each file is not loaded: the kept
-        # articles (plugins/newsmeta/kept.py) take its place between builds.
+        # articles (newsdesk/plugins/newsmeta/kept.py) take its place between builds.
         override={"LOAD_CONTENT_CACHE": False, "REUSE_CACHE": bool(reuse),
                   "PAGE_CACHE_PREVIOUS": previous, "PAGE_CACHE_STAGED": None,
                   "PAGE_CACHE_FILE": str(pagecache.keys_file(cache, output)),

@@ -34,13 +34,12 @@ import feedparser
 import lxml.etree
 import lxml.html
 
-from newsdesk import fingerprint, processes
+from newsdesk import SITE_SETTINGS, TOOLS_CACHE, fingerprint, processes
 from newsdesk.checkstate import CheckState, LinkGraph, why_full
 from newsdesk.parallel import run_shared
 from newsdesk.paths import PathRefused, within
 from newsdesk.publish.manifest import Manifest
 
-ROOT = Path(__file__).resolve().parent.parent
 VNU_VERSION = "26.9.27"  # the Nu Html Checker, from the npm registry
 PREVIEW_ORIGIN = "http://127.0.0.1:8000"  # the address of a build with relative links
 OFFSET_RE = re.compile(r"(Z|[+-]\d\d:\d\d)$")
@@ -325,7 +324,7 @@ def vnu_jar():
     """The Nu Html Checker's jar: $VNU_JAR, or the npm package, installed once into .cache/."""
     if os.environ.get("VNU_JAR"):
         return Path(os.environ["VNU_JAR"])
-    prefix = ROOT / ".cache" / "vnu"
+    prefix = TOOLS_CACHE.resolve() / "vnu"
     jar = prefix / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
     if not jar.exists() and shutil.which("npm"):
         subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",
@@ -570,7 +569,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m newsdesk.check", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", type=Path, help="the built site (default: OUTPUT_PATH)")
-    parser.add_argument("--settings", type=Path, default=ROOT / "pelicanconf.py")
+    parser.add_argument("--settings", type=Path, default=SITE_SETTINGS)
     parser.add_argument("--skip", default="", help="checks to leave out: vnu, axe")
     parser.add_argument("--all", action="store_true",
                         help="check every page, not only what changed since the last pass")

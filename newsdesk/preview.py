@@ -16,7 +16,7 @@ from watchfiles import DefaultFilter, watch
 
 from newsdesk import written
 
-WATCHED = ("content", "theme", "plugins", "newsdesk", "pelicanconf.py")
+WATCHED = ("content", "newsdesk", "pelicanconf.py")
 _DEFAULT_FILTER = DefaultFilter()
 
 

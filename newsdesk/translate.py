@@ -1,6 +1,6 @@
 """The translation stage: fill every missing edition of an article from the memory or a provider.
 
-Used by the build (plugins/machine_translation) and on its own by `invoke translate`:
+Used by the build (newsdesk/plugins/machine_translation) and on its own by `invoke translate`:
 
     python -m newsdesk.translate [--content DIR] [--settings FILE]
 
@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsdesk import SITE_SETTINGS
 from newsdesk.fields import caption_and_credit
 from newsdesk.memo import Memo, file_stamp
 from newsdesk.memory import (
@@ -483,11 +484,10 @@ def _read_catalog(path):
 def main(argv=None):
     from pelican.settings import read_settings
 
-    root = Path(__file__).resolve().parent.parent
     parser = argparse.ArgumentParser(prog="python -m newsdesk.translate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--content", type=Path, help="content folder (default: PATH setting)")
-    parser.add_argument("--settings", type=Path, default=root / "pelicanconf.py")
+    parser.add_argument("--settings", type=Path, default=SITE_SETTINGS)
     parser.add_argument("--report", action="store_true",
                         help="report the state of every translation instead of translating")
     args = parser.parse_args(argv)

@@ -3,10 +3,11 @@
 import copy
 import datetime
 
-from editions.generator import ArticlePaths
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Author, Category, Tag
+
+from newsdesk.plugins.editions.generator import ArticlePaths
 
 
 def article(settings, slug, year, lang="sr"):

@@ -6,6 +6,8 @@ import pytest
 
 from .conftest import ROOT, copy_content, read_html, run_build, write_settings
 
+pytestmark = pytest.mark.build
+
 GOOD_ARTICLE = "2024/litijum-jadar-analiza/index.html"
 
 CASES = {
@@ -78,7 +80,7 @@ def test_bad_input_is_named_preview_builds_strict_fails(tmp_path, case):
 
 def test_a_build_that_crashes_leaves_the_output_untouched(tmp_path):
     theme = tmp_path / "theme"
-    shutil.copytree(ROOT / "theme", theme)
+    shutil.copytree(ROOT / "newsdesk" / "theme", theme)
     (theme / "templates" / "article.html").write_text("{% extends 'base.html' %}{% block x %}")
     settings = write_settings(tmp_path, THEME=str(theme))
     output = tmp_path / "out"

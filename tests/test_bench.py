@@ -8,6 +8,8 @@ import pytest
 
 from .conftest import CORPUS_SCRIPT, ROOT
 
+pytestmark = pytest.mark.build
+
 
 def test_the_bench_measures_our_cold_build_and_the_peers_in_rounds(tmp_path):
     if not CORPUS_SCRIPT.is_file():

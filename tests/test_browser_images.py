@@ -1,8 +1,11 @@
 """What a reader's browser fetches for the lead photo of an article."""
 
+import pytest
+
 from .browser import chromium, serve
-from .conftest import ROOT
-from .test_example_site import SEED_SR
+from .conftest import ROOT, SEED_SR
+
+pytestmark = pytest.mark.browser
 
 
 def test_lead_photo_costs_at_most_a_third_of_the_original(site):

@@ -6,7 +6,7 @@ from newsdesk.catalogs import load_translations
 
 from .conftest import ROOT
 
-TRANSLATIONS = ROOT / "theme" / "translations"
+TRANSLATIONS = ROOT / "newsdesk" / "theme" / "translations"
 
 
 @pytest.mark.parametrize("n,expected", [
@@ -26,4 +26,4 @@ def test_english_uses_the_source_strings():
 
 
 def test_no_compiled_catalog_is_kept_in_the_tree():
-    assert not list((ROOT / "theme").rglob("*.mo"))
+    assert not list((ROOT / "newsdesk" / "theme").rglob("*.mo"))

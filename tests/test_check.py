@@ -1,27 +1,24 @@
 """`invoke check` on the example site, and on copies of it with one thing broken."""
 
-import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-from .test_example_site import SEED_EN, SEED_SR
-
-
-def tools_missing():
-    missing = [t for t in ("java", "npm") if not shutil.which(t)]
-    if not os.path.exists("/usr/bin/chromium"):
-        missing.append("chromium")
-    return missing
+from .conftest import ROOT, SEED_EN, SEED_SR, tools_missing, write_settings
 
 
 def run_check(output):
     if tools_missing():
         pytest.skip(f"invoke check needs {', '.join(tools_missing())}")
-    result = subprocess.run([sys.executable, "-m", "invoke", "check", "--output", str(output)],
+    output = Path(output)
+    settings = write_settings(output.parent, name=f"{output.name}-check.py",
+                              CACHE_PATH=str(output.parent / f"{output.name}-check-cache"),
+                              PATH=str(ROOT / "content"))
+    result = subprocess.run([sys.executable, "-m", "invoke", "check", "--output", str(output),
+                             "--settings", str(settings)],
                             cwd=ROOT, capture_output=True, text=True, timeout=900)
     return result.returncode, result.stdout + result.stderr
 
@@ -40,12 +37,14 @@ def edit(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.mark.browser
 def test_the_example_site_passes(site):
     code, log = run_check(site)
     assert code == 0, log
     assert "0 problem(s)" in log and "12 in Chromium with axe" in log
 
 
+@pytest.mark.browser
 def test_a_broken_link_fails(broken):
     edit(broken / SEED_SR, 'href="/kategorija/politika/"', 'href="/kategorija/nema/"')
     code, log = run_check(broken)
@@ -53,6 +52,7 @@ def test_a_broken_link_fails(broken):
     assert f"{SEED_SR}: broken-link: /kategorija/nema/ leads nowhere" in log
 
 
+@pytest.mark.browser
 def test_a_missing_alt_text_fails(broken):
     edit(broken / SEED_EN, ' alt="', ' data-alt="')
     code, log = run_check(broken)
@@ -61,6 +61,7 @@ def test_a_missing_alt_text_fails(broken):
     assert f"{SEED_EN}: axe/image-alt:" in log
 
 
+@pytest.mark.browser
 def test_an_invalid_hreflang_fails(broken):
     edit(broken / SEED_EN, 'hreflang="sr-Cyrl" href=', 'hreflang="sr-Cyrillic" href=')
     code, log = run_check(broken)
@@ -69,6 +70,7 @@ def test_an_invalid_hreflang_fails(broken):
     assert "does not list the same alternates back (not reciprocal)" in log
 
 
+@pytest.mark.browser
 def test_a_page_without_lang_fails(broken):
     edit(broken / "en/index.html", '<html lang="en">', "<html>")
     code, log = run_check(broken)

@@ -9,9 +9,17 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import ROOT, copy_content, read_html, run_build, write_settings
-from .test_check import tools_missing
-from .test_example_site import SEED_SR
+from .conftest import (
+    ROOT,
+    SEED_SR,
+    copy_content,
+    read_html,
+    run_build,
+    tools_missing,
+    write_settings,
+)
+
+pytestmark = pytest.mark.browser
 
 EDITED = "articles/2024/beogradski-metro-tunel.sr.md"
 ORIGIN = "http://127.0.0.1:8000"  # FEED_DOMAIN of pelicanconf.py
@@ -122,7 +130,7 @@ def test_a_theme_or_settings_change_checks_the_whole_site(site, tmp_path):
     output = tmp_path / "output"
     shutil.copytree(site, output)
     theme = tmp_path / "theme"
-    shutil.copytree(ROOT / "theme", theme)
+    shutil.copytree(ROOT / "newsdesk" / "theme", theme)
     settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"), THEME=str(theme),
                               PATH=str(ROOT / "content"))
     code, log, mode, everything = check(output, settings, "--skip", "vnu,axe")
@@ -153,10 +161,12 @@ def test_invoke_check_all_checks_everything(site, tmp_path):
     output = tmp_path / "output"
     shutil.copytree(site, output)
     pages = len(list(output.rglob("*.html")))
+    settings = write_settings(tmp_path, PATH=str(ROOT / "content"))
 
     def invoke_check(*flags):
         result = subprocess.run([sys.executable, "-m", "invoke", "check", "--skip", "vnu,axe",
-                                 "--output", str(output), *flags], cwd=ROOT,
+                                 "--output", str(output), "--settings", str(settings), *flags],
+                                cwd=ROOT,
                                 capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout

@@ -8,7 +8,9 @@ import sys
 import feedparser
 import pytest
 
-from .conftest import CORPUS_SCRIPT, ROOT, read_html
+from .conftest import CORPUS_SCRIPT, ROOT, read_html, write_settings
+
+pytestmark = pytest.mark.build
 
 ARTICLES = 130
 
@@ -23,7 +25,7 @@ def corpus_site(tmp_path_factory):
                    check=True, capture_output=True)
     result = subprocess.run(
         [sys.executable, "-m", "invoke", "build", "--content", str(base / "content"),
-         "--output", str(base / "out")],
+         "--output", str(base / "out"), "--settings", str(write_settings(base))],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
         env={**os.environ, "MT_PROVIDER": "none"})
     assert result.returncode == 0, result.stdout + result.stderr

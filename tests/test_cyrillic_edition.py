@@ -3,9 +3,11 @@
 import re
 
 import feedparser
+import pytest
 
-from .conftest import copy_content, read_html, run_build
-from .test_example_site import SEED_SR
+from .conftest import SEED_SR, copy_content, read_html, run_build
+
+pytestmark = pytest.mark.build
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LATIN_LETTERS = re.compile(r"[A-Za-zČčĆćĐđŠšŽž]{3,}")

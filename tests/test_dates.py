@@ -34,6 +34,7 @@ def test_dates_that_are_not_one_or_could_be_two_are_refused(written, shown):
         parse_date(written)
 
 
+@pytest.mark.build
 def test_a_dotted_date_is_published_day_first(tmp_path):
     content = copy_content(tmp_path, complete=True)
     for name, date, title in (("most.sr.md", "03.04.2026. 14:00", "Novi most u Čačku"),

@@ -10,8 +10,9 @@ from PIL import Image
 
 from newsdesk.transliterate import to_cyrillic
 
-from .conftest import read_html, run_build, write_settings
-from .test_figures import iptc_jpeg
+from .conftest import iptc_jpeg, read_html, run_build, write_settings
+
+pytestmark = pytest.mark.build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

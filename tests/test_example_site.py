@@ -6,11 +6,20 @@ import socket
 import feedparser
 import pytest
 
-from .conftest import ROOT, copy_content, read_html, run_build, write_settings
+from .conftest import (
+    ROOT,
+    SEED_EN,
+    SEED_SR,
+    article_pages,
+    copy_content,
+    read_html,
+    run_build,
+    write_settings,
+)
+
+pytestmark = pytest.mark.build
 
 EDITIONS = {"sr-Latn": "", "en": "en/"}
-SEED_SR = "2024/srbija-i-rusija-obecale-dublju-saradnju/index.html"
-SEED_EN = "en/2024/serbia-russia-pledge-deeper-cooperation/index.html"
 LISTINGS = {
     "sr-Latn": ["index.html", "strana/2/index.html", "kategorija/politika/index.html",
                 "tema/srbija/index.html", "autor/milena-antonijevic/index.html",
@@ -87,12 +96,6 @@ def test_article_pages_carry_their_language(site):
     sr_pages = [p for p in (site / "2024").glob("*/index.html")]
     en_pages = [p for p in (site / "en" / "2024").glob("*/index.html")]
     assert len(sr_pages) == 8 and len(en_pages) == 8  # every article in every edition
-
-
-def article_pages(site):
-    """Every article page of every edition."""
-    return [page for prefix in ("", "sr-cyrl/", "en/")
-            for page in site.glob(f"{prefix}2024/*/index.html")]
 
 
 def switcher(html):

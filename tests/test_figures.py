@@ -1,12 +1,13 @@
 """Figures: markup, captions and credits, photo metadata, responsive copies, bad images."""
 
 import re
-import struct
 
 import pytest
 from PIL import Image
 
-from .conftest import read_html, run_build, write_settings
+from .conftest import iptc_jpeg, read_html, run_build, write_settings
+
+pytestmark = pytest.mark.build
 
 ARTICLE = """Title: Poplave u Obrenovcu
 Date: 2024-03-01 10:00
@@ -33,25 +34,6 @@ XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
        b'</dc:description><photoshop:Credit>EPA-EFE</photoshop:Credit><dc:creator><rdf:Seq>'
        b'<rdf:li>ANDREJ CUKIC</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF>'
        b'</x:xmpmeta>')
-
-
-def iptc_jpeg(path, size, fields, exif=None):
-    """A real JPEG carrying IPTC IIM fields in a Photoshop APP13 segment."""
-    image = Image.new("RGB", size, (120, 140, 160))
-    for x in range(0, size[0], 40):  # some detail, so copies of other widths differ
-        image.paste((200, 80, 60), (x, 0, x + 10, size[1]))
-    image.save(path, "JPEG", quality=92, exif=exif or b"")
-    iim = b"\x1c\x01\x5a\x00\x03\x1b%G"  # 1:90, UTF-8
-    for (record, dataset), value in fields.items():
-        data = value.encode("utf-8")
-        iim += struct.pack(">BBBH", 0x1C, record, dataset, len(data)) + data
-    if len(iim) % 2:
-        iim += b"\x00"
-    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(iim))
-    payload = b"Photoshop 3.0\x00" + resource + iim
-    segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
-    raw = path.read_bytes()
-    path.write_bytes(raw[:2] + segment + raw[2:])
 
 
 def camera_exif(orientation=1):

@@ -11,6 +11,8 @@ from PIL import Image
 
 from .conftest import copy_content, read_html, run_build
 
+pytestmark = pytest.mark.build
+
 GOOD_ARTICLE = "2024/litijum-jadar-analiza/index.html"
 SECRET = "TAJNA-VAN-SADRZAJA-čćđšž"
 ARTICLE = ("Title: {title}\nDate: 2024-03-04 10:00\nAuthor: Đorđe Šćepanović\n"

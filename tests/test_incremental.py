@@ -1,47 +1,22 @@
 """Rebuilds: nothing to do when nothing changed, the content cache, pages written in parallel."""
 
 import fcntl
-import gzip
-import json
 import os
 import re
 import shutil
 import subprocess
 
+import pytest
+
 from newsdesk import pagecache
 
-from .conftest import ROOT, copy_content, run_build, write_settings
+from .conftest import ROOT, copy_content, run_build, tree, write_settings
 
 ARTICLE = "2024/beogradski-metro-tunel/index.html"
 SOURCE = "articles/2024/beogradski-metro-tunel.sr.md"
 
 
-def tree(folder):
-    """Every file of a site, each edition's search index as what a search can find in it: a
-    rebuild may index an edited page in the recent bundle where a full build indexes it in its
-    shard (plugins/search)."""
-    files = {p.relative_to(folder).as_posix(): p.read_bytes()
-             for p in sorted(folder.rglob("*")) if p.is_file() and "pagefind/" not in
-             p.relative_to(folder).as_posix()}
-    for root in sorted(folder.rglob("pagefind")):
-        files[f"{root.relative_to(folder).as_posix()}/ (searchable)"] = searchable(root)
-    return files
-
-
-def searchable(root):
-    """{URL: what Pagefind keeps of the page} over an edition's bundles, leaving out the
-    superseded pages; the search bundles' files as they are listed (shards.json)."""
-    manifest = json.loads((root / "shards.json").read_text(encoding="utf-8"))
-    pages = {}
-    for bundle in manifest["bundles"]:
-        for fragment in sorted((root / bundle / "fragment").glob("*.pf_fragment")):
-            data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
-            if manifest["superseded"].get(fragment.stem) == data["url"]:
-                continue
-            assert pages.setdefault(data["url"], data) == data, "one version of each page"
-    return pages
-
-
+@pytest.mark.build
 def test_a_build_with_nothing_changed_does_nothing(tmp_path):
     content = copy_content(tmp_path, complete=True)
     settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
@@ -66,7 +41,7 @@ def test_a_build_with_nothing_changed_does_nothing(tmp_path):
     assert "Built" in changed_env.stdout, "MT_* settings from the environment count"
 
     theme = tmp_path / "theme"
-    shutil.copytree(ROOT / "theme", theme)
+    shutil.copytree(ROOT / "newsdesk" / "theme", theme)
     themed = write_settings(tmp_path, THEME=str(theme), CACHE_PATH=str(tmp_path / "cache"))
     assert "Built" in run_build(content, output, settings=themed).stdout
     assert "Nothing changed" in run_build(content, output, settings=themed).stdout
@@ -76,6 +51,7 @@ def test_a_build_with_nothing_changed_does_nothing(tmp_path):
     assert "<!-- v2 -->" in (output / "index.html").read_text()
 
 
+@pytest.mark.build
 def test_a_build_with_problems_is_never_taken_as_done(tmp_path):
     content = copy_content(tmp_path, complete=True)
     settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
@@ -87,6 +63,7 @@ def test_a_build_with_problems_is_never_taken_as_done(tmp_path):
     assert strict.returncode == 1 and "unknown Type 'gossip'" in strict.stdout + strict.stderr
 
 
+@pytest.mark.build
 def test_cached_content_gives_the_same_site_and_follows_edits(tmp_path):
     content = copy_content(tmp_path, complete=True)
     cache = tmp_path / "cache"
@@ -129,10 +106,11 @@ def test_content_cache_is_dropped_when_a_photo_or_the_code_changes(tmp_path):
     assert not content_cache_valid(cache, changed)
 
 
+@pytest.mark.build
 def test_pages_are_rendered_by_several_workers_and_come_out_the_same(tmp_path):
     content = copy_content(tmp_path, complete=True)
     theme = tmp_path / "theme"
-    shutil.copytree(ROOT / "theme", theme)
+    shutil.copytree(ROOT / "newsdesk" / "theme", theme)
     base = theme / "templates" / "base.html"
     base.write_text(base.read_text(encoding="utf-8").replace(
         "</body>", "<!-- pid {{ '' | pid }} --></body>"), encoding="utf-8")
@@ -156,10 +134,11 @@ def test_pages_are_rendered_by_several_workers_and_come_out_the_same(tmp_path):
     assert without_pid(trees[1]) == without_pid(trees[3])
 
 
+@pytest.mark.build
 def test_a_template_failing_in_a_worker_fails_the_build(tmp_path):
     content = copy_content(tmp_path, complete=True)
     theme = tmp_path / "theme"
-    shutil.copytree(ROOT / "theme", theme)
+    shutil.copytree(ROOT / "newsdesk" / "theme", theme)
     article = theme / "templates" / "article.html"
     article.write_text(article.read_text(encoding="utf-8").replace(
         "{% block content %}",
@@ -175,6 +154,7 @@ def test_a_template_failing_in_a_worker_fails_the_build(tmp_path):
     assert os.listdir(output) == ["old.txt"], "the output folder is left as it was"
 
 
+@pytest.mark.build
 def test_articles_read_on_several_processes_come_out_the_same(tmp_path):
     """Reading, Cyrillic and translated HTML worked out by forked workers (as for a large
     site) give the site a single process gives."""
@@ -195,6 +175,7 @@ def test_articles_read_on_several_processes_come_out_the_same(tmp_path):
     assert trees[1] == trees[10**6]
 
 
+@pytest.mark.build
 def test_one_build_of_an_output_at_a_time(tmp_path):
     """A second build of the same output folder stops with a clear message while the first
     runs, and leaves the output as it was."""
@@ -214,6 +195,7 @@ def test_one_build_of_an_output_at_a_time(tmp_path):
     assert tree(output) == before
 
 
+@pytest.mark.build
 def test_a_build_removes_what_killed_builds_left(tmp_path):
     content = copy_content(tmp_path, complete=True)
     settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
@@ -244,6 +226,7 @@ def test_a_build_removes_what_killed_builds_left(tmp_path):
     assert (cache / "articles.pickle").is_file()
 
 
+@pytest.mark.build
 def test_compiled_templates_are_kept_between_builds(tmp_path):
     content = copy_content(tmp_path, complete=True)
     settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))

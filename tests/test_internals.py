@@ -17,8 +17,7 @@ PATCHED_LIBRARY = re.compile(
 
 
 def sources():
-    for folder in ("newsdesk", "plugins"):
-        yield from (ROOT / folder).rglob("*.py")
+    yield from (ROOT / "newsdesk").rglob("*.py")
     yield from (ROOT / name for name in ("tasks.py", "pelicanconf.py", "publishconf.py"))
 
 

@@ -3,9 +3,13 @@
 import io
 import pickle
 
-from newsmeta.kept import _Pickler, _Unpickler
+import pytest
+
+from newsdesk.plugins.newsmeta.kept import _Pickler, _Unpickler
 
 from .conftest import copy_content, read_html, run_build, write_settings
+
+pytestmark = pytest.mark.build
 
 ARTICLE = "2024/beogradski-metro-tunel/index.html"
 SOURCE = "articles/2024/beogradski-metro-tunel.sr.md"

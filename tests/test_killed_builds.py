@@ -13,12 +13,14 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from newsdesk import pagecache
 
-from .conftest import ROOT, copy_content, run_build, write_settings
-from .test_incremental import tree
+from .conftest import ROOT, copy_content, run_build, tree, write_settings
+
+pytestmark = pytest.mark.build
 
 ROUNDS = 10
 # Where the kill lands, round after round: while photos are processed (once the first shows in

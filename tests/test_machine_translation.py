@@ -17,6 +17,8 @@ from newsdesk.transliterate import to_cyrillic
 from .conftest import read_html, run_build, write_settings
 from .fake_provider import FakeTranslationServer
 
+pytestmark = pytest.mark.build
+
 SR_ARTICLE = """Title: Vlada usvojila budžet za sledeću godinu
 Date: 2024-03-01 10:00
 Author: Jelena Ljubičić

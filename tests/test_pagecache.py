@@ -7,13 +7,12 @@ import zlib
 
 import pytest
 from babel.messages.pofile import read_po, write_po
-from search import page_ids
 
 from newsdesk import pagecache
 from newsdesk.build import replace_folder
+from newsdesk.plugins.search import page_ids
 
-from .conftest import ROOT, copy_content, read_html, run_build, write_settings
-from .test_incremental import tree
+from .conftest import ROOT, copy_content, read_html, run_build, tree, write_settings
 
 SOURCE = "articles/2024/beogradski-metro-tunel.sr.md"
 PAGES = {"sr-Latn": "2024/beogradski-metro-tunel/index.html",
@@ -36,6 +35,7 @@ def build(content, output, settings, *flags):
     return result
 
 
+@pytest.mark.build
 def test_an_edit_renders_only_the_pages_that_show_it_and_gives_the_full_site(tmp_path):
     content = copy_content(tmp_path, complete=True)
     settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
@@ -83,6 +83,7 @@ def test_an_edit_renders_only_the_pages_that_show_it_and_gives_the_full_site(tmp
     assert tree(output) == tree(tmp_path / "full")
 
 
+@pytest.mark.build
 def test_a_page_that_logged_a_warning_is_rendered_again_and_warns_again(tmp_path):
     content = copy_content(tmp_path, complete=True)
     settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
@@ -91,7 +92,7 @@ def test_a_page_that_logged_a_warning_is_rendered_again_and_warns_again(tmp_path
                  "    logging.getLogger('theme').warning('template says: %s', value)\n"
                  "    return ''\n\n\nJINJA_FILTERS = {'warn': warn}\n")
     theme = tmp_path / "theme"
-    shutil.copytree(ROOT / "theme", theme)
+    shutil.copytree(ROOT / "newsdesk" / "theme", theme)
     article = theme / "templates" / "article.html"
     article.write_text(article.read_text(encoding="utf-8").replace(
         "{% block content %}", "{% block content %}"
@@ -109,6 +110,7 @@ def test_a_page_that_logged_a_warning_is_rendered_again_and_warns_again(tmp_path
     assert run_build(content, output, "--strict", settings=settings).returncode == 1
 
 
+@pytest.mark.build
 def test_edits_to_the_memory_and_the_keep_list_reach_the_pages(tmp_path):
     from pelican.settings import read_settings
 
@@ -145,6 +147,7 @@ def test_edits_to_the_memory_and_the_keep_list_reach_the_pages(tmp_path):
 
 
 
+@pytest.mark.build
 def test_new_tags_change_related_reading_as_in_a_clean_build(tmp_path):
     """Related reading is remembered between builds only while tags, categories and dates
     stay the same."""
@@ -170,6 +173,7 @@ def test_new_tags_change_related_reading_as_in_a_clean_build(tmp_path):
     assert tree(output) == tree(tmp_path / "clean-out")
 
 
+@pytest.mark.build
 def test_a_page_linking_to_an_article_follows_it_when_it_moves(tmp_path):
     content = copy_content(tmp_path, complete=True)
     settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
@@ -188,6 +192,7 @@ def test_a_page_linking_to_an_article_follows_it_when_it_moves(tmp_path):
     assert 'href="/2023/beogradski-metro-tunel/"' in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.build
 def test_the_build_before_last_is_the_next_staging_folder_and_the_live_site_is_never_written(
         tmp_path):
     content = copy_content(tmp_path, complete=True)
@@ -258,6 +263,7 @@ def test_the_spare_is_cleared_by_another_process_and_dropped_if_that_fails(tmp_p
     assert not (tmp_path / "bad").exists(), "a folder that could not be cleared is not used"
 
 
+@pytest.mark.build
 def test_a_site_still_being_deleted_under_this_process_id_does_not_stop_a_build(tmp_path):
     def folder(name, text):
         (tmp_path / name).mkdir()

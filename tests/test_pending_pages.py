@@ -86,6 +86,7 @@ def built(tmp_path_factory):
     return output
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("edition", ["sr-Latn", "sr-Cyrl"])
 def test_a_page_waiting_for_translation_shows_the_original_as_written(built, edition):
     page = read_html(built / PENDING[edition])
@@ -117,6 +118,7 @@ def test_a_page_waiting_for_translation_shows_the_original_as_written(built, edi
     assert [(t.text, t.get("lang")) for t in tags] == [("trams", "en"), ("Novi Beograd", "en")]
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("edition", ["sr-Latn", "sr-Cyrl"])
 def test_a_page_waiting_for_translation_is_not_for_search_engines(built, edition):
     page = read_html(built / PENDING[edition])
@@ -131,6 +133,7 @@ def test_a_page_waiting_for_translation_is_not_for_search_engines(built, edition
         <= {"en", "x-default"}
 
 
+@pytest.mark.build
 def test_the_cyrillic_edition_names_its_outlet_in_cyrillic(built):
     cyrillic = read_html(built / "sr-cyrl/2024/narodno-pozoriste/index.html")
     assert cyrillic.select_one(".byline .source").text == "Преглед"
@@ -166,6 +169,7 @@ def visible_latin(page, keep):
     return sorted({word for word in text.split() if LATIN.search(word)})
 
 
+@pytest.mark.build
 def test_the_cyrillic_edition_is_cyrillic_but_for_originals(built):
     keep_list = ROOT / "content/translations/keep-as-written.txt"
     keep = [line.strip() for line in keep_list.read_text(encoding="utf-8").splitlines()
@@ -185,6 +189,7 @@ def kickers(page):
     return [" ".join(k.text.split()) for k in page.select(".teaser .kicker")]
 
 
+@pytest.mark.build
 def test_kickers_say_a_word_once(built):
     latin = kickers(read_html(built / "index.html"))
     cyrillic = kickers(read_html(built / "sr-cyrl/index.html"))
@@ -201,6 +206,6 @@ def test_kickers_say_a_word_once(built):
     ("Vest", "Vesna", False), ("Vest", "Politika", False), ("Analysis", "Economy", False),
 ])
 def test_a_kicker_tells_one_word_in_two_forms(label, section, same):
-    from editions.templating import same_word
+    from newsdesk.plugins.editions.templating import same_word
 
     assert same_word(label, section) is same

@@ -69,6 +69,7 @@ ESCAPES = [
 ]
 
 
+@pytest.mark.build
 def test_no_request_reads_outside_the_output(output):
     with serve_folder(output) as base:
         for path in ESCAPES:
@@ -79,6 +80,7 @@ def test_no_request_reads_outside_the_output(output):
                 assert raw_get(base, path, "HEAD") == (404, ""), path
 
 
+@pytest.mark.build
 def test_the_output_itself_is_still_served(output):
     with serve_folder(output) as base:
         assert raw_get(base, "/") == (200, HOME)
@@ -100,6 +102,7 @@ Gradska biblioteka u Nišu od ponedeljka radi do ponoći.
 """
 
 
+@pytest.mark.build
 def test_one_edit_is_one_rebuild(tmp_path):
     """The build's own writes to the translation memory do not wake the watcher again."""
     content = tmp_path / "content"
@@ -110,11 +113,12 @@ def test_one_edit_is_one_rebuild(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    (tmp_path / "pelicanconf.py").write_text("from newsdesk.defaults import *\n")  # a site folder
     code = ("from newsdesk.preview import serve_and_watch; "
-            f"serve_and_watch({str(ROOT)!r}, {port}, {str(content)!r}, "
+            f"serve_and_watch({str(tmp_path)!r}, {port}, {str(content)!r}, "
             f"{str(tmp_path / 'output')!r})")
     serve = subprocess.Popen(
-        [sys.executable, "-u", "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
+        [sys.executable, "-u", "-c", code], cwd=tmp_path, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT), "MT_PROVIDER": "none"})
     lines = []

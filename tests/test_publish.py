@@ -20,9 +20,10 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import ROOT, copy_content
+from .conftest import ROOT, copy_content, tools_missing
 from .servers import SSHD, GitHttpServer, RecordingProxy, S3Server, SshServer
-from .test_check import tools_missing
+
+pytestmark = pytest.mark.browser
 
 AWS_SECRET = "wJalrXUtnFEMI-publish-secret-7f3a"
 GITHUB_SECRET = "ghp_publishTokenThatMustNotLeak42"
@@ -34,8 +35,7 @@ ARTICLE = "2024/beogradski-metro-tunel/index.html"
 def settings_file(tmp_path, name="publishtest.py", **values):
     """publishconf.py with the test's output folder and targets."""
     path = tmp_path / name
-    values = {"THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")],
-              "CACHE_PATH": str(ROOT / ".cache"), "OUTPUT_PATH": str(tmp_path / "public"),
+    values = {"CACHE_PATH": str(tmp_path / "cache"), "OUTPUT_PATH": str(tmp_path / "public"),
               **values}
     lines = ["import sys", f"sys.path.insert(0, {str(ROOT)!r})", "from publishconf import *"]
     path.write_text("\n".join(lines + [f"{k} = {v!r}" for k, v in values.items()]) + "\n")

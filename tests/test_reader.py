@@ -1,15 +1,14 @@
 """The Markdown reader: one Markdown instance for every file, each file read as if alone."""
 
-import sys
-
 import pytest
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 
+from newsdesk.plugins.newsmeta.reader import NewsMarkdownReader
+
 from .conftest import ROOT
 
-sys.path.insert(0, str(ROOT))
-from newsmeta.reader import NewsMarkdownReader  # plugins are on sys.path (conftest)
+pytestmark = pytest.mark.build
 
 FIRST = """Title: Prvi
 Date: 2024-03-01 10:00

@@ -2,9 +2,8 @@
 
 from types import SimpleNamespace
 
-from editions.related import related_articles, remembered_related
-
 from newsdesk.memo import Memo
+from newsdesk.plugins.editions.related import related_articles, remembered_related
 
 
 def article(key, tags, section):

@@ -2,7 +2,11 @@
 
 import filecmp
 
+import pytest
+
 from .conftest import ROOT, run_build
+
+pytestmark = pytest.mark.build
 
 
 def test_two_builds_are_byte_identical(tmp_path):

@@ -11,6 +11,8 @@ from newsdesk.transliterate import to_latin
 
 from .conftest import read_html, run_build, write_settings
 
+pytestmark = pytest.mark.build
+
 ARTICLE = """Title: Festival u Čačku: đaci, šahisti i „Žuta kuća”
 Date: 2024-05-03 09:00
 Author: Đorđe Šćepanović

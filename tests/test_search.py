@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pagefind_bin
 import pytest
-from search import page_ids
+
+from newsdesk.plugins.search import page_ids
 
 from .browser import chromium, serve
 from .conftest import copy_content, run_build, write_settings
+
+pytestmark = pytest.mark.build
 
 CASES = [
     # (search page, query, expected article, prefix every result must have)
@@ -20,6 +23,7 @@ CASES = [
 ]
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("page,query,expected,prefix", CASES)
 def test_search_finds_the_article_in_its_own_edition(site, page, query, expected, prefix):
     with serve(site) as base, chromium() as browser:
@@ -38,6 +42,7 @@ def test_search_finds_the_article_in_its_own_edition(site, page, query, expected
     assert query in status
 
 
+@pytest.mark.browser
 def test_header_search_box_leads_to_the_search_page_without_javascript(site):
     with serve(site) as base, chromium() as browser:
         context = browser.new_context(java_script_enabled=False)
@@ -85,6 +90,7 @@ def test_pages_waiting_for_translation_are_not_indexed(pending_site):
     assert "/en/2024/eu-growth-plan-western-balkans-explainer/" in indexed
 
 
+@pytest.mark.browser
 def test_one_search_finds_articles_of_every_shard(site):
     bundles = json.loads((site / "en/pagefind/shards.json").read_text())["bundles"]
     shard_of = {url: bundle for bundle in bundles
@@ -129,6 +135,7 @@ def search_links(tab, base, page, query):
                                     "links => links.map(a => a.getAttribute('href'))")
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("recent_max", [100, 0])
 def test_after_an_edit_search_finds_the_new_text_only(tmp_path, recent_max):
     """An edited article is indexed in the recent bundle, and its old version, still in its

@@ -4,10 +4,20 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from PIL import Image
 
-from .conftest import copy_content, read_html, run_build, write_settings
-from .test_example_site import SEED_EN, SEED_SR, article_pages
+from .conftest import (
+    SEED_EN,
+    SEED_SR,
+    article_pages,
+    copy_content,
+    read_html,
+    run_build,
+    write_settings,
+)
+
+pytestmark = pytest.mark.build
 
 ORIGIN = "http://127.0.0.1:8000"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

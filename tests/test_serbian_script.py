@@ -4,6 +4,8 @@ original, in the build and in the translation tasks alike."""
 import subprocess
 import sys
 
+import pytest
+
 from newsdesk.transliterate import serbian_script
 
 from .conftest import ROOT, copy_content, read_html, run_build
@@ -43,6 +45,7 @@ def _tasks(content, *args):
                                "PYTHONPATH": str(ROOT)})
 
 
+@pytest.mark.build
 def test_a_cyrillic_sr_file_is_a_cyrillic_original(tmp_path):
     content = copy_content(tmp_path, complete=True)
     (content / "articles" / "2026").mkdir()
@@ -71,6 +74,7 @@ def test_a_cyrillic_sr_file_is_a_cyrillic_original(tmp_path):
     assert ("premijera", "en", "pending") in rows, report.stdout
 
 
+@pytest.mark.build
 def test_prose_that_mixes_scripts_is_a_warning_naming_the_file(tmp_path):
     content = copy_content(tmp_path, complete=True)
     (content / "articles" / "2026").mkdir()

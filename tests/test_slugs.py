@@ -44,6 +44,7 @@ Tekst o jezicima.
 """
 
 
+@pytest.mark.build
 def test_cyrillic_names_get_serbian_addresses(tmp_path):
     content = copy_content(tmp_path, complete=True)
     (content / "articles" / "2024" / "premijera.sr-Cyrl.md").write_text(CYRILLIC, "utf-8")
@@ -60,6 +61,7 @@ def test_cyrillic_names_get_serbian_addresses(tmp_path):
     assert "Milica Jovanović" in byline and "Милица" not in byline, byline
 
 
+@pytest.mark.build
 def test_an_empty_or_shared_slug_is_an_error_naming_the_file_and_both_names(tmp_path):
     content = copy_content(tmp_path, complete=True)
     articles = content / "articles" / "2024"
@@ -87,6 +89,7 @@ def test_an_empty_or_shared_slug_is_an_error_naming_the_file_and_both_names(tmp_
     assert strict.returncode == 1
 
 
+@pytest.mark.build
 def test_one_name_in_either_script_is_one_name(tmp_path):
     content = copy_content(tmp_path, complete=True)
     articles = content / "articles" / "2024"

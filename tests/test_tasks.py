@@ -4,7 +4,11 @@ import os
 import subprocess
 import sys
 
-from .conftest import ROOT, read_html, run_build
+import pytest
+
+from .conftest import ROOT, read_html, run_build, write_settings
+
+pytestmark = pytest.mark.build
 
 
 def invoke(*args, cwd=ROOT, env=None):
@@ -51,7 +55,7 @@ def test_strict_build_task_exits_non_zero_on_bad_input(tmp_path):
     (content / "articles").mkdir(parents=True)
     (content / "articles" / "x.sr.md").write_text("Title: X\n\nNo date.\n")
     result = invoke("build", "--content", str(content), "--output", str(tmp_path / "o"),
-                    "--strict")
+                    "--settings", str(write_settings(tmp_path)), "--strict")
     assert result.returncode == 1
     assert not (tmp_path / "o").exists()
 

@@ -1,7 +1,8 @@
 """Template helpers: fragments rendered once per edition and process."""
 
-from editions.templating import remembered
 from jinja2 import DictLoader, Environment
+
+from newsdesk.plugins.editions.templating import remembered
 
 TEMPLATE = (
     "{% macro card(item, lead=False) %}{% do calls.append(item) %}"

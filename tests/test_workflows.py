@@ -68,11 +68,13 @@ def test_there_is_a_publish_workflow():
     assert PUBLISH in WORKFLOWS
 
 
+@pytest.mark.build
 def test_actionlint_finds_nothing():
     result = actionlint(*WORKFLOWS)
     assert result.returncode == 0 and not result.stdout, result.stdout + result.stderr
 
 
+@pytest.mark.build
 def test_actionlint_reports_workflow_and_shell_mistakes(tmp_path):
     broken = tmp_path / "broken.yml"
     broken.write_text("on: push\njobs:\n  objava:\n    runs-on: ubuntu-24.04\n    steps:\n"
@@ -83,6 +85,7 @@ def test_actionlint_reports_workflow_and_shell_mistakes(tmp_path):
     assert 'property "nema" is not defined' in findings
 
 
+@pytest.mark.build
 def test_the_readme_s_ci_steps_lint_clean(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Publishing from CI", 1)[1].split("\n## ", 1)[0]
@@ -104,6 +107,7 @@ def test_the_workflow_installs_the_project_as_the_readme_says():
     assert install in run_commands(PUBLISH)
 
 
+@pytest.mark.build
 def test_the_workflow_publishes_with_the_readme_s_invoke():
     build_line, _ = quick_start()
     invoke = build_line.rsplit(" && ", 1)[1].removesuffix(" build")
@@ -183,6 +187,7 @@ def editor_pushes(newsroom, path, text, message):
     git(editor, "push", "--quiet", "origin", "main")
 
 
+@pytest.mark.build
 def test_new_machine_translations_are_committed_on_top_of_main(newsroom):
     runner = newsroom / "runner"
     (runner / "content" / "translations" / "en" / "budzet.po").write_text(
@@ -198,6 +203,7 @@ def test_new_machine_translations_are_committed_on_top_of_main(newsroom):
     assert "The government adopted the budget." in shown
 
 
+@pytest.mark.build
 def test_an_unchanged_memory_commits_nothing(newsroom):
     result = run_commit_step(newsroom / "runner")
     assert result.returncode == 0, result.stderr
@@ -206,6 +212,7 @@ def test_an_unchanged_memory_commits_nothing(newsroom):
         "Prvi broj"]
 
 
+@pytest.mark.build
 def test_a_clash_with_an_editor_s_change_fails_the_step(newsroom):
     po = "content/translations/en/budzet.po"
     (newsroom / "runner" / po).write_text(
@@ -220,6 +227,7 @@ def test_a_clash_with_an_editor_s_change_fails_the_step(newsroom):
         "Pregledan prevod budžeta")
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("owner, repository, variable, address", [
     ("Redakcija-Pregled", "Pregled", "", "https://redakcija-pregled.github.io/Pregled"),
     ("Redakcija-Pregled", "redakcija-pregled.github.io", "",

@@ -11,7 +11,7 @@ from pathlib import Path
 from pelican.settings import read_settings
 
 from .. import fingerprint
-from ..build import ROOT, BuildFailed, build
+from ..build import BuildFailed, build
 from ..providers import configuration_problem
 from ..secrets import files_with_secrets
 from .errors import PublishFailed
@@ -20,7 +20,7 @@ from .s3 import S3Target
 from .ssh import SshTarget
 
 TARGETS = {target.name: target for target in (SshTarget, S3Target, GhPagesTarget)}
-DEFAULT_SETTINGS = ROOT / "publishconf.py"
+DEFAULT_SETTINGS = Path("publishconf.py")  # in the site folder
 
 __all__ = ["PublishFailed", "TARGETS", "publish", "rollback"]
 

@@ -37,11 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pagefind_bin
-from editions.generator import editions_written
 from pelican import signals
 
 from newsdesk import processes
 from newsdesk.parallel import cores
+from newsdesk.plugins.editions.generator import editions_written
 from newsdesk.progress import progress
 from newsdesk.transliterate import to_cyrillic
 

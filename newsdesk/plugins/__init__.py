@@ -1,0 +1,1 @@
+"""The project's Pelican plugins, named in PLUGINS by their dotted names (newsdesk.defaults)."""
