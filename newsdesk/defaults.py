@@ -1,8 +1,8 @@
 """Pregled's settings: a site's pelicanconf.py starts with `from newsdesk.defaults import *`.
 
-Every setting the project's plugins read is listed here with its default documented where the
-plugin reads it (newsdesk/plugins/*/settings or the module docstring). Relative paths (PATH,
-OUTPUT_PATH, CACHE_PATH) are read from the folder of the site's settings file.
+Every setting a site can set, with its default and what it does, is in docs/settings.md
+(tests/test_settings_doc.py checks it against the code). Relative paths (PATH, OUTPUT_PATH,
+CACHE_PATH) are read from the folder of the site's settings file.
 """
 
 from pathlib import Path
@@ -24,7 +24,7 @@ THEME = str(Path(__file__).resolve().parent / "theme")  # newsdesk/theme, instal
 # editions first: the others add versions to it (other script, machine translation).
 PLUGINS = [f"newsdesk.plugins.{name}" for name in (
     "newsmeta", "editions", "serbian_scripts", "machine_translation", "figures", "search")]
-CACHE_PATH = ".cache"  # processed images, by content hash (IMAGE_*: newsdesk/plugins/figures)
+CACHE_PATH = ".cache"  # the build cache, processed images included (IMAGE_*: docs/settings.md)
 # Each article's Markdown is converted once and kept until the file changes; the build drops
 # the whole cache when the code, theme, photos or settings change (newsdesk.fingerprint).
 CACHE_CONTENT = True
@@ -115,7 +115,7 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-# Machine translation (newsdesk/providers.py and newsdesk/translate.py document every MT_* setting).
+# Machine translation (every MT_* setting: docs/settings.md).
 # MT_PROVIDER, MT_URL and MT_API_KEY may be set in the environment; the key only there.
 MT_PROVIDER = "google"
 MT_TARGETS = ["sr-Latn", "en"]
