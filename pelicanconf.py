@@ -6,3 +6,6 @@ setting, its default and what it does are in docs/settings.md.
 """
 
 from newsdesk.defaults import *  # noqa: F403
+
+SITENAME = "Pregled"  # "Преглед" in the Cyrillic edition
+NEWSLETTER_ACTION = "https://lists.example.org/subscribe/pregled"

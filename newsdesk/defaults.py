@@ -67,7 +67,6 @@ EDITIONS = [
         "locale": "sr_Cyrl",
         "prefix": "sr-cyrl/",
         "name": "Српски",
-        "sitename": "Преглед",
         "paths": SERBIAN_PATHS,
     },
     {
@@ -82,9 +81,9 @@ EDITIONS = [
 ]
 
 # Newsroom settings read by the theme and plugins.
-SITE_SOURCE = "Pregled"  # the outlet named in bylines when an article gives no Source (each
-# edition writes it as it writes SITENAME: "sitename" above; or give an edition its "source")
-NEWSLETTER_ACTION = "https://lists.example.org/subscribe/pregled"  # unset or "" hides the box
+SITE_SOURCE = None  # the outlet named in bylines when an article gives no Source (default: the
+# edition's sitename; each edition writes it as it writes SITENAME; or give an edition its "source")
+NEWSLETTER_ACTION = ""  # the newsletter form's address; "" hides the box
 RELATED_ARTICLES = 4  # how many "Read more" links an article page shows
 # Link previews (og:image) and NewsArticle data of an article without a photo: a file in the
 # theme's static folder, at least 1200 px wide.

@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEED_SR, copy_content, read_html
+from .conftest import ROOT, SEED_EN, SEED_SR, copy_content, read_html
 
 pytestmark = pytest.mark.build
 
 SITE_SETTINGS = """from newsdesk.defaults import *
 
 SITENAME = "Vesti sa Đerdapa"
-NEWSLETTER_ACTION = ""
 """
 
 
@@ -69,6 +68,16 @@ def test_a_site_folder_builds_with_the_installed_package(tmp_path):
     output = site / "output"
     article = read_html(output / SEED_SR)
     assert "Vesti sa Đerdapa" in article.title.text
+    cyrillic = read_html(output / "sr-cyrl" / SEED_SR)
+    assert "Вести са Ђердапа" in cyrillic.title.text
+    for page in (article, cyrillic, read_html(output / SEED_EN)):
+        named = [page.title.text, page.find("meta", property="og:site_name")["content"],
+                 page.select_one(".brand").text, page.select_one(".source").text,
+                 page.find("footer").text,
+                 *(tag.text for tag in page.find_all("script", type="application/ld+json"))]
+        assert not [text for text in named if "Pregled" in text or "Преглед" in text], \
+            "the site's name, not the example outlet's"
+        assert not page.select(".newsletter"), "no newsletter box without NEWSLETTER_ACTION"
     assert (output / "theme" / "css" / "site.css").is_file()
     assert list((output / "sr-cyrl").glob("2024/*/index.html")), "the Cyrillic edition"
     assert list((output / "en").glob("2024/*/index.html")), "the English edition"

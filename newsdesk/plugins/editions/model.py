@@ -4,7 +4,8 @@ Settings read here (defaults in brackets):
 - EDITIONS [required]: a list of dicts with `code` (BCP 47 tag), `locale` (Babel locale),
   `prefix` (URL prefix, "" or ending in "/"), `name` (shown in the switcher, in the edition's
   own language), `paths` (the words used in its URLs, see DEFAULT_PATHS) and, optionally,
-  `sitename` (the site's name as this edition writes it; default SITENAME) and `source`
+  `sitename` (the site's name as this edition writes it; default SITENAME, in Cyrillic in a
+  Cyrillic edition) and `source`
   (the outlet named in bylines of articles that give no Source; default SITE_SOURCE, the
   edition's `sitename` when that is SITENAME or unset, in Cyrillic in a Cyrillic edition).
 - SITE_SOURCE [SITENAME]: the outlet named in bylines when an article gives no Source.
@@ -108,7 +109,7 @@ def load_editions(settings):
         prefix = spec.get("prefix", "")
         edition_config = edition_settings(settings, prefix, paths)
         edition_config["DEFAULT_LANG"] = spec["code"]
-        sitename = spec.get("sitename", settings["SITENAME"])
+        sitename = spec.get("sitename") or _in_script(spec, settings["SITENAME"])
         editions.append(Edition(
             code=spec["code"], locale=spec["locale"], prefix=prefix, name=spec["name"],
             paths=paths, settings=edition_config,
@@ -124,4 +125,9 @@ def _outlet(settings, spec, sitename):
     source = settings.get("SITE_SOURCE")
     if not source or source == settings["SITENAME"]:
         return sitename
-    return to_cyrillic(source) if spec["code"].endswith("-Cyrl") else source
+    return _in_script(spec, source)
+
+
+def _in_script(spec, name):
+    """A name as an edition writes it: in Cyrillic in a Cyrillic edition."""
+    return to_cyrillic(name) if spec["code"].endswith("-Cyrl") else name
