@@ -42,8 +42,9 @@ def bench(c, articles="2000", runs=3, check=False):
 
 @task
 def lint(c):
-    """Check the code style with ruff."""
+    """Check the code style with ruff and the type hints with mypy."""
     c.run(f"{quote(PYTHON)} -m ruff check .", pty=sys.stdout.isatty())
+    c.run(f"{quote(PYTHON)} -m mypy", pty=sys.stdout.isatty())
 
 
 @task(help={"k": "only tests matching this expression"})

@@ -8,12 +8,15 @@ import contextlib
 import glob
 import itertools
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 _COUNTER = itertools.count()
 
 
-def write_atomic(path, data, *, durable=False, mode=None):
+def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], object], *,
+                 durable: bool = False, mode: int | None = None) -> None:
     """Replace `path` with `data` (bytes, or a function writing to a binary file).
 
     `durable`: on disk before it replaces the old file (files that hold people's work, such as
@@ -36,13 +39,13 @@ def write_atomic(path, data, *, durable=False, mode=None):
         raise
 
 
-def leftovers(path):
+def leftovers(path: Path | str) -> Iterator[Path]:
     """The temporary files of `path`, of any process."""
     path = Path(path)
     return path.parent.glob(f".{glob.escape(path.name)}.*.tmp")
 
 
-def remove_orphans(folder):
+def remove_orphans(folder: Path | str) -> None:
     """Delete the temporary files in `folder` of processes that no longer run (killed
     mid-write)."""
     for tmp in Path(folder).glob(".*.tmp"):
@@ -52,7 +55,7 @@ def remove_orphans(folder):
                 tmp.unlink()
 
 
-def _running(pid):
+def _running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

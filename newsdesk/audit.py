@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from newsdesk import TOOLS_CACHE
@@ -24,7 +25,7 @@ LIGHTHOUSE_VERSION = "12.2.3"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
-def lighthouse():
+def lighthouse() -> Path:
     prefix = TOOLS_CACHE.resolve() / "lighthouse"
     binary = prefix / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
@@ -35,7 +36,7 @@ def lighthouse():
     return binary
 
 
-def audit_page(binary, url, chromium):
+def audit_page(binary: Path, url: str, chromium: str) -> dict[str, int]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         subprocess.run([str(binary), url, "--output=json", f"--output-path={report}", "--quiet",
@@ -46,7 +47,7 @@ def audit_page(binary, url, chromium):
     return {name: round(100 * (data["categories"][name]["score"] or 0)) for name in CATEGORIES}
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsdesk.audit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", type=Path, default=Path("output"))

@@ -35,6 +35,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -54,7 +55,7 @@ class CopyProvider:
     disabled_reason = None
     chars_sent = requests = failures = 0
 
-    def translate(self, text, source, target):
+    def translate(self, text: str, source: str, target: str) -> str:
         return text
 
 
@@ -64,7 +65,8 @@ class Sample(NamedTuple):
     log: str
 
 
-def timed(args, cwd=ROOT, env=None):
+def timed(args: Sequence[str | Path], cwd: Path = ROOT, env: Mapping[str, str] | None = None
+          ) -> Sample:
     """Run a command; return its Sample (seconds, peak RSS in MiB, output) or raise with its
     output.
 
@@ -75,6 +77,7 @@ def timed(args, cwd=ROOT, env=None):
     started = time.perf_counter()
     process = subprocess.Popen(args, cwd=cwd, env={**os.environ, **(env or {})},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None  # a pipe, as asked
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
@@ -84,17 +87,17 @@ def timed(args, cwd=ROOT, env=None):
 
 
 class Bench:
-    def __init__(self, articles, runs, workdir):
+    def __init__(self, articles: int, runs: int, workdir: Path | str) -> None:
         self.articles = articles
         self.runs = runs
         self.work = Path(workdir) / str(articles)
         self.corpus = self.work / "corpus"
         self.hugo = self.work / "hugo"
-        self.samples = defaultdict(list)
+        self.samples: defaultdict[str, list[Sample]] = defaultdict(list)
 
     # -- inputs ------------------------------------------------------------------------------
 
-    def prepare(self):
+    def prepare(self) -> None:
         if not (self.corpus / "articles").is_dir():
             print(f"making a corpus of {self.articles} articles …", flush=True)
             shutil.rmtree(self.corpus, ignore_errors=True)
@@ -108,7 +111,7 @@ class Bench:
             self.fill_memory()
         self.settings = self.write_settings()
 
-    def fill_memory(self):
+    def fill_memory(self) -> None:
         from pelican.settings import read_settings
 
         from .sources import find_sources
@@ -121,7 +124,7 @@ class Bench:
         groups = find_sources(self.corpus, settings["ARTICLE_PATHS"], settings["DEFAULT_LANG"])
         stage.run(groups, show_progress=True)
 
-    def write_settings(self):
+    def write_settings(self) -> dict[str, Path]:
         base = [f"import sys\nsys.path.insert(0, {str(ROOT)!r})"]
         ours = self.work / "ours.py"
         ours.write_text("\n".join(base + [
@@ -145,41 +148,41 @@ class Bench:
 
     # -- builds ------------------------------------------------------------------------------
 
-    def ours(self, output):
+    def ours(self, output: Path) -> Sample:
         return timed([sys.executable, "-m", "newsdesk.build", "--content", str(self.corpus),
                       "--output", str(output), "--settings", str(self.settings["ours"])],
                      env={"MT_PROVIDER": "none"})
 
-    def pelican(self, name, output):
+    def pelican(self, name: str, output: Path) -> Sample:
         shutil.rmtree(output, ignore_errors=True)
         return timed([sys.executable, "-m", "pelican", str(self.corpus), "-s",
                       str(self.settings[name]), "-o", str(output), "-q"])
 
-    def hugo_build(self, output):
+    def hugo_build(self, output: Path) -> Sample:
         shutil.rmtree(output, ignore_errors=True)
         return timed(["hugo", "--quiet", "--source", str(self.hugo), "--destination",
                       str(output)])
 
-    def clear_output(self, output):
+    def clear_output(self, output: Path) -> None:
         """Remove our output folder and what builds keep beside it (the spare, folders of the
         last build still being deleted), so no build deletes them while it is timed."""
         for folder in [output, *output.parent.glob(f".{output.name}.*")]:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def clear_caches(self, keep_images=True):
+    def clear_caches(self, keep_images: bool = True) -> None:
         cache = self.work / "cache"
         if cache.is_dir():
             for child in cache.iterdir():
                 if not (keep_images and child.name == "images"):
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
 
-    def measure(self, name, build, run):
+    def measure(self, name: str, build: Callable[[int], Sample], run: int) -> None:
         """Run one build and keep its (seconds, peak MiB) among the samples of `name`."""
         sample = build(run)
         self.samples[name].append(sample)
         print(f"  {name} run {run + 1}: {sample[0]:.1f} s, {sample[1]:.0f} MiB", flush=True)
 
-    def peers(self, out):
+    def peers(self, out: Path) -> dict[str, Callable[[int], Sample]]:
         """{name: build} of the peers installed here."""
         peers = {"Pelican, plain": lambda _: self.pelican("plain", out / "plain")}
         if importlib.util.find_spec("pelican.plugins.i18n_subsites"):
@@ -192,7 +195,7 @@ class Bench:
             print("  Hugo not installed: apt-get install hugo")
         return peers
 
-    def run(self):
+    def run(self) -> dict[str, tuple[float, float]]:
         """{build: (median seconds, largest peak MiB)}, in the order of the table."""
         self.prepare()
         out = self.work / "out"
@@ -200,12 +203,12 @@ class Bench:
         original = edited.read_text(encoding="utf-8")
         peers = self.peers(out)
 
-        def cold(_):
+        def cold(_: int) -> Sample:
             self.clear_output(out / "ours")
             self.clear_caches()
             return self.ours(out / "ours")
 
-        def edit(run):
+        def edit(run: int | str) -> Sample:
             edited.write_text(original + f"\nIzmena broj {run}.\n", encoding="utf-8")
             return self.ours(out / "ours")
 
@@ -231,7 +234,7 @@ class Bench:
                        max(s[1] for s in self.samples[name])) for name in order}
 
 
-    def check_run(self):
+    def check_run(self) -> dict[str, Sample]:
         """{check: Sample} of the site check, in full on the cold build, then after one edit."""
         self.prepare()
         output = self.work / "out" / "ours"
@@ -248,14 +251,14 @@ class Bench:
             edited.write_text(original, encoding="utf-8")
         return results
 
-    def check(self, output, *flags):
+    def check(self, output: Path, *flags: str) -> Sample:
         sample = timed([sys.executable, "-m", "newsdesk.check", "--output", str(output),
                         "--settings", str(self.settings["ours"]), *flags])
         print(f"  {' '.join(sample.log.splitlines()[-2:])}", flush=True)
         return sample
 
 
-def check_report(size, results):
+def check_report(size: int, results: Mapping[str, Sample]) -> None:
     print(f"\n{size} articles: the site check\n")
     print("| check | wall s | peak MiB | what it checked | parts (s) |\n|---|---:|---:|---|---|")
     for name, sample in results.items():
@@ -265,7 +268,7 @@ def check_report(size, results):
               f"{times.removeprefix('times: ')} |")
 
 
-def report(size, results):
+def report(size: int, results: Mapping[str, tuple[float, float]]) -> None:
     cold = results["ours, cold"][0]
     print(f"\n{size} articles (Serbian originals, 70% with a human English translation)\n")
     print("| build | wall s | peak MiB | × ours cold |\n|---|---:|---:|---:|")
@@ -288,7 +291,7 @@ def report(size, results):
         print(f"{label}: {ratio:.2f} — {'met' if ratio <= limit else 'NOT met'}")
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsdesk.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, nargs="+", default=[2000])

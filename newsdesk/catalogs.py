@@ -1,8 +1,12 @@
 """Interface-string catalogs: gettext PO files read and compiled in memory with Babel."""
 
+import functools
+from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
+from typing import cast
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -12,12 +16,12 @@ from newsdesk.atomic import write_atomic
 DOMAIN = "messages"
 
 
-def po_path(translations_dir, locale):
+def po_path(translations_dir: Path | str, locale: str) -> Path:
     """Where the catalog of one locale lives."""
     return Path(translations_dir) / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def compile_catalog(po_file, locale):
+def compile_catalog(po_file: Path | str, locale: str) -> Translations:
     """Read a PO file and return its compiled gettext translations, never touching disk."""
     with open(po_file, "rb") as fp:
         return _compile(read_po(fp, locale=locale, domain=DOMAIN))
@@ -28,7 +32,7 @@ def compile_catalog(po_file, locale):
 SCRIPT_CATALOGS = {"sr_Cyrl": "sr_Latn"}
 
 
-def load_translations(translations_dir, locale):
+def load_translations(translations_dir: Path | str, locale: str) -> NullTranslations:
     """Translations for a locale; the source strings (English) when it has no catalog."""
     po_file = po_path(translations_dir, locale)
     if po_file.exists():
@@ -39,7 +43,7 @@ def load_translations(translations_dir, locale):
     return NullTranslations()
 
 
-def _cyrillic_catalog(po_file, locale):
+def _cyrillic_catalog(po_file: Path, locale: str) -> Catalog:
     from newsdesk.transliterate import to_cyrillic
 
     with open(po_file, "rb") as fp:
@@ -50,20 +54,19 @@ def _cyrillic_catalog(po_file, locale):
         if isinstance(message.string, tuple):
             message.string = tuple(to_cyrillic(s) for s in message.string)
         else:
-            message.string = to_cyrillic(message.string)
+            message.string = to_cyrillic(cast(str, message.string))
     return catalog
 
 
-def _compile(catalog):
+def _compile(catalog: Catalog) -> Translations:
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(fp=buffer, domain=DOMAIN)
 
 
-def extract_template(theme_dir):
+def extract_template(theme_dir: Path | str) -> Catalog:
     """A fresh catalog of every interface string used in the theme's templates."""
-    from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
@@ -78,12 +81,12 @@ def extract_template(theme_dir):
     return catalog
 
 
-def _locales(theme_dir):
+def _locales(theme_dir: Path | str) -> list[str]:
     base = Path(theme_dir) / "translations"
     return sorted(p.name for p in base.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").exists())
 
 
-def update_catalogs(theme_dir):
+def update_catalogs(theme_dir: Path | str) -> Iterator[str]:
     """Extract the template, merge it into every locale's catalog; yield what was done."""
     from babel.messages.pofile import write_po
 
@@ -100,20 +103,20 @@ def update_catalogs(theme_dir):
         with open(path, "rb") as fp:
             catalog = read_po(fp, locale=locale)
         catalog.update(template, update_header_comment=False)
-        write_atomic(path, lambda fp, catalog=catalog: write_po(
-            fp, catalog, width=100, sort_output=True, no_location=True, ignore_obsolete=True),
-            durable=True)
+        write_atomic(path, functools.partial(
+            write_po, catalog=catalog, width=100, sort_output=True, no_location=True,
+            ignore_obsolete=True), durable=True)
         compile_catalog(path, locale)
         untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
         yield f"{path}: {len(catalog)} strings, {len(untranslated)} to translate"
 
 
-def template_errors(theme_dir):
+def template_errors(theme_dir: Path | str) -> list[str]:
     """Templates the extractor cannot parse (Babel skips them silently, losing their strings)."""
     from jinja2 import Environment, TemplateSyntaxError
 
     env = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
-    problems = []
+    problems: list[str] = []
     for path in sorted((Path(theme_dir) / "templates").rglob("*.html")):
         try:
             env.parse(path.read_text(encoding="utf-8"))
@@ -122,7 +125,7 @@ def template_errors(theme_dir):
     return problems
 
 
-def check_catalogs(theme_dir):
+def check_catalogs(theme_dir: Path | str) -> list[str]:
     """Problems that would make a reader see an untranslated or broken interface string."""
     template = extract_template(theme_dir)
     problems = template_errors(theme_dir)

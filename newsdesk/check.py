@@ -25,9 +25,11 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import feedparser
@@ -36,7 +38,7 @@ import lxml.html
 
 from newsdesk import SITE_SETTINGS, TOOLS_CACHE, fingerprint, processes
 from newsdesk.checkstate import CheckState, LinkGraph, why_full
-from newsdesk.parallel import run_shared
+from newsdesk.parallel import Share, run_shared
 from newsdesk.paths import PathRefused, within
 from newsdesk.publish.manifest import Manifest
 
@@ -60,7 +62,7 @@ class Problem:
     rule: str
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.page}: {self.rule}: {self.message}"
 
 
@@ -69,10 +71,14 @@ class Facts:
     """What the rules across pages read from one page."""
 
     lang: str | None
-    alternates: dict  # hreflang: href
+    alternates: dict[str, str]  # hreflang: href
     canonical: str | None
     article: bool
     text: str | None  # digest of an article's text as the author wrote it (.story-body)
+
+
+# What reading a page or feed found: (problems, internal link targets, Facts of a page).
+Reading = tuple[list[Problem], set[str], Facts | None]
 
 
 class Site:
@@ -81,11 +87,11 @@ class Site:
     `changed` is None for a full check, else the pages and feeds that changed or are new.
     """
 
-    def __init__(self, output, origin, manifest=None):
+    def __init__(self, output: Path | str, origin: str, manifest: Manifest | None = None) -> None:
         self.output = Path(output)
         self.origin = _host_lowercase(origin or PREVIEW_ORIGIN).rstrip("/")
         self.manifest = Manifest.of_folder(self.output) if manifest is None else manifest
-        self.dirs = set()
+        self.dirs: set[str] = set()
         for path in self.manifest:
             parent = path.rpartition("/")[0]
             while parent and parent not in self.dirs:
@@ -93,14 +99,15 @@ class Site:
                 parent = parent.rpartition("/")[0]
         self.pages = {path for path in self.manifest if path.endswith(".html")}
         self.feeds = {path for path in self.manifest if FEED_RE.search(path)}
-        self.facts = {}
-        self.changed = None
-        self.new_text = set()  # article pages whose text changed since the last passing check
+        self.facts: dict[str, Facts] = {}
+        self.changed: set[str] | None = None
+        # article pages whose text changed since the last passing check
+        self.new_text: set[str] = set()
 
-    def name(self, path):
+    def name(self, path: Path) -> str:
         return path.relative_to(self.output).as_posix()
 
-    def resolve(self, url, page):
+    def resolve(self, url: str, page: str) -> str | None:
         """The file an internal URL points to (None for external URLs)."""
         url = _host_lowercase(url)
         if url.startswith(self.origin + "/") or url == self.origin:
@@ -120,7 +127,7 @@ class Site:
             target += "/index.html"
         return target
 
-    def file(self, target):
+    def file(self, target: str) -> Path | None:
         """The file a resolved target names, if it is one inside the folder (else None)."""
         try:
             path = within(self.output, target)
@@ -128,19 +135,19 @@ class Site:
             return None
         return path if path.is_file() else None
 
-    def url_of(self, name):
+    def url_of(self, name: str) -> str:
         """The public address of a page of the folder."""
         return f"{self.origin}/{name.removesuffix('index.html')}"
 
-    def exists(self, target):
+    def exists(self, target: str) -> bool:
         return target in self.manifest
 
-    def facts_of(self, name):
+    def facts_of(self, name: str) -> Facts:
         if name not in self.facts:
             self.facts[name] = read_page(self, name)[2]
         return self.facts[name]
 
-    def first_link(self, page, css_class):
+    def first_link(self, page: str, css_class: str) -> str | None:
         """The first link inside an element of `css_class` on `page`, or None."""
         links = parse(self.output / page).xpath(
             f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {css_class} ')]"
@@ -148,7 +155,7 @@ class Site:
         return links[0] if links else None
 
 
-def _host_lowercase(url):
+def _host_lowercase(url: str) -> str:
     """`url` with its scheme and host in lower case, as browsers send them."""
     scheme, sep, rest = url.partition("://")
     if not sep:
@@ -157,14 +164,14 @@ def _host_lowercase(url):
     return f"{scheme.lower()}://{host.lower()}{slash}{path}"
 
 
-def parse(path):
+def parse(path: Path) -> lxml.html.HtmlElement:
     try:
         return lxml.html.document_fromstring(path.read_bytes(), parser=HTML_PARSER)
     except lxml.etree.ParserError:  # an empty page
         return lxml.html.Element("html")
 
 
-def read_page(site, name):
+def read_page(site: Site, name: str) -> tuple[list[Problem], set[str], Facts]:
     """(problems, internal link targets, Facts) of one page: every rule but hreflang."""
     root = parse(site.output / name)
     hrefs, sources, srcsets, without_alt = [], [], [], []
@@ -174,14 +181,14 @@ def read_page(site, name):
         if href is not None and tag in ("a", "link"):
             hrefs.append(href)
             rel = (el.get("rel") or "").split() if tag == "link" else ()
-            if "alternate" in rel and el.get("hreflang") is not None:
-                alternates[el.get("hreflang")] = href
+            if "alternate" in rel and (hreflang := el.get("hreflang")) is not None:
+                alternates[hreflang] = href
             elif "canonical" in rel and canonical is None:
                 canonical = href
-        if tag in ("img", "script") and el.get("src") is not None:
-            sources.append(el.get("src"))
-        if tag in ("img", "source") and el.get("srcset") is not None:
-            srcsets += [c.strip().split(" ")[0] for c in el.get("srcset").split(",")]
+        if tag in ("img", "script") and (src := el.get("src")) is not None:
+            sources.append(src)
+        if tag in ("img", "source") and (srcset := el.get("srcset")) is not None:
+            srcsets += [c.strip().split(" ")[0] for c in srcset.split(",")]
         if tag == "img" and el.get("alt") is None:
             without_alt.append(el.get("src"))
         if tag == "meta" and (el.get("property"), el.get("content")) == ("og:type", "article"):
@@ -203,7 +210,8 @@ def read_page(site, name):
     return problems, targets, Facts(lang, alternates, canonical, article, text)
 
 
-def _links(site, name, urls):
+def _links(site: Site, name: str, urls: Iterable[tuple[str, str]]
+           ) -> tuple[list[Problem], set[str]]:
     """Problems of the internal links, and the files they lead to."""
     problems, targets, seen = [], set(), set()
     for url, rule in urls:
@@ -219,13 +227,13 @@ def _links(site, name, urls):
     return problems, targets
 
 
-def check_hreflang(site, name):
+def check_hreflang(site: Site, name: str) -> list[Problem]:
     facts = site.facts_of(name)
     links = facts.alternates
     if not links:
         return []
     problems = []
-    own = links.get(facts.lang)
+    own = None if facts.lang is None else links.get(facts.lang)
     if own is None:
         problems.append(Problem(name, "hreflang", f"does not list itself ({facts.lang})"))
     elif facts.canonical is not None and facts.canonical != own:
@@ -251,7 +259,7 @@ def check_hreflang(site, name):
     return problems
 
 
-def _json_ld(name, text, lang):
+def _json_ld(name: str, text: str | None, lang: str | None) -> list[Problem]:
     if text is None:
         return [Problem(name, "json-ld", "an article page without NewsArticle data")]
     try:
@@ -278,7 +286,7 @@ def _json_ld(name, text, lang):
     return problems
 
 
-def read_feed(site, name):
+def read_feed(site: Site, name: str) -> Reading:
     """(problems, internal link targets, None) of one feed."""
     feed = feedparser.parse((site.output / name).read_bytes())
     if feed.bozo:
@@ -301,13 +309,13 @@ def read_feed(site, name):
     return problems, targets, None
 
 
-def read_all(site, names, workers):
+def read_all(site: Site, names: Iterable[str], workers: int) -> dict[str, Reading]:
     """{name: (problems, targets, Facts)} of these pages and feeds, read on `workers` cores."""
     names = sorted(names)
     if len(names) < PARALLEL_MIN:
         workers = 1
 
-    def job(share):
+    def job(share: Share) -> dict[str, Reading]:
         return {name: (read_feed if name in site.feeds else read_page)(site, name)
                 for name in names if share.take()}
 
@@ -320,7 +328,7 @@ def read_all(site, names, workers):
     return done
 
 
-def vnu_jar():
+def vnu_jar() -> Path | None:
     """The Nu Html Checker's jar: $VNU_JAR, or the npm package, installed once into .cache/."""
     if os.environ.get("VNU_JAR"):
         return Path(os.environ["VNU_JAR"])
@@ -332,7 +340,7 @@ def vnu_jar():
     return jar if jar.exists() else None
 
 
-def check_vnu(site, names, workers=1):
+def check_vnu(site: Site, names: Iterable[str], workers: int = 1) -> list[Problem]:
     """The Nu Html Checker, offline, on these pages: in batches, a Java VM per core at a time."""
     java = shutil.which("java")
     if java is None:
@@ -367,14 +375,14 @@ def check_vnu(site, names, workers=1):
     return problems
 
 
-def homes(site):
+def homes(site: Site) -> list[str]:
     """The front page of every edition."""
     return sorted(n for n in site.pages if n == "index.html" or (
         n.endswith("/index.html") and n.count("/") == 1 and
         n.replace("index.html", "404.html") in site.pages))
 
 
-def axe_pages(site):
+def axe_pages(site: Site) -> list[str]:
     """Every article whose text changed since the last passing check (not on the first check of
     a folder), and one page of each other kind (front, listing, 404) per edition: among the
     changed pages in an incremental check; in a full one the front page, its first teaser's
@@ -382,7 +390,7 @@ def axe_pages(site):
     fronts = homes(site)
     articles = site.new_text
     if site.changed is not None:
-        picked = {}
+        picked: dict[tuple[str, str], str] = {}
         for name in sorted(site.changed & site.pages - articles):
             edition = max((h for h in fronts if name.startswith(h.removesuffix("index.html"))),
                           key=len, default="")
@@ -390,22 +398,23 @@ def axe_pages(site):
                     "article" if site.facts_of(name).article else "listing")
             picked.setdefault((edition, kind), name)
         return sorted(articles | set(picked.values()))
-    pages = []
+    pages: list[str | None] = []
     for home in fronts:
         for css_class in ("teaser-title", "sections"):
             href = site.first_link(home, css_class)
             if href is not None:
                 pages.append(site.resolve(href, home))
         pages += [home, home.replace("index.html", "404.html")]
-    return [p for p in dict.fromkeys(pages + sorted(articles)) if p in site.pages]
+    return [p for p in dict.fromkeys([*pages, *sorted(articles)])
+            if p is not None and p in site.pages]
 
 
-def _answer_from_folder(site):
+def _answer_from_folder(site: Site) -> Callable[[Any], None]:
     """A Playwright route handler: the site's own addresses from the folder (404 for a missing
     file), every other request aborted, so nothing comes from the network."""
     from newsdesk.publish.headers import content_type
 
-    def answer(route):
+    def answer(route: Any) -> None:
         target = site.resolve(route.request.url, "")
         if target is None:
             route.abort("blockedbyclient")
@@ -418,7 +427,7 @@ def _answer_from_folder(site):
     return answer
 
 
-def check_axe(site):
+def check_axe(site: Site) -> list[Problem]:
     """axe-core in headless Chromium, the site at its own address; returns problems."""
     try:
         from axe_playwright_python.sync_playwright import Axe
@@ -461,16 +470,16 @@ class Report:
     feeds: int = 0
     vnu: int | None = None
     axe: int | None = None
-    times: dict = field(default_factory=dict)
+    times: dict[str, float] = field(default_factory=dict)
     manifest: Manifest | None = None  # of the folder checked
 
     @contextlib.contextmanager
-    def timing(self, part):
+    def timing(self, part: str) -> Iterator[None]:
         started = time.perf_counter()
         yield
         self.times[part] = self.times.get(part, 0) + time.perf_counter() - started
 
-    def summary(self, problems):
+    def summary(self, problems: Sequence[Problem]) -> str:
         scope = (f"{self.changed} changed or new, {self.dependents} depending on them: "
                  if self.mode == "incremental check" else "")
         tools = ", ".join(
@@ -481,8 +490,10 @@ class Report:
                 f"({tools}): {len(problems)} problem(s)\ntimes: {times}")
 
 
-def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=None,
-               code=None):
+def run_checks(output: Path | str, origin: str, skip: Collection[str] = (), *,
+               settings: Mapping[str, Any] | None = None, full: bool = False,
+               manifest: Manifest | None = None, code: str | None = None
+               ) -> tuple[Report, list[Problem]]:
     """Check the built site; return (Report, problems). Report.manifest is the folder's.
 
     With `settings`, the check remembers what it passed (in CACHE_PATH) and next time checks
@@ -505,7 +516,7 @@ def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=N
     report.manifest = manifest
     documents = site.pages | site.feeds
     reason = "--all" if full else why_full(last, code, skip) if state else None
-    if reason or state is None:
+    if reason or state is None or last is None:
         report.mode = f"full check ({reason})" if reason else "full check"
         graph, changed = LinkGraph(), documents
         read = _read(site, report, changed, workers)
@@ -515,8 +526,9 @@ def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=N
         changes = site.manifest.compare(last.files, same=lambda entry, sha: entry.sha256 == sha)
         changed = {path for path in changes.added + changes.changed if path in documents}
         read = _read(site, report, changed, workers)
-        alternates = {site.resolve(url, name) for name in changed & site.pages
-                      for url in site.facts[name].alternates.values()}
+        alternates = {target for name in changed & site.pages
+                      for url in site.facts[name].alternates.values()
+                      if (target := site.resolve(url, name)) is not None}
         linked = (changed & site.pages) | set(changes.removed)
         dependents = graph.linking_into(linked) | alternates
         dependents = (dependents & documents) - changed
@@ -554,7 +566,7 @@ def run_checks(output, origin, skip=(), *, settings=None, full=False, manifest=N
     return report, problems
 
 
-def _read(site, report, names, workers):
+def _read(site: Site, report: Report, names: set[str], workers: int) -> dict[str, Reading]:
     """Read pages, then feeds, timed apart."""
     with report.timing("pages"):
         read = read_all(site, names & site.pages, workers)
@@ -563,7 +575,7 @@ def _read(site, report, names, workers):
     return read
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     from pelican.settings import read_settings
 
     parser = argparse.ArgumentParser(prog="python -m newsdesk.check", description=__doc__,

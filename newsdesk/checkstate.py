@@ -8,12 +8,15 @@ settings (newsdesk.fingerprint.site_code) and the checks left out. Only a check 
 problem writes it, atomically.
 """
 
+import builtins
 import hashlib
 import pickle
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from newsdesk.atomic import write_atomic
-from newsdesk.publish.manifest import Entry
+from newsdesk.publish.manifest import Entry, Manifest
 
 FOLDER = "check-state"
 VERSION = 2  # of the state's layout
@@ -22,35 +25,36 @@ VERSION = 2  # of the state's layout
 class LinkGraph:
     """Which files each page or feed links to (site paths, stored once each)."""
 
-    def __init__(self, nodes=(), links=()):
+    def __init__(self, nodes: Iterable[str] = (),
+                 links: Iterable[tuple[int, Iterable[int]]] = ()) -> None:
         self.nodes = list(nodes)
         self.index = {name: i for i, name in enumerate(self.nodes)}
         self.links = {source: set(targets) for source, targets in links}
 
-    def _id(self, name):
+    def _id(self, name: str) -> int:
         if name not in self.index:
             self.index[name] = len(self.nodes)
             self.nodes.append(name)
         return self.index[name]
 
-    def set(self, source, targets):
+    def set(self, source: str, targets: Iterable[str]) -> None:
         self.links[self._id(source)] = {self._id(target) for target in targets}
 
-    def keep_only(self, sources):
+    def keep_only(self, sources: Iterable[str]) -> None:
         """Forget the links of every page or feed not in `sources`."""
         kept = {self.index[name] for name in sources if name in self.index}
         self.links = {source: targets for source, targets in self.links.items()
                       if source in kept}
 
-    def linking_into(self, names):
+    def linking_into(self, names: Iterable[str]) -> builtins.set[str]:
         """The pages and feeds that link to any of `names`."""
         wanted = {self.index[name] for name in names if name in self.index}
         return {self.nodes[source] for source, targets in self.links.items()
                 if not wanted.isdisjoint(targets)}
 
-    def dump(self):
+    def dump(self) -> tuple[list[str], list[tuple[int, list[int]]]]:
         """(nodes, links): what LinkGraph() takes, with only the names still linked."""
-        nodes = {}
+        nodes: dict[str, int] = {}
         links = []
         for source, targets in self.links.items():
             ids = [nodes.setdefault(self.nodes[t], len(nodes)) for t in targets]
@@ -61,7 +65,7 @@ class LinkGraph:
 class LastCheck:
     """The state a passing check left."""
 
-    def __init__(self, data):
+    def __init__(self, data: Mapping[str, Any]) -> None:
         self.code = data["code"]
         self.skipped = set(data["skipped"])
         self.known = {path: (stat_key, Entry(*entry))
@@ -74,12 +78,12 @@ class LastCheck:
 class CheckState:
     """The state file of one output folder."""
 
-    def __init__(self, cache, output):
+    def __init__(self, cache: Path | str, output: Path | str) -> None:
         self.output = str(Path(output).resolve())
         key = hashlib.sha256(self.output.encode()).hexdigest()[:16]
         self.path = Path(cache) / FOLDER / f"{key}.pickle"
 
-    def load(self):
+    def load(self) -> LastCheck | None:
         """The last passing check, or None."""
         try:
             with open(self.path, "rb") as fp:
@@ -90,7 +94,8 @@ class CheckState:
             return None
         return LastCheck(data)
 
-    def save(self, code, skipped, manifest, graph, texts):
+    def save(self, code: str | None, skipped: Iterable[str], manifest: Manifest, graph: LinkGraph,
+             texts: Mapping[str, str]) -> None:
         """Remember a passing check; `texts`: the digest of every article page's text."""
         stat_keys = getattr(manifest, "stat_keys", {})
         data = {"version": VERSION, "output": self.output, "code": code,
@@ -102,7 +107,7 @@ class CheckState:
         write_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def why_full(last, code, skip):
+def why_full(last: LastCheck | None, code: str | None, skip: Iterable[str]) -> str | None:
     """Why the whole site must be checked, or None if the changes will do."""
     if last is None:
         return "no earlier passing check of this folder"

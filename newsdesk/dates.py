@@ -3,6 +3,7 @@ them (`3.4.2026.`, `03.04.2026. 14:00`), or with the month's name (`3. april 202
 `3. априла 2026`). Never month first: a form that could be either (`03/04/2026`) is an error
 that shows the ISO form to use."""
 
+import datetime as dt
 import re
 
 from pelican.utils import SafeDatetime, get_date
@@ -27,7 +28,7 @@ class DateError(ValueError):
     """A date that is not one, or could be two; the message says what to write."""
 
 
-def parse_date(text):
+def parse_date(text: object) -> dt.datetime:
     """The date and time an author wrote."""
     value = " ".join(str(text).split())
     if ISO_RE.match(value):
@@ -47,7 +48,7 @@ def parse_date(text):
     raise DateError(f"'{value}' is not a date; write it as 2026-04-03 14:00 or 3.4.2026. 14:00")
 
 
-def _made(value, match, month):
+def _made(value: str, match: re.Match[str], month: int) -> SafeDatetime:
     try:
         return SafeDatetime(int(match["year"]), month, int(match["day"]),
                             int(match["hour"] or 0), int(match["minute"] or 0),
@@ -56,7 +57,7 @@ def _made(value, match, month):
         raise DateError(f"'{value}' is not a date ({exc})") from None
 
 
-def _ambiguous(value, match):
+def _ambiguous(value: str, match: re.Match[str]) -> str:
     a, b, year = int(match["a"]), int(match["b"]), match["year"]
     rest = match["rest"].strip()
     time = f" {rest}" if rest else ""

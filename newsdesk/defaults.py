@@ -17,7 +17,7 @@ DEFAULT_LANG = "sr"  # the language of an article that names none
 PATH = "content"
 OUTPUT_PATH = "output"
 ARTICLE_PATHS = ["articles"]
-PAGE_PATHS = []
+PAGE_PATHS: list[str] = []
 READERS = {"rst": None}  # articles are Markdown
 STATIC_PATHS = ["images"]  # published from there: STATIC_FILE_TYPES (newsdesk/plugins/newsmeta)
 THEME = str(Path(__file__).resolve().parent / "theme")  # newsdesk/theme, installed with the package
@@ -42,7 +42,7 @@ SUMMARY_MAX_LENGTH = 40
 
 # The editions plugin writes every listing and feed per edition (newsdesk/plugins/editions);
 # Pelican's own single-language listings are switched off.
-DIRECT_TEMPLATES = []
+DIRECT_TEMPLATES: list[str] = []
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None

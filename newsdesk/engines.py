@@ -8,6 +8,7 @@ for an engine) whose `translate`, the method that makes the request, goes throug
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 from bs4 import BeautifulSoup
@@ -20,6 +21,7 @@ from deep_translator.constants import (
 )
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -38,14 +40,16 @@ class Attempt:
 class _NotingRetry(Retry):
     """urllib3's Retry that notes each failed attempt it is told about in `attempts`."""
 
-    def __init__(self, *args, attempts=None, **kwargs):
+    def __init__(self, *args: Any, attempts: list[Attempt] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.attempts = [] if attempts is None else attempts
 
-    def new(self, **kwargs):
+    def new(self, **kwargs: Any) -> "_NotingRetry":
         return super().new(attempts=self.attempts, **kwargs)
 
-    def increment(self, method=None, url=None, response=None, error=None, **kwargs):
+    def increment(self, method: str | None = None, url: str | None = None,  # type: ignore[override]
+                  response: BaseHTTPResponse | None = None, error: Exception | None = None,
+                  **kwargs: Any) -> "_NotingRetry":
         reached = response is not None or isinstance(error, ReadTimeoutError)
         status = response.status if response is not None else None
         self.attempts.append(Attempt(reached, status, error))
@@ -55,8 +59,9 @@ class _NotingRetry(Retry):
 class _QuietRetries(logging.Filter):
     """Leaves out urllib3's warning at each of our retries: the provider's summary counts them."""
 
-    def filter(self, record):
-        return not (record.args and isinstance(record.args[0], _NotingRetry))
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.args, tuple) and record.args
+                    and isinstance(record.args[0], _NotingRetry))
 
 
 _QUIET_RETRIES = _QuietRetries()
@@ -71,7 +76,8 @@ class ProviderSession(requests.Session):
     the Retry, so each attempt is noted once.
     """
 
-    def __init__(self, timeout, retries, backoff):
+    def __init__(self, timeout: float | tuple[float, float], retries: int, backoff: float
+                 ) -> None:
         super().__init__()
         self.timeout = timeout
         self.attempts: list[Attempt] = []
@@ -85,11 +91,12 @@ class ProviderSession(requests.Session):
         self.hooks["response"].append(self._note_answer)
         logging.getLogger("urllib3.connectionpool").addFilter(_QUIET_RETRIES)
 
-    def request(self, method, url, **kwargs):
+    def request(self, method: str, url: str,  # type: ignore[override]
+                **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
         return super().request(method, url, **kwargs)
 
-    def _note_answer(self, response, *args, **kwargs):
+    def _note_answer(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self.attempts.append(Attempt(True, response.status_code))
 
 
@@ -98,15 +105,16 @@ class _Engine(BaseTranslator):
     `session`."""
 
     DEFAULT_URL = ""
-    LANGUAGES: dict = {}
+    LANGUAGES: dict[str, str] = {}
 
-    def __init__(self, source, target, session, url=None, api_key=None):
+    def __init__(self, source: str, target: str, session: requests.Session, url: str | None = None,
+                 api_key: str | None = None) -> None:
         self.session = session
         self.url = url or self.DEFAULT_URL
         self.api_key = api_key
         super().__init__(languages=self.LANGUAGES, source=source, target=target)
 
-    def _answer(self, response):
+    def _answer(self, response: requests.Response) -> requests.Response:
         response.raise_for_status()
         return response
 
@@ -117,7 +125,7 @@ class Google(_Engine):
     DEFAULT_URL = BASE_URLS["GOOGLE_TRANSLATE"]
     LANGUAGES = GOOGLE_LANGUAGES_TO_CODES
 
-    def translate(self, text, **kwargs):
+    def translate(self, text: str, **kwargs: Any) -> str:
         response = self._answer(self.session.get(
             self.url, params={"sl": self.source, "tl": self.target, "q": text}))
         page = BeautifulSoup(response.text, "html.parser")
@@ -132,7 +140,7 @@ class MyMemory(_Engine):
     DEFAULT_URL = BASE_URLS["MYMEMORY"]
     LANGUAGES = MY_MEMORY_LANGUAGES_TO_CODES
 
-    def translate(self, text, **kwargs):
+    def translate(self, text: str, **kwargs: Any) -> str:
         response = self._answer(self.session.get(
             self.url, params={"langpair": f"{self.source}|{self.target}", "q": text}))
         data = response.json()
@@ -148,7 +156,7 @@ class Libre(_Engine):
     # deep-translator's fixed LibreTranslate list lacks Serbian; servers decide.
     LANGUAGES = {**LIBRE_LANGUAGES_TO_CODES, "serbian": "sr"}
 
-    def translate(self, text, **kwargs):
+    def translate(self, text: str, **kwargs: Any) -> str:
         form = {"q": text, "source": self.source, "target": self.target, "format": "text"}
         if self.api_key:
             form["api_key"] = self.api_key
@@ -162,7 +170,7 @@ class Microsoft(_Engine):
     DEFAULT_URL = BASE_URLS["MICROSOFT_TRANSLATE"]
     LANGUAGES = {"english": "en", "serbian latin": "sr-latn"}
 
-    def translate(self, text, **kwargs):
+    def translate(self, text: str, **kwargs: Any) -> str:
         response = self._answer(self.session.post(
             self.url, params={"from": self.source, "to": self.target},
             headers={"Ocp-Apim-Subscription-Key": self.api_key or ""}, json=[{"text": text}]))

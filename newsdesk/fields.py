@@ -15,7 +15,7 @@ UNSIGNED_TYPES = ("sponsored", "press release")  # bylines name the outlet, not 
 CREDIT_IN_CAPTION_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
 
 
-def caption_and_credit(caption, credit=""):
+def caption_and_credit(caption: object, credit: object = "") -> tuple[str, str]:
     """A photo's caption and credit: a credit in brackets at the caption's end is taken out
     of it, and is the credit unless the Credit field gives one."""
     caption, credit = str(caption).strip(), str(credit).strip()
@@ -36,7 +36,7 @@ SERBIAN_NAMES = {"naslov": "title", "datum": "date", "izmenjeno": "modified",
                  "jezik": "lang", "prevod": "translation"}
 
 
-def nearest_field(name):
+def nearest_field(name: str) -> str | None:
     """The known field an unknown one was probably meant to be, or None."""
     name = name.lower()
     if name in SERBIAN_NAMES:

@@ -13,8 +13,10 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from newsdesk.atomic import write_atomic
 
@@ -28,7 +30,7 @@ UPLOAD_SETTINGS = ("SSH_", "RSYNC_", "S3_", "CLOUDFRONT_", "GITHUB_PAGES_", "PUB
 TEXT_INPUTS = (".md", ".po", ".txt", ".toml")
 
 
-def _stable(value):
+def _stable(value: object) -> str | list[str]:
     """A setting's value as text that is the same in every run (no memory addresses)."""
     if isinstance(value, (set, frozenset)):
         return sorted(map(str, value))
@@ -39,7 +41,7 @@ def _stable(value):
     return f"{getattr(kind, '__module__', '')}.{getattr(kind, '__qualname__', kind)}"
 
 
-def _tree(digest, folder, skip=()):
+def _tree(digest: "hashlib._Hash", folder: Path | str, skip: tuple[str, ...] = ()) -> None:
     folder = os.path.normpath(folder)
     if not os.path.isdir(folder):
         return
@@ -54,7 +56,8 @@ def _tree(digest, folder, skip=()):
             digest.update(f"{path[start:]}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
 
 
-def inputs(settings, articles=True, files_digest=None):
+def inputs(settings: Mapping[str, Any], articles: bool = True,
+           files_digest: str | None = None) -> str:
     """One hash of everything the build of these settings reads.
 
     articles=False leaves out the articles, the translation memory and other text inputs:
@@ -74,7 +77,7 @@ def inputs(settings, articles=True, files_digest=None):
     return digest.hexdigest()
 
 
-def files(settings, articles=True, content=True):
+def files(settings: Mapping[str, Any], articles: bool = True, content: bool = True) -> str:
     """One hash of the files the build reads: content, theme, plugins and this package
     (content=False: all but the content)."""
     digest = hashlib.sha256()
@@ -85,13 +88,13 @@ def files(settings, articles=True, content=True):
     return digest.hexdigest()
 
 
-def site_code(settings):
+def site_code(settings: Mapping[str, Any]) -> str:
     """One hash of what makes every page and checks it, the content left out: the settings,
     the theme, the plugins, this package and the library versions."""
     return inputs(settings, files_digest=files(settings, content=False))
 
 
-def content_cache_valid(cache, key):
+def content_cache_valid(cache: Path | str, key: str) -> bool:
     """Whether the build cache was made by the code, theme and settings whose
     `inputs(settings, articles=False)` is `key`; records it for the next build."""
     path = Path(cache) / "content-cache-key"
@@ -105,20 +108,21 @@ def content_cache_valid(cache, key):
     return valid
 
 
-def output_stamp(output):
+def output_stamp(output: Path | str) -> list[int]:
     """Which folder is at `output` now (a swapped-in build is another)."""
     st = os.stat(output)
     return [st.st_ino, st.st_mtime_ns]
 
 
-def _load(cache):
+def _load(cache: Path | str) -> dict[str, Any]:
     try:
         return json.loads((Path(cache) / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-def unchanged(cache, output, fingerprint, strict=False):
+def unchanged(cache: Path | str, output: Path | str, fingerprint: str, strict: bool = False
+              ) -> bool:
     """True if `output` is the good build of exactly these inputs (for a strict build: a
     strict one, since a preview passes what strict fails, such as pending translations)."""
     state = _load(cache).get(str(output))
@@ -129,7 +133,8 @@ def unchanged(cache, output, fingerprint, strict=False):
     return state.get("output") == output_stamp(output)
 
 
-def remember(cache, output, fingerprint, strict=False):
+def remember(cache: Path | str, output: Path | str, fingerprint: str, strict: bool = False
+             ) -> None:
     """Record a good build of `output` (written atomically)."""
     state = _load(cache)
     state[str(output)] = {"inputs": fingerprint, "output": output_stamp(output),
@@ -137,14 +142,14 @@ def remember(cache, output, fingerprint, strict=False):
     _save(cache, state)
 
 
-def forget(cache, output):
+def forget(cache: Path | str, output: Path | str) -> None:
     """Drop the record of `output`: its next build runs in full."""
     state = _load(cache)
     if state.pop(str(output), None) is not None:
         _save(cache, state)
 
 
-def _save(cache, state):
+def _save(cache: Path | str, state: dict[str, Any]) -> None:
     path = Path(cache) / STATE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(state, indent=1, sort_keys=True).encode())

@@ -11,22 +11,22 @@ LANGUAGE_TAGS = {
 }
 
 
-def normalize_language(code):
+def normalize_language(code: object) -> str | None:
     """Return the BCP 47 tag for an author-written language code, or None if unknown."""
     return LANGUAGE_TAGS.get(str(code).strip().lower())
 
 
-def known_codes():
+def known_codes() -> str:
     """The codes an author may use, for error messages."""
     return ", ".join(["sr", *sorted(set(LANGUAGE_TAGS.values()))])
 
 
-def names_no_script(code):
+def names_no_script(code: object) -> bool:
     """Whether a code says Serbian without saying the script (`sr`)."""
     return str(code).strip().lower() == "sr"
 
 
-def article_language(code, text):
+def article_language(code: object, text: str) -> str | None:
     """The BCP 47 tag of an article written with this code: for plain `sr`, the script its
     prose is in (newsdesk.transliterate.serbian_script); None if the code is unknown."""
     tag = normalize_language(code)

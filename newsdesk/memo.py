@@ -17,6 +17,9 @@ import hashlib
 import logging
 import os
 import pickle
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
 
 from newsdesk.atomic import write_atomic
 from newsdesk.parallel import run_shared, worker_count
@@ -27,11 +30,13 @@ log = logging.getLogger(__name__)
 class Memo:
     """Values by key: those of the last build (`known`) and those this build used (`used`)."""
 
-    def __init__(self, settings, name):
+    def __init__(self, settings: Mapping[str, Any], name: str) -> None:
         self.name = name
         self.path = os.path.join(settings["CACHE_PATH"], f"{name}.pickle")
         self.enabled = settings.get("CACHE_CONTENT", False)
-        self.known, self.used, self.added = {}, {}, set()
+        self.known: dict[Hashable, Any] = {}
+        self.used: dict[Hashable, Any] = {}
+        self.added: set[Hashable] = set()
         if self.enabled and settings.get("REUSE_CACHE"):
             self.known = _load(self.path)
             if self.known:
@@ -39,13 +44,13 @@ class Memo:
                 self.known.update(additions)
                 self.added = set(additions)
 
-    def get(self, key):
+    def get(self, key: Hashable) -> Any:
         return self.known.get(key)
 
-    def put(self, key, value):
+    def put(self, key: Hashable, value: object) -> None:
         self.used[key] = value
 
-    def save(self):
+    def save(self) -> None:
         """Keep what this build used (each file written whole or not at all)."""
         if not self.enabled:
             return
@@ -65,7 +70,7 @@ class Memo:
         _dump(self.used, self.path)
 
 
-def file_stamp(path):
+def file_stamp(path: Path | str) -> tuple[int, int] | None:
     """A file's (size, modification time in ns), or None if it cannot be read: how memo
     entries tell that a file they were made from changed."""
     try:
@@ -75,7 +80,7 @@ def file_stamp(path):
     return st.st_size, st.st_mtime_ns
 
 
-def _load(path):
+def _load(path: str) -> dict[Hashable, Any]:
     try:
         with open(path, "rb") as fp:
             return pickle.load(fp)
@@ -83,22 +88,23 @@ def _load(path):
         return {}
 
 
-def _dump(value, path):
+def _dump(value: object, path: str) -> None:
     write_atomic(path, lambda fp: pickle.dump(value, fp, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class TextMemo(Memo):
     """function(text), remembered by the text's hash."""
 
-    def __init__(self, function, settings, name, salt=""):
+    def __init__(self, function: Callable[[str], Any], settings: Mapping[str, Any], name: str,
+                 salt: str = "") -> None:
         super().__init__(settings, name)
         self.function = function
         self.salt = salt.encode()
         self.workers = worker_count(settings, "READ_WORKERS")
         self.minimum = settings.get("PREFETCH_MIN", 200)
-        self.prefilled = {}
+        self.prefilled: dict[bytes, Any] = {}
 
-    def __call__(self, text):
+    def __call__(self, text: str) -> Any:
         key = self._key(text)
         result = self.used.get(key)
         if result is None:
@@ -110,7 +116,7 @@ class TextMemo(Memo):
             self.used[key] = result
         return result
 
-    def prefill(self, texts):
+    def prefill(self, texts: Iterable[str]) -> None:
         """Work out, on READ_WORKERS forked processes, the texts not remembered yet (when there
         are at least PREFETCH_MIN of them: fewer are not worth forking)."""
         keyed = {self._key(text): text for text in texts}
@@ -124,5 +130,5 @@ class TextMemo(Memo):
         log.info("%s: %d text(s) worked out on %d processes", self.name, len(missing),
                  self.workers)
 
-    def _key(self, text):
+    def _key(self, text: str) -> bytes:
         return hashlib.sha1(self.salt + b"\0" + text.encode()).digest()

@@ -15,11 +15,13 @@ import datetime as dt
 import fcntl
 import io
 import os
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from newsdesk import written
@@ -27,6 +29,7 @@ from newsdesk.atomic import leftovers, write_atomic
 from newsdesk.paths import is_within
 
 MACHINE_FLAG = "fuzzy"
+MessageKey = tuple[Any, str | None]  # (msgid, msgctxt), as Babel keys a message
 CONFLICT_MARKERS = (b"<<<<<<< ", b"=======", b">>>>>>> ")
 
 
@@ -44,13 +47,14 @@ class Entry:
 class MemoryFile:
     """The memory of one article in one target language."""
 
-    def __init__(self, root, key, target, source_lang, refused=None):
+    def __init__(self, root: Path | str, key: str, target: str, source_lang: str,
+                 refused: str | None = None) -> None:
         """`refused`: why the file must not be read or written (it is then empty)."""
         self.path = Path(root) / target / f"{key}.po"
         self.key, self.target, self.source_lang = key, target, source_lang
         self.broken = refused  # why the file cannot be used: it is then never written
         self.catalog = self._new()
-        self.seen = None  # the file's bytes as this run read or wrote them
+        self.seen: bytes | None = None  # the file's bytes as this run read or wrote them
         if refused is None and not is_within(root, self.path):
             self.broken = "a link to a file outside the translation memory"
         elif refused is None and self.path.exists():
@@ -59,10 +63,10 @@ class MemoryFile:
                 self.catalog = parse_memory(self.seen)
             except BrokenMemoryFile as exc:
                 self.broken = str(exc)
-        self.used = set()
+        self.used: set[MessageKey] = set()
         self.changed = False
 
-    def _new(self):
+    def _new(self) -> Catalog:
         today = dt.datetime.combine(dt.date.today(), dt.time(), dt.UTC)
         catalog = Catalog(locale=self.target.replace("-", "_"), project=self.key, fuzzy=False,
                           creation_date=today, revision_date=today)
@@ -70,15 +74,16 @@ class MemoryFile:
                                   f"\n# target-language: {self.target}")
         return catalog
 
-    def lookup(self, kind, text):
+    def lookup(self, kind: str, text: str) -> Entry | None:
         """The entry for a segment, or None; marks it as still in use."""
         self.used.add((text, kind))
         message = self.catalog.get(text, context=kind)
         if message is None or not message.string:
             return None
-        return Entry(message.string, MACHINE_FLAG not in message.flags, _provider(message))
+        return Entry(cast(str, message.string), MACHINE_FLAG not in message.flags,
+                     _provider(message))
 
-    def record(self, kind, text, translation, provider):
+    def record(self, kind: str, text: str, translation: str, provider: str) -> None:
         """Store a machine translation (or a pending segment, with translation "")."""
         self.used.add((text, kind))
         existing = self.catalog.get(text, context=kind)
@@ -94,11 +99,11 @@ class MemoryFile:
                          else [], auto_comments=comments)
         self.changed = True
 
-    def note(self, name):
+    def note(self, name: str) -> str | None:
         """A note of the file's header comment (`catalog_note`)."""
         return catalog_note(self.catalog, name)
 
-    def set_note(self, name, value):
+    def set_note(self, name: str, value: str) -> None:
         if self.note(name) == value:
             return
         lines = [ln for ln in (self.catalog.header_comment or "").splitlines()
@@ -108,7 +113,7 @@ class MemoryFile:
         self.catalog.header_comment = "\n".join(sorted(lines))
         self.changed = True
 
-    def save(self, drop_unused=True):
+    def save(self, drop_unused: bool = True) -> bool:
         """Merge into the file on disk under a lock and replace it atomically, unless that
         would leave it as it is. Whether it was written."""
         unused = {(m.id, m.context) for m in self.catalog if m.id} - self.used
@@ -121,7 +126,7 @@ class MemoryFile:
             old = self.path.read_bytes() if self.path.exists() else None
             on_disk = parse_memory(old) if old is not None else None
             data = _po_bytes(self._merged(on_disk, unused if drop_unused else set()))
-            changes = old is None or data not in (old, _po_bytes(on_disk))
+            changes = on_disk is None or data not in (old, _po_bytes(on_disk))
             if changes:
                 _replace(self.path, data)
                 # what another run or an editor saved meanwhile is theirs, not this run's
@@ -131,7 +136,7 @@ class MemoryFile:
         self.changed = False
         return changes
 
-    def _merged(self, on_disk, unused):
+    def _merged(self, on_disk: Catalog | None, unused: set[MessageKey]) -> Catalog:
         """This run's catalog, keeping what another run or an editor saved meanwhile."""
         catalog = self.catalog
         if on_disk is not None:
@@ -147,18 +152,18 @@ class MemoryFile:
             for key, message in on_disk.obsolete.items():
                 catalog.obsolete.setdefault(key, message)
         for msgid, context in unused:
-            message = catalog.get(msgid, context=context)
-            if message is None:
+            left = catalog.get(msgid, context=context)
+            if left is None:
                 continue
             catalog.delete(msgid, context=context)
-            if message.string and MACHINE_FLAG not in message.flags:
+            if left.string and MACHINE_FLAG not in left.flags:
                 # an editor's work is kept, as obsolete (keyed as Babel keys it)
-                catalog.obsolete[(msgid, context) if context else msgid] = message
+                catalog.obsolete[(msgid, context) if context else msgid] = left
         catalog.revision_date = _revised(catalog)
         return catalog
 
 
-def _revised(catalog):
+def _revised(catalog: Catalog) -> dt.datetime | str:
     """The catalog's revision date: its newest `translated:` day, never before the date it
     had (an editor's)."""
     dates = [catalog.creation_date]
@@ -173,12 +178,12 @@ def _revised(catalog):
     return max(dates)
 
 
-def read_memory(path):
+def read_memory(path: Path | str) -> Catalog:
     """The catalog of a memory file; BrokenMemoryFile naming the line of what is wrong."""
     return parse_memory(Path(path).read_bytes())
 
 
-def parse_memory(data):
+def parse_memory(data: bytes) -> Catalog:
     """The catalog of a memory file's bytes; BrokenMemoryFile naming what is wrong."""
     for number, line in enumerate(data.splitlines(), 1):
         if line.startswith(CONFLICT_MARKERS):
@@ -190,10 +195,10 @@ def parse_memory(data):
         raise BrokenMemoryFile(f"not a valid PO file ({exc})") from None
 
 
-def read_notes(lines):
+def read_notes(lines: Iterable[str]) -> dict[str, str]:
     """{name: value} of the `# name: value` lines that open a memory file's header comment
     (what the memory notes of an article: hashes, the human translation's file)."""
-    notes = {}
+    notes: dict[str, str] = {}
     for line in lines:
         if not line.startswith("# "):
             break
@@ -203,13 +208,13 @@ def read_notes(lines):
     return notes
 
 
-def catalog_note(catalog, name):
+def catalog_note(catalog: Catalog | None, name: str) -> str | None:
     """One note of a catalog's header comment, or None (also for no catalog)."""
     comment = catalog.header_comment if catalog is not None else ""
     return read_notes((comment or "").splitlines()).get(name)
 
 
-def header_notes(path):
+def header_notes(path: Path | str) -> tuple[dict[str, str], int] | None:
     """The notes of a memory file and how many entries it has, read without parsing the
     catalog (for the many files that hold notes only); None if there is no file."""
     try:
@@ -221,7 +226,7 @@ def header_notes(path):
     return read_notes(lines), entries
 
 
-def _provider(message):
+def _provider(message: Message) -> str:
     for comment in message.auto_comments:
         if comment.startswith("provider: "):
             return comment.removeprefix("provider: ")
@@ -229,7 +234,7 @@ def _provider(message):
 
 
 @contextmanager
-def _locked(folder):
+def _locked(folder: Path) -> Iterator[None]:
     """An exclusive lock on a folder, held by one process at a time."""
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -240,7 +245,7 @@ def _locked(folder):
         os.close(fd)
 
 
-def _po_bytes(catalog):
+def _po_bytes(catalog: Catalog) -> bytes:
     """The catalog as the memory writes it."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, sort_output=True, omit_header=False,
@@ -248,7 +253,7 @@ def _po_bytes(catalog):
     return buffer.getvalue()
 
 
-def _replace(path, data):
+def _replace(path: Path, data: bytes) -> None:
     """Write `path` whole; called under the folder's lock, so any older temporary file of it
     was left by a run that was killed, and goes."""
     for stale in leftovers(path):

@@ -19,21 +19,25 @@ import logging
 import os
 import pickle
 import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from newsdesk import processes
+
+Result = TypeVar("Result")
 
 
 class Share:
     """Which of the pages walked in order belong to this process."""
 
-    def __init__(self, index=0, count=1):
+    def __init__(self, index: int = 0, count: int = 1) -> None:
         self.index, self.count, self.seen = index, count, 0
 
     @property
-    def main(self):
+    def main(self) -> bool:
         return self.index == 0
 
-    def take(self):
+    def take(self) -> bool:
         """Count one page; True if this process writes it."""
         mine = self.seen % self.count == self.index
         self.seen += 1
@@ -43,17 +47,17 @@ class Share:
 class RecordCollector(logging.Handler):
     """Keeps log records, message formatted, so they can be pickled and replayed."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.records = []
+        self.records: list[logging.LogRecord] = []
 
-    def emit(self, record):
+    def emit(self, record: logging.LogRecord) -> None:
         record.msg, record.args = record.getMessage(), None
         record.exc_info = record.exc_text = None
         self.records.append(record)
 
 
-def replay(records):
+def replay(records: Iterable[logging.LogRecord]) -> None:
     """Handle records logged in a worker as if logged here. A record Pelican's duplicate
     filter refuses (the same message was logged here already) is dropped, as it would be."""
     for record in records:
@@ -63,7 +67,7 @@ def replay(records):
             continue
 
 
-def _worker(job, share, pipe):
+def _worker(job: Callable[[Share], object], share: Share, pipe: int) -> None:
     root = logging.getLogger()
     capture = RecordCollector()
     root.handlers = [capture]
@@ -77,7 +81,7 @@ def _worker(job, share, pipe):
 
 
 @contextlib.contextmanager
-def collecting_young_objects():
+def collecting_young_objects() -> Iterator[None]:
     """Collect garbage, but only among the objects made from now on (see the docstring)."""
     was_enabled = gc.isenabled()
     gc.freeze()
@@ -90,12 +94,12 @@ def collecting_young_objects():
             gc.disable()
 
 
-def cores():
+def cores() -> int:
     """How many processors this machine has."""
     return os.cpu_count() or 1
 
 
-def worker_count(settings, name, default=None):
+def worker_count(settings: Mapping[str, Any], name: str, default: int | None = None) -> int:
     """How many processes a step runs on: the setting `name` as given when it is a positive
     whole number (even more than the cores, as a site asks); else `default`, at most the
     cores; else the cores."""
@@ -105,7 +109,7 @@ def worker_count(settings, name, default=None):
     return cores() if default is None else max(1, min(default, cores()))
 
 
-def run_shared(job, workers):
+def run_shared(job: Callable[[Share], Result], workers: int) -> list[Result]:
     """Call job(Share) in `workers` processes (this one included); return their results."""
     with collecting_young_objects():
         if workers <= 1 or not hasattr(os, "fork"):
@@ -113,7 +117,7 @@ def run_shared(job, workers):
         return _run_forked(job, workers)
 
 
-def _run_forked(job, workers):
+def _run_forked(job: Callable[[Share], Result], workers: int) -> list[Result]:
     children = []
     for index in range(1, workers):
         read_end, write_end = os.pipe()

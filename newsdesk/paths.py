@@ -8,7 +8,9 @@ target of a symbolic link) is resolved, symbolic links and `..` included, before
 import logging
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from newsdesk.report import where
 
@@ -23,7 +25,7 @@ class PathRefused(ValueError):
     """A path that leads outside the folder it must stay in."""
 
 
-def within(root, path):
+def within(root: Path | str, path: Path | str) -> Path:
     """`path` (absolute, or relative to `root`) resolved; PathRefused if it is outside `root`."""
     root = Path(os.path.realpath(root))
     resolved = Path(os.path.realpath(Path(root, path)))
@@ -32,7 +34,7 @@ def within(root, path):
     return resolved
 
 
-def is_within(root, path):
+def is_within(root: Path | str, path: Path | str) -> bool:
     try:
         within(root, path)
     except PathRefused:
@@ -40,7 +42,7 @@ def is_within(root, path):
     return True
 
 
-def readable_content_file(content_root, path):
+def readable_content_file(content_root: Path | str, path: Path | str) -> bool:
     """Whether a file the build reads by name from the content folder (a term list, the
     authors' bios) is there and inside it; a link out of it is reported and not read."""
     if not os.path.lexists(path):
@@ -51,7 +53,7 @@ def readable_content_file(content_root, path):
     return os.path.isfile(path)
 
 
-def link_leading_out(content_root, relative):
+def link_leading_out(content_root: Path | str, relative: Path | str) -> str | None:
     """The first symbolic link on a content-relative path whose target is outside the content
     folder (content-relative), or None."""
     root = os.path.realpath(content_root)
@@ -63,7 +65,7 @@ def link_leading_out(content_root, relative):
     return None
 
 
-def key_problem(key):
+def key_problem(key: str) -> str | None:
     """Why a key cannot name an article (None if it can)."""
     if not KEY_RE.match(key or ""):
         return f"key '{key}' must be letters, digits and hyphens only"
@@ -72,7 +74,7 @@ def key_problem(key):
     return None
 
 
-def write_roots(settings):
+def write_roots(settings: Mapping[str, Any]) -> tuple[str, ...]:
     """Where a build with these settings may write (the translation memory only while it is
     inside the content folder)."""
     content = settings["PATH"]
@@ -81,7 +83,7 @@ def write_roots(settings):
             *[memory] * is_within(content, memory))
 
 
-def writable(settings, path):
+def writable(settings: Mapping[str, Any], path: Path | str) -> Path:
     """`path`, if a build with these settings may write it: inside the output folder, the build
     cache or the translation memory. Every write and copy of the build asks here first."""
     for root in write_roots(settings):

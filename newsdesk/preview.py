@@ -6,13 +6,15 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from watchfiles import DefaultFilter, watch
+from watchfiles import Change, DefaultFilter, watch
 
 from newsdesk import written
 
@@ -27,7 +29,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     (`..`, `%2e%2e`, backslashes, double slashes, a symlink pointing out) reads anything else.
     """
 
-    def in_output(self, path):
+    def in_output(self, path: Path | str) -> Path | None:
         """The real path of `path` if it is inside the output, else None."""
         root = Path(self.directory).resolve()
         try:
@@ -36,7 +38,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return None
         return real if real == root or root in real.parents else None
 
-    def send_head(self):
+    def send_head(self) -> BinaryIO | None:
         path = self.in_output(self.translate_path(self.path))
         if path is not None and path.is_dir():
             if not urlsplit(self.path).path.endswith("/"):
@@ -52,7 +54,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         return file
 
-    def send_error(self, code, message=None, explain=None):
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None
+                   ) -> None:
         if code != HTTPStatus.NOT_FOUND:
             return super().send_error(code, message, explain)
         root = Path(self.directory)
@@ -73,7 +76,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_folder(folder):
+def serve_folder(folder: Path | str) -> Iterator[str]:
     """Serve a folder on http://127.0.0.1:PORT/ (a free port) for the duration of the block."""
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -86,11 +89,12 @@ def serve_folder(folder):
 
 
 class QuietHandler(PreviewHandler):
-    def log_message(self, *args):
+    def log_message(self, *args: object) -> None:
         pass
 
 
-def rebuild(root, content, output=None, journal=None):
+def rebuild(root: Path | str, content: Path | str | None, output: Path | str | None = None,
+            journal: Path | str | None = None) -> None:
     """Build in a child process; `journal`: where it lists what it wrote (newsdesk.written)."""
     args = [sys.executable, "-m", "newsdesk.build"]
     if content:
@@ -104,12 +108,12 @@ def rebuild(root, content, output=None, journal=None):
     subprocess.run(args, cwd=root, check=False, env=env)
 
 
-def _watched(change, path):
+def _watched(change: Change, path: str) -> bool:
     """Files that are inputs: no hidden files, editor backups or compiled Python."""
     return "/." not in path and _DEFAULT_FILTER(change, path)
 
 
-def edits(changes, journal):
+def edits(changes: Iterable[tuple[Change, str]], journal: Path | str) -> set[tuple[Change, str]]:
     """The changes that are not the last build's own writes (see newsdesk.written)."""
     own = written.read(journal)
     return {(change, path) for change, path in changes if not written.own(path, own)}
@@ -119,7 +123,8 @@ class PortBusy(Exception):
     """The preview's port is taken; the message says what to do."""
 
 
-def serve_and_watch(root, port=8000, content=None, output=None):
+def serve_and_watch(root: Path | str, port: int = 8000, content: Path | str | None = None,
+                    output: Path | str | None = None) -> None:
     """Build, serve on 127.0.0.1:`port` and rebuild on every edit; PortBusy, before any build,
     if the port is taken."""
     root = Path(root)
@@ -144,7 +149,8 @@ def serve_and_watch(root, port=8000, content=None, output=None):
         server.shutdown()
 
 
-def rebuild_on_edits(paths, root, content, output):
+def rebuild_on_edits(paths: Iterable[Path], root: Path, content: Path | str | None, output: Path
+                     ) -> None:
     """Rebuild after each batch of edits under `paths`; what a build wrote itself is no edit."""
     with tempfile.TemporaryDirectory(prefix="newsdesk-preview-") as work:
         journal = Path(work) / "written"

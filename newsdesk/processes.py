@@ -17,16 +17,20 @@ import os
 import signal
 import subprocess
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
 
 _PR_SET_PDEATHSIG = 1
+_prctl: Callable[..., int] | None
 try:
     _prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here, not in a new child
 except (OSError, AttributeError):
     _prctl = None
 
 
-def _end_with(parent):
+def _end_with(parent: int) -> None:
     """In a new child of `parent`: be killed when it ends; end now if it already has."""
     if _prctl is not None:
         _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -34,13 +38,13 @@ def _end_with(parent):
         os._exit(1)
 
 
-def _main_thread_only(what):
+def _main_thread_only(what: str) -> None:
     if threading.current_thread() is not threading.main_thread():
         raise RuntimeError(f"{what} from the main thread only: a child is killed when the "
                            "thread that started it ends")
 
 
-def fork():
+def fork() -> int:
     """os.fork(), for a child that ends when this process does."""
     _main_thread_only("fork")
     parent = os.getpid()
@@ -50,7 +54,7 @@ def fork():
     return pid
 
 
-def process_pool(workers):
+def process_pool(workers: int) -> ProcessPoolExecutor:
     """A ProcessPoolExecutor whose workers end when this process does. They are forked when the
     first job is submitted, by the thread that submits it: use it in the main thread."""
     _main_thread_only("process_pool")
@@ -60,7 +64,7 @@ def process_pool(workers):
                                initializer=_end_with, initargs=(os.getpid(),))
 
 
-def run(args, **options):
+def run(args: Sequence[str | Path], **options: Any) -> subprocess.CompletedProcess[Any]:
     """subprocess.run() for a program that ends when this process does (the calling thread
     waits for it, so any thread may call this)."""
     # preexec_fn is no risk in a process with threads here: _end_with takes no lock.
@@ -68,7 +72,7 @@ def run(args, **options):
                           **options)
 
 
-def detached(args):
+def detached(args: Sequence[str | Path]) -> subprocess.Popen[bytes]:
     """Start a program that may outlive the build: it holds nothing of it (no output stream;
     programs inherit no other descriptor) and runs in its own session."""
     return subprocess.Popen(args, start_new_session=True, stdin=subprocess.DEVNULL,

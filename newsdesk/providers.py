@@ -19,13 +19,20 @@ where noted:
 - MT_CHAR_BUDGET [200000]: characters one run may send.
 """
 
+from __future__ import annotations
+
 import logging
 import os
 import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from newsdesk.secrets import redact
 from newsdesk.transliterate import has_cyrillic, to_latin
+
+if TYPE_CHECKING:
+    from newsdesk.engines import Attempt, ProviderSession, _Engine
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +52,22 @@ class TranslationUnavailable(Exception):
     """No translation now: the provider failed, is switched off, or the budget is spent."""
 
 
-def setting(settings, name, default=None, env=True):
+class Translator(Protocol):
+    """What the translation stage asks of a provider (or of a stand-in for one)."""
+
+    name: str
+
+    def translate(self, text: str, source: str, target: str) -> str: ...
+
+
+def setting(settings: Mapping[str, Any], name: str, default: Any = None, env: bool = True
+            ) -> Any:
     if env and os.environ.get(name):
         return os.environ[name]
     return settings.get(name, default)
 
 
-def configuration_problem(settings):
+def configuration_problem(settings: Mapping[str, Any]) -> str | None:
     """Why MT_PROVIDER and MT_URL cannot work as set (one line), or None."""
     name = str(setting(settings, "MT_PROVIDER", "google")).lower()
     origin = "the environment" if os.environ.get("MT_PROVIDER") else "the settings"
@@ -73,7 +89,7 @@ class Provider:
     `over_budget_chars` the texts the character budget kept back.
     """
 
-    def __init__(self, settings):
+    def __init__(self, settings: Mapping[str, Any]) -> None:
         self.name = str(setting(settings, "MT_PROVIDER", "google")).lower()
         self.problem = configuration_problem(settings)
         self.url = setting(settings, "MT_URL")
@@ -86,17 +102,17 @@ class Provider:
         self.failures_in_a_row = 0
         self.chars_sent = self.requests = self.unreached = self.failures = 0
         self.over_budget = self.over_budget_chars = 0
-        self.last_error = None
+        self.last_error: str | None = None
         self.breaker_tripped = False
         self.disabled_reason = "MT_PROVIDER is none" if self.name == "none" else self.problem
-        self._engines = {}
-        self._session = None
+        self._engines: dict[tuple[str, str], _Engine] = {}
+        self._session: ProviderSession | None = None
 
     @property
-    def available(self):
+    def available(self) -> bool:
         return self.disabled_reason is None
 
-    def translate(self, text, source, target):
+    def translate(self, text: str, source: str, target: str) -> str:
         """The translation of `text`, or TranslationUnavailable."""
         if not self.available:
             raise TranslationUnavailable(self.disabled_reason)
@@ -122,7 +138,7 @@ class Provider:
             answer = to_latin(answer)  # Google answers Serbian in Cyrillic
         return answer
 
-    def _translate_piece(self, text, source, target):
+    def _translate_piece(self, text: str, source: str, target: str) -> str:
         attempts = self._http().attempts
         attempts.clear()
         try:
@@ -135,7 +151,7 @@ class Provider:
         finally:
             self._count(text, attempts)
 
-    def _count(self, text, attempts):
+    def _count(self, text: str, attempts: Sequence[Attempt | None]) -> None:
         for attempt in attempts or [None]:  # no attempt at all: it did not reach the provider
             if attempt and attempt.reached:
                 self.requests += 1
@@ -143,14 +159,14 @@ class Provider:
             else:
                 self.unreached += 1
 
-    def _http(self):
+    def _http(self) -> ProviderSession:
         from newsdesk.engines import ProviderSession  # a build from the memory needs none
 
         if self._session is None:
             self._session = ProviderSession(self.timeout, self.retries, self.backoff)
         return self._session
 
-    def _engine(self, source, target):
+    def _engine(self, source: str, target: str) -> _Engine:
         from newsdesk.engines import ENGINES
 
         pair = (source, target)
@@ -161,11 +177,11 @@ class Provider:
                 api_key=self.api_key)
         return self._engines[pair]
 
-    def _base(self):
+    def _base(self) -> str:
         return self.url if self.url.endswith("/") else self.url + "/"
 
 
-def _why(exc, attempts):
+def _why(exc: Exception, attempts: list[Attempt]) -> str:
     """A failed translation in a few words: the last answer's status, which host could not be
     reached and why, or what was wrong with the answer."""
     from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
@@ -187,7 +203,7 @@ def _why(exc, attempts):
     return f"cannot reach {where}" + (f" ({reason.group(1).strip()})" if reason else "")
 
 
-def _chunks(text, limit):
+def _chunks(text: str, limit: int) -> list[str]:
     """Split a long text at sentence ends into pieces no longer than limit."""
     if len(text) <= limit:
         return [text]
@@ -202,5 +218,5 @@ def _chunks(text, limit):
     return pieces
 
 
-def _sentences(text):
+def _sentences(text: str) -> list[str]:
     return re.split(r"(?<=[.!?…])\s+", text)

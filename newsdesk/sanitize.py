@@ -16,8 +16,10 @@ import functools
 import logging
 import re
 from collections import Counter
+from collections.abc import Mapping
 from html import escape
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
@@ -72,7 +74,7 @@ _CODE_CLASS_RE = re.compile(r"^language-[\w+#.-]+$")
 _SRCLESS_IFRAME_RE = re.compile(r'<iframe\b(?![^>]*\ssrc=")[^>]*>.*?</iframe>', re.S)
 
 
-def clean_html(html, settings):
+def clean_html(html: str, settings: Mapping[str, Any]) -> tuple[str, list[str]]:
     """(safe HTML, what was removed: a short description of each thing)."""
     if not html:
         return html, []
@@ -86,7 +88,7 @@ def clean_html(html, settings):
     return _SRCLESS_IFRAME_RE.sub("", _cleaner(hosts).clean(html)), scan.removed
 
 
-def _may_hold_never_urls(html):
+def _may_hold_never_urls(html: str) -> bool:
     """False when no URL in the HTML can start with a scheme that is never allowed: one would
     show as the scheme then ":" or "&colon;", once tabs and newlines are left out, unless
     written with numeric character references, "&Tab;" or "&NewLine;"."""
@@ -94,7 +96,7 @@ def _may_hold_never_urls(html):
     return bool(_NEVER_HINT_RE.search(text))
 
 
-def report_removed(place, removed, settings):
+def report_removed(place: str, removed: list[str], settings: Mapping[str, Any]) -> None:
     """One warning naming the file (and version) an article lost HTML in."""
     if removed:
         why = "SANITIZE_HTML" if settings.get("SANITIZE_HTML") else "never allowed"
@@ -103,7 +105,8 @@ def report_removed(place, removed, settings):
             what + (f" ({n} times)" if n > 1 else "") for what, n in counts.items()))
 
 
-def url_problem(tag, attribute, value, sanitize, hosts):
+def url_problem(tag: str, attribute: str, value: str, sanitize: bool,
+                hosts: frozenset[str]) -> str | None:
     """Why this URL may not be published (a short description), or None."""
     if attribute == "srcset":
         urls = [c.split()[0] for c in value.split(",") if c.split()]
@@ -125,7 +128,7 @@ def url_problem(tag, attribute, value, sanitize, hosts):
 
 
 @functools.lru_cache(maxsize=4)
-def _cleaner(hosts):
+def _cleaner(hosts: frozenset[str]) -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=TAGS, clean_content_tags=CONTENT_REMOVED, attributes=ATTRIBUTES,
         tag_attribute_values=ATTRIBUTE_VALUES, allowed_classes=CLASSES,
@@ -133,7 +136,7 @@ def _cleaner(hosts):
         strip_comments=True, attribute_filter=functools.partial(_attribute, hosts=hosts))
 
 
-def _attribute(tag, attribute, value, hosts):
+def _attribute(tag: str, attribute: str, value: str, hosts: frozenset[str]) -> str | None:
     """nh3's last word on an allowed attribute: its URLs, and code's language class."""
     if tag == "code" and attribute == "class":
         return " ".join(c for c in value.split() if _CODE_CLASS_RE.match(c)) or None
@@ -146,15 +149,16 @@ class _Scan(HTMLParser):
     """Reads the HTML as a browser tokenises it, noting what the policy removes and where
     URLs that are never allowed stand."""
 
-    def __init__(self, html, sanitize, hosts):
+    def __init__(self, html: str, sanitize: bool, hosts: frozenset[str]) -> None:
         super().__init__(convert_charrefs=True)
         self.html, self.sanitize, self.hosts = html, sanitize, hosts
-        self.removed, self.edits = [], []
+        self.removed: list[str] = []
+        self.edits: list[tuple[int, int, str]] = []
         self.lines = [0] + [m.end() for m in re.finditer("\n", html)]
         self.feed(html)
         self.close()
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.sanitize and tag not in TAGS:
             kind = "element and its content" if tag in CONTENT_REMOVED else "element"
             self.removed.append(f"<{tag}> {kind}")
@@ -171,15 +175,15 @@ class _Scan(HTMLParser):
         if dropped and not self.sanitize:
             self._rewrite(tag, [a for i, a in enumerate(attrs) if i not in dropped])
 
-    def _rewrite(self, tag, attrs):
+    def _rewrite(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line, column = self.getpos()
         start = self.lines[line - 1] + column
-        raw = self.get_starttag_text()
+        raw = self.get_starttag_text() or ""
         parts = [f"<{tag}"] + [f" {n}" if v is None else f' {n}="{escape(v)}"' for n, v in attrs]
         parts.append("/>" if raw.endswith("/>") else ">")
         self.edits.append((start, start + len(raw), "".join(parts)))
 
-    def rewritten(self):
+    def rewritten(self) -> str:
         """The HTML with the start tags that carried a forbidden URL written without it."""
         out, last = [], 0
         for start, end, text in self.edits:
@@ -188,7 +192,7 @@ class _Scan(HTMLParser):
         return "".join(out) + self.html[last:]
 
 
-def _allowed(tag, name, value):
+def _allowed(tag: str, name: str, value: str | None) -> bool:
     if name in ATTRIBUTES["*"] or name in ATTRIBUTES.get(tag, ()) or name == "class":
         return True  # a class not on the list goes quietly: it only styles
     return value in ATTRIBUTE_VALUES.get(tag, {}).get(name, ())

@@ -11,7 +11,9 @@ Two rules, both applied by redact():
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, TextIO, cast
 from urllib.parse import quote, unquote, unquote_plus
 
 SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|PASSPHRASE|CREDENTIAL", re.IGNORECASE)
@@ -32,7 +34,7 @@ AUTHORIZATION = re.compile(r"(?P<name>\b(?:Proxy-)?Authorization\s*:\s*(?:[\w-]+
                            re.IGNORECASE)
 
 
-def userinfo_secret(scheme, userinfo):
+def userinfo_secret(scheme: str, userinfo: str) -> str:
     """The secret part of a URL's userinfo ("" if none): the password, or a lone token."""
     user, colon, password = userinfo.partition(":")
     if colon and "/" not in user:
@@ -42,7 +44,7 @@ def userinfo_secret(scheme, userinfo):
     return userinfo
 
 
-def _mask_userinfo(match):
+def _mask_userinfo(match: re.Match[str]) -> str:
     scheme, userinfo = match["scheme"], match["userinfo"]
     secret = userinfo_secret(scheme, userinfo)
     if not secret:
@@ -51,7 +53,7 @@ def _mask_userinfo(match):
     return f"{scheme}://{kept}{MASK}@"
 
 
-def url_secrets(value):
+def url_secrets(value: str) -> set[str]:
     """Credentials and secret query values in `value`; all of it may be one URL, spaces and all."""
     found = {m["value"] for m in SECRET_PARAMETER.finditer(value)}
     if whole := WHOLE_URL_USERINFO.match(value):
@@ -60,10 +62,10 @@ def url_secrets(value):
     return found - {""}
 
 
-def secret_values(environ=None):
+def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
     """Secret values held in the environment, in every form they may be printed in."""
     environ = os.environ if environ is None else environ
-    values = set()
+    values: set[str] = set()
     for name, value in environ.items():
         if SECRET_NAME.search(name):
             values.add(value)
@@ -75,7 +77,7 @@ def secret_values(environ=None):
     return sorted((form for form in forms if len(form) >= SHORTEST), key=len, reverse=True)
 
 
-def redact(text, environ=None):
+def redact(text: object, environ: Mapping[str, str] | None = None) -> str:
     """`text` with every secret value and secret-shaped part replaced by ***."""
     text = str(text)
     for value in secret_values(environ):
@@ -85,7 +87,8 @@ def redact(text, environ=None):
     return AUTHORIZATION.sub(rf"\g<name>{MASK}", text)
 
 
-def files_with_secrets(folder, environ=None):
+def files_with_secrets(folder: Path | str, environ: Mapping[str, str] | None = None
+                       ) -> list[str]:
     """Files under `folder` (relative POSIX paths) that hold a secret value of the environment."""
     needles = [value.encode() for value in secret_values(environ)]
     folder = Path(folder)
@@ -105,11 +108,11 @@ class RedactedStream:
     written in pieces is still seen whole.
     """
 
-    def __init__(self, stream):
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.pending = ""
 
-    def write(self, text):
+    def write(self, text: str) -> int:
         self.pending += text
         end = max(self.pending.rfind("\n"), self.pending.rfind("\r"))
         if end >= 0:
@@ -117,19 +120,19 @@ class RedactedStream:
             self.pending = self.pending[end + 1:]
         return len(text)
 
-    def flush(self):
+    def flush(self) -> None:
         if self.pending:
             self.stream.write(redact(self.pending))
             self.pending = ""
         self.stream.flush()
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
 
 
-def redact_output():
+def redact_output() -> None:
     """Mask secrets in everything this process writes to stdout and stderr from now on."""
     if not isinstance(sys.stdout, RedactedStream):
-        sys.stdout = RedactedStream(sys.stdout)
+        sys.stdout = cast(TextIO, RedactedStream(sys.stdout))
     if not isinstance(sys.stderr, RedactedStream):
-        sys.stderr = RedactedStream(sys.stderr)
+        sys.stderr = cast(TextIO, RedactedStream(sys.stderr))

@@ -10,7 +10,7 @@ cell), or kept as it is for a field shown as text (title, lead caption, alt text
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 PLACEHOLDER = "⟦{}⟧"
@@ -53,18 +53,18 @@ class Segment:
 class Document:
     """Markdown as literal pieces and segments, in order."""
 
-    pieces: list = field(default_factory=list)
+    pieces: list[str | Segment] = field(default_factory=list)
 
-    def render(self, translate):
+    def render(self, translate: Callable[[Segment], str]) -> str:
         """The Markdown with each segment replaced by translate(segment)."""
         return "".join(translate(p) if isinstance(p, Segment) else p for p in self.pieces)
 
 
-def normalise(text):
+def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def split_markdown(text):
+def split_markdown(text: str) -> Document:
     """Split a Markdown body into literal pieces and segments."""
     doc = Document()
     lines = text.split("\n")
@@ -99,7 +99,7 @@ def split_markdown(text):
     return doc
 
 
-def _split_block(block, doc):
+def _split_block(block: list[str], doc: Document) -> None:
     first = block[0]
     if re.match(r"\s*<(?!https?://|mailto:)[A-Za-z!/]", first):
         doc.pieces.append("\n".join(block) + "\n")  # a raw HTML block is kept as written
@@ -108,8 +108,7 @@ def _split_block(block, doc):
         for line in block:
             _split_table_row(line, doc)
         return
-    if len(block) == 1 and IMAGE_BLOCK_RE.match(first):
-        m = IMAGE_BLOCK_RE.match(first)
+    if len(block) == 1 and (m := IMAGE_BLOCK_RE.match(first)):
         doc.pieces += [m.group(1), *_maybe(Segment("alt", m.group("alt"))), m.group(3)]
         if m.group("title") is not None:
             doc.pieces += [m.group(4), *_maybe(Segment("caption", m.group("title"),
@@ -128,9 +127,9 @@ def _split_block(block, doc):
     doc.pieces += [*_maybe(Segment("paragraph", "\n".join(block))), "\n"]
 
 
-def _split_items(block, doc):
+def _split_items(block: list[str], doc: Document) -> None:
     """List items and quoted lines: the marker stays, each item's text is one segment."""
-    items = []
+    items: list[list[str]] = []
     for line in block:
         m = LIST_RE.match(line) or QUOTE_RE.match(line)
         if m:
@@ -143,7 +142,7 @@ def _split_items(block, doc):
         doc.pieces += [marker, *_maybe(Segment("item", text)), "\n"]
 
 
-def _split_table_row(line, doc):
+def _split_table_row(line: str, doc: Document) -> None:
     if TABLE_SEPARATOR_RE.match(line):
         doc.pieces.append(line + "\n")
         return
@@ -158,7 +157,7 @@ def _split_table_row(line, doc):
     doc.pieces.append("\n")
 
 
-def _maybe(segment):
+def _maybe(segment: Segment) -> list[str | Segment]:
     """A segment only if it has words to translate; otherwise its text as it is."""
     protected, _ = protect(segment.text)
     if re.search(r"[^\W\d_]", PLACEHOLDER_RE.sub("", protected)):
@@ -166,15 +165,15 @@ def _maybe(segment):
     return [segment.text] if segment.text else []
 
 
-def protect(text, terms=()):
+def protect(text: str, terms: Iterable[str] = ()) -> tuple[str, list[str]]:
     """Replace markup and do-not-translate terms with placeholders; return (text, tokens)."""
-    tokens = []
+    tokens: list[str] = []
 
-    def hold(value):
+    def hold(value: str) -> str:
         tokens.append(value)
         return PLACEHOLDER.format(len(tokens) - 1)
 
-    def protect_markup(chunk):
+    def protect_markup(chunk: str) -> str:
         return INLINE_RE.sub(lambda m: hold(m.group()), chunk)
 
     if terms:
@@ -194,7 +193,8 @@ class BrokenMarkup(ValueError):
     """A translation lost, duplicated or invented a placeholder."""
 
 
-def restore(answer, tokens, quote=None):
+def restore(answer: str, tokens: list[str], quote: Callable[[str], str] | None = None
+            ) -> str:
     """Put the protected pieces back into a translation, or raise BrokenMarkup. The provider's
     own text goes through `quote` (default: markdown_text) first, the pieces as they were."""
     found = [int(n) for n in PLACEHOLDER_RE.findall(answer)]
@@ -211,12 +211,12 @@ def restore(answer, tokens, quote=None):
     return re.sub("\0(\\d+)\0", lambda m: tokens[int(m.group(1))], text)
 
 
-def plain_text(text):
+def plain_text(text: str) -> str:
     """A provider's text for a field shown as text (the theme escapes it): as it came."""
     return text
 
 
-def markdown_text(text):
+def markdown_text(text: str) -> str:
     """A provider's text as Markdown that shows it as written: no HTML, character references,
     links, emphasis, attributes or new blocks of its own."""
     text = text.replace("&", "&amp;").replace("<", "&lt;")
@@ -224,12 +224,12 @@ def markdown_text(text):
     return re.sub(r"^([#>+\-*]|\d+[.)])", r"\\\1", text)
 
 
-def table_cell_text(text):
+def table_cell_text(text: str) -> str:
     """markdown_text for a table cell: a bar would start another cell."""
     return markdown_text(text).replace("|", "\\|")
 
 
-def image_title_text(text):
+def image_title_text(text: str) -> str:
     """markdown_text for an image's quoted title, which becomes its figure's caption: no quote
     that would end the title, no brackets that would read as a credit."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")

@@ -1,22 +1,27 @@
 """ASCII slugs, as Serbian readers spell them in Latin script without diacritics: the one rule
 for the slugs of keys, articles, categories, tags and authors."""
 
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
 from pelican.settings import DEFAULT_CONFIG
+from pelican.urlwrappers import URLWrapper
 from pelican.utils import slugify
 
 from newsdesk.transliterate import to_latin
 
 SERBIAN_ASCII = str.maketrans({"đ": "dj", "Đ": "Dj"})
+Wrapper = TypeVar("Wrapper", bound=URLWrapper)
 
 
-def make_slug(text, settings=None):
+def make_slug(text: object, settings: Mapping[str, Any] | None = None) -> str:
     """'Nova vest o Đerdapu' -> 'nova-vest-o-djerdapu'; Cyrillic through our own table, as its
     Latin spelling: 'Милица Јовановић' -> 'milica-jovanovic' (not a Russian romanisation)."""
     subs = (settings or DEFAULT_CONFIG)["SLUG_REGEX_SUBSTITUTIONS"]
     return slugify(to_latin(str(text)).translate(SERBIAN_ASCII), regex_subs=subs)
 
 
-def with_slug(wrapper):
+def with_slug(wrapper: Wrapper) -> Wrapper:
     """A category, tag or author given its slug by make_slug (Pelican's own would romanise
     Cyrillic the Russian way)."""
     wrapper.slug = make_slug(wrapper.name, wrapper.settings)

@@ -9,16 +9,17 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from invoke import Collection, Exit, Program, task
+from invoke import Collection, Context, Exit, Program, task
 
 from newsdesk import SITE_SETTINGS
 
 PYTHON = sys.executable
 
 
-def site_folder(start=None):
+def site_folder(start: Path | str | None = None) -> Path:
     """The folder of the nearest pelicanconf.py from `start` (the current folder) up; else
     `start` itself."""
     start = Path(start or Path.cwd()).resolve()
@@ -37,8 +38,8 @@ SITE = site_folder()
     "verbose": "log every file written",
     "force": "build even if nothing changed since the last build",
 })
-def build(c, content=None, output=None, strict=False, settings=None, verbose=False,
-          force=False):
+def build(c: Context, content: str | None = None, output: str | None = None, strict: bool = False,
+          settings: str | None = None, verbose: bool = False, force: bool = False) -> None:
     """Build every edition of the site in one pass."""
     flags = [arg for flag, value in (("--output", output), ("--settings", settings)) if value
              for arg in (flag, _absolute(value))]
@@ -47,7 +48,7 @@ def build(c, content=None, output=None, strict=False, settings=None, verbose=Fal
 
 
 @task
-def clean(c):
+def clean(c: Context) -> None:
     """Remove the output folder, the build before it kept beside it, and the build caches."""
     for path in (SITE / "output", SITE / ".output.spare", SITE / ".cache"):
         shutil.rmtree(path, ignore_errors=True)
@@ -55,7 +56,7 @@ def clean(c):
 
 
 @task(help={"port": "port on 127.0.0.1 (default 8000)", "content": "content folder"})
-def serve(c, port=8000, content=None):
+def serve(c: Context, port: int = 8000, content: str | None = None) -> None:
     """Preview the site on http://127.0.0.1:PORT/ and rebuild it when a file changes."""
     from newsdesk.preview import PortBusy, serve_and_watch
 
@@ -81,8 +82,9 @@ NEW_ARTICLE_WORDS = {  # the placeholders of `invoke new`, in the article's lang
     "key": "file key linking translations (default: from the title)",
     "content": "content folder (default: content/)",
 })
-def new(c, title=None, lang="sr", category=None, author=None, type="news", key=None,
-        content=None):
+def new(c: Context, title: str | None = None, lang: str = "sr", category: str | None = None,
+        author: str | None = None, type: str = "news", key: str | None = None,
+        content: str | None = None) -> None:
     """Create a new article with today's date and every metadata field filled in."""
     from newsdesk.fields import CONTENT_TYPES, FIELDS
     from newsdesk.languages import article_language, known_codes
@@ -116,24 +118,24 @@ def new(c, title=None, lang="sr", category=None, author=None, type="news", key=N
 
 
 @task(help={"content": "content folder (default: content/)"})
-def translate(c, content=None):
+def translate(c: Context, content: str | None = None) -> None:
     """Run only the translation stage: fill missing editions from the memory or the provider."""
     run_module(c, "newsdesk.translate", content)
 
 
 @task(help={"content": "content folder (default: content/)"})
-def translations(c, content=None):
+def translations(c: Context, content: str | None = None) -> None:
     """Report every article's translations: human, machine, reviewed, pending or outdated."""
     run_module(c, "newsdesk.translate", content, "--report")
 
 
-def _settings():
+def _settings() -> dict[str, Any]:
     from pelican.settings import read_settings
 
     return read_settings(str(SITE / SITE_SETTINGS))
 
 
-def run_module(c, module, content, *extra):
+def run_module(c: Context, module: str, content: str | None, *extra: str) -> None:
     """Run a newsdesk command in the site folder, wherever the task was started."""
     args = [PYTHON, "-m", module, *(["--content", _absolute(content)] if content else []), *extra]
     with c.cd(SITE):
@@ -147,7 +149,8 @@ def run_module(c, module, content, *extra):
             "all": "check every page, not only what changed since the last passing check",
             "settings": "settings file (default: pelicanconf.py; publishconf.py checks public/ "
                         "at its public address)"})
-def check(c, output=None, skip="", all=False, settings=None):  # the option is --all
+def check(c: Context, output: str | None = None, skip: str = "", all: bool = False,
+          settings: str | None = None) -> None:  # the option is --all
     """Check the built site: HTML validity, links, hreflang, structured data, feeds, a11y."""
     run_module(c, "newsdesk.check", None, *(["--output", _absolute(output)] if output else []),
                 *(["--settings", _absolute(settings)] if settings else []),
@@ -155,7 +158,7 @@ def check(c, output=None, skip="", all=False, settings=None):  # the option is -
 
 
 @task(help={"output": "the built site (default: output/)"})
-def audit(c, output=None):
+def audit(c: Context, output: str | None = None) -> None:
     """Run Lighthouse on the front page and an article of every edition; print the scores."""
     run_module(c, "newsdesk.audit", None, *(["--output", _absolute(output)] if output else []))
 
@@ -167,7 +170,8 @@ def audit(c, output=None):
     "settings": "settings file (default: publishconf.py)",
     "skip_checks": "site checks to leave out, comma-separated: vnu, axe",
 })
-def publish(c, target="ssh", dry_run=False, content=None, settings=None, skip_checks=""):
+def publish(c: Context, target: str = "ssh", dry_run: bool = False, content: str | None = None,
+            settings: str | None = None, skip_checks: str = "") -> None:
     """Build strictly with publishconf.py, check the site, and only then upload it."""
     run_module(c, "newsdesk.publish", content, "--target", target,
                 *(["--settings", _absolute(settings)] if settings else []),
@@ -177,19 +181,19 @@ def publish(c, target="ssh", dry_run=False, content=None, settings=None, skip_ch
 
 @task(help={"to": "the release to switch to (default: the one before the current)",
             "settings": "settings file (default: publishconf.py)"})
-def rollback(c, to=None, settings=None):
+def rollback(c: Context, to: str | None = None, settings: str | None = None) -> None:
     """Put the previous release back in front of readers (ssh target)."""
     run_module(c, "newsdesk.publish", None, "--rollback",
                 *(["--to", to] if to else []),
                 *(["--settings", _absolute(settings)] if settings else []))
 
 
-def _absolute(path):
+def _absolute(path: Path | str) -> str:
     """A path given on the command line, as the folder invoke was started in reads it."""
     return str(Path(path).resolve())
 
 
-def quote(value):
+def quote(value: object) -> str:
     return shlex.quote(str(value))
 
 

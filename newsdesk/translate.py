@@ -15,8 +15,12 @@ import hashlib
 import logging
 import re
 import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from babel.messages.catalog import Catalog
 
 from newsdesk import SITE_SETTINGS
 from newsdesk.fields import caption_and_credit
@@ -28,10 +32,15 @@ from newsdesk.memory import (
     header_notes,
     read_memory,
 )
-from newsdesk.parallel import run_shared, worker_count
+from newsdesk.parallel import Share, run_shared, worker_count
 from newsdesk.paths import is_within, readable_content_file
 from newsdesk.progress import progress
-from newsdesk.providers import Provider, TranslationUnavailable, configuration_problem
+from newsdesk.providers import (
+    Provider,
+    TranslationUnavailable,
+    Translator,
+    configuration_problem,
+)
 from newsdesk.report import where
 from newsdesk.segments import (
     BrokenMarkup,
@@ -42,31 +51,35 @@ from newsdesk.segments import (
     restore,
     split_markdown,
 )
-from newsdesk.sources import find_sources, in_script
+from newsdesk.sources import SourceArticle, find_sources, in_script
 from newsdesk.transliterate import to_latin
 from newsdesk.versions import original_language, paired_terms
 
 log = logging.getLogger(__name__)
 GLOSSARY = "glossary"
 
+Versions = Mapping[str, SourceArticle]  # the versions authors wrote of one key, by language
+Job = tuple[str, SourceArticle, str]  # (key, the original version, target language)
+Learned = Mapping[tuple[str, str, str, str], str]  # newsdesk.versions.paired_terms
+
 
 @dataclass
 class Translation:
     """One article in one target language, as the memory and the provider made it."""
 
-    source: object
+    source: SourceArticle
     target: str
-    fields: dict = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
     body: str = ""
     category: str = ""
-    tags: list = field(default_factory=list)
-    waiting_terms: list = field(default_factory=list)  # category and tags still untranslated
+    tags: list[str] = field(default_factory=list)
+    waiting_terms: list[str] = field(default_factory=list)  # category and tags still untranslated
     segments: int = 0
     pending: int = 0
     reviewed: int = 0
 
     @property
-    def fully_reviewed(self):
+    def fully_reviewed(self) -> bool:
         return self.segments > 0 and self.reviewed == self.segments
 
 
@@ -76,7 +89,7 @@ class Stats:
     memory_hits: int = 0
     pending: int = 0
 
-    def summary(self, provider):
+    def summary(self, provider: Provider) -> str:
         unreached = f" ({provider.unreached} more did not reach it)" if provider.unreached \
             else ""
         return (f"machine translation ({provider.name}): {self.segments} segments, "
@@ -85,7 +98,7 @@ class Stats:
                 f"{self.pending} pending")
 
 
-def provider_problems(provider, stats):
+def provider_problems(provider: Provider, stats: Stats) -> list[tuple[int, str]]:
     """What a run must tell about its provider, one line each (logging level, message): a
     setting that cannot work, a provider that failed, a character budget that ran out.
     A build that logs one is not taken as done (newsdesk.build): it asks again next time."""
@@ -120,17 +133,17 @@ class _MemoryOnly:
 
     name = "memory"
 
-    def translate(self, text, source_lang, target):
+    def translate(self, text: str, source_lang: str, target: str) -> str:
         raise _NotInMemory(text)
 
 
-def original_version(versions):
+def original_version(versions: Versions) -> SourceArticle | None:
     """The version others are translated from (newsdesk.versions.original_language)."""
     original = original_language({lang: source.fields for lang, source in versions.items()})
-    return versions.get(original)
+    return None if original is None else versions[original]
 
 
-def translation_sources(versions):
+def translation_sources(versions: Versions) -> dict[str, SourceArticle]:
     """What the stage translates from, of the versions authors wrote of one key: a Cyrillic
     text alone is taken as its Latin spelling (the Latin edition is its transliteration, never
     a translation), and a Cyrillic version beside a Latin one is left aside."""
@@ -141,7 +154,7 @@ def translation_sources(versions):
     return sources
 
 
-def edition_roles(versions, targets):
+def edition_roles(versions: Versions, targets: Iterable[str]) -> dict[str, str]:
     """{edition: "original", "human", "transliteration" or "machine"} for the versions authors
     wrote of one key: the one rule every task and the build follow. The Cyrillic edition is
     always the transliteration of the Latin one, the Latin one that of a Cyrillic text alone."""
@@ -165,52 +178,57 @@ class StageMemo(Memo):
     do not depend on the provider.
     """
 
-    def __init__(self, settings):
+    def __init__(self, settings: Mapping[str, Any]) -> None:
         super().__init__(settings, "translation-stage")
 
     @staticmethod
-    def key(*parts):
+    def key(*parts: object) -> bytes:
         return hashlib.sha1(repr(parts).encode()).digest()
 
 
 class TranslationStage:
-    def __init__(self, settings, content_path, provider=None, memo=None):
+    def __init__(self, settings: Mapping[str, Any], content_path: Path | str,
+                 provider: Translator | None = None, memo: StageMemo | None = None) -> None:
         """`memo`: a StageMemo (the build's), or None to work on every article."""
         self.settings = settings
         self.memo = memo
         self.root = Path(content_path) / settings.get("TRANSLATION_MEMORY", "translations")
         self.root_outside = not is_within(content_path, self.root)  # a link out: never used
         self.targets = settings.get("MT_TARGETS", ["sr-Latn", "en"])
-        self.provider = provider or Provider(settings)
+        self.provider: Translator = provider or Provider(settings)
         self.terms = _read_terms(content_path, self.root / "do-not-translate.txt")
         self.terms_key = hashlib.sha1("\n".join(sorted(self.terms)).encode()).hexdigest()
         self.stats = Stats()
-        self.glossaries = {}
-        self.reported = set()  # memory files reported as unreadable
+        self.glossaries: dict[str, MemoryFile] = {}
+        self.reported: set[Path] = set()  # memory files reported as unreadable
 
     # -- whole groups --------------------------------------------------------------------------
 
-    def run(self, groups, show_progress=True):
+    def run(self, groups: Mapping[str, Versions], show_progress: bool = True
+            ) -> dict[tuple[str, str], Translation]:
         """Translate every article missing in a target language: {(key, target): Translation}."""
         learned = _learned_terms(groups)
-        jobs = [(key, versions, target) for key, versions in sorted(groups.items())
-                for target in self.targets if target not in versions and original_version(versions)]
-        results, found = {}, {}  # found: {job: memo key} of the results the memo had
-        todo = []
-        for key, versions, target in jobs:
-            memo_key = self.memo and self._memo_key(original_version(versions), target, learned)
+        jobs = [(key, original, target) for key, versions in sorted(groups.items())
+                if (original := original_version(versions)) is not None
+                for target in self.targets if target not in versions]
+        results: dict[tuple[str, str], Translation] = {}
+        # {job: memo key} of the results the memo had
+        found: dict[tuple[str, str], bytes | None] = {}
+        todo: list[Job] = []
+        for key, original, target in jobs:
+            memo_key = self._memo_key(original, target, learned) if self.memo else None
             known = self.memo and self.memo.get(memo_key)
             if known:
                 results[key, target], found[key, target] = known, memo_key
             else:
-                todo.append((key, versions, target))
+                todo.append((key, original, target))
         results.update(self._from_memory(todo, learned))
         for result in results.values():
             self.stats.segments += result.segments
             self.stats.memory_hits += result.segments
         todo = [job for job in todo if (job[0], job[2]) not in results]
-        for key, versions, target in progress(todo, "Translating", enabled=show_progress):
-            results[key, target] = self.translate(original_version(versions), target, learned)
+        for key, original, target in progress(todo, "Translating", enabled=show_progress):
+            results[key, target] = self.translate(original, target, learned)
         self._track_human_translations(groups)
         for glossary in self.glossaries.values():
             glossary.save(drop_unused=False)
@@ -222,7 +240,8 @@ class TranslationStage:
             self.memo.save()
         return results
 
-    def _from_memory(self, jobs, learned):
+    def _from_memory(self, jobs: Sequence[Job], learned: Learned
+                     ) -> dict[tuple[str, str], Translation]:
         """Translate on READ_WORKERS forked processes, when there are PREFETCH_MIN jobs or more,
         the articles whose every segment, category and tag the memory has (reading it is most
         of the work); {(key, target): Translation}. Those that need the provider are left to
@@ -231,16 +250,15 @@ class TranslationStage:
         if workers <= 1 or len(jobs) < self.settings.get("PREFETCH_MIN", 200):
             return {}
 
-        def translate_share(share):
+        def translate_share(share: Share) -> dict[tuple[str, str], Translation]:
             provider, stats = self.provider, self.stats
             self.provider, self.stats = _MemoryOnly(), Stats()
             done = {}
             try:
-                for key, versions, target in jobs:
+                for key, original, target in jobs:
                     if share.take():
                         with contextlib.suppress(_NotInMemory):
-                            done[key, target] = self.translate(original_version(versions),
-                                                               target, learned)
+                            done[key, target] = self.translate(original, target, learned)
             finally:
                 self.provider, self.stats = provider, stats
             return done
@@ -252,8 +270,8 @@ class TranslationStage:
                  len(jobs), workers)
         return results
 
-    def _memo_key(self, source, target, learned):
-        terms = [learned.get(("category", source.lang, target, source.fields.get("category")))]
+    def _memo_key(self, source: SourceArticle, target: str, learned: Learned) -> bytes:
+        terms = [learned.get(("category", source.lang, target, source.fields.get("category", "")))]
         terms += [learned.get(("tag", source.lang, target, tag)) for tag in _tags(source)]
         # The body by its file when there is one: a version made from it (the Latin of a
         # Cyrillic file) is made the same way every time.
@@ -265,7 +283,7 @@ class TranslationStage:
 
     # -- one article ---------------------------------------------------------------------------
 
-    def _memory(self, key, target, source_lang):
+    def _memory(self, key: str, target: str, source_lang: str) -> MemoryFile:
         """The memory file of a key in a target language. One that cannot be read is reported
         once and left as it is: its segments wait, shown in the original."""
         refused = "its folder is a link out of the content folder" if self.root_outside else None
@@ -280,7 +298,8 @@ class TranslationStage:
                           memory.broken)
         return memory
 
-    def translate(self, source, target, learned=None):
+    def translate(self, source: SourceArticle, target: str, learned: Learned | None = None
+                  ) -> Translation:
         memory = self._memory(source.key, target, source.lang)
         result = Translation(source=source, target=target)
         terms = set(self.terms) | _author_names(source)
@@ -308,7 +327,9 @@ class TranslationStage:
                        for t in _tags(source)]
         return result
 
-    def _segment(self, memory, kind, text, source_lang, target, terms, result, quote=None):
+    def _segment(self, memory: MemoryFile, kind: str, text: str, source_lang: str, target: str,
+                 terms: Iterable[str], result: Translation,
+                 quote: Callable[[str], str] | None = None) -> str:
         """The segment's translation (`quote`: see segments.restore), or its text while it
         waits for one."""
         key = normalise(text)
@@ -336,14 +357,15 @@ class TranslationStage:
         memory.record(kind, key, translation, self.provider.name)
         return translation
 
-    def _pending(self, result, text):
+    def _pending(self, result: Translation, text: str) -> str:
         result.pending += 1
         self.stats.pending += 1
         return text
 
     # -- categories and tags -------------------------------------------------------------------
 
-    def term(self, kind, name, source_lang, target, learned=None, waiting=None):
+    def term(self, kind: str, name: str, source_lang: str, target: str,
+             learned: Learned | None = None, waiting: list[str] | None = None) -> str:
         """A category or tag name in the target language: glossary, learned, then provider;
         the name itself, added to the list `waiting`, while it waits for its translation."""
         if not name:
@@ -369,10 +391,12 @@ class TranslationStage:
 
     # -- human translations --------------------------------------------------------------------
 
-    def _track_human_translations(self, groups):
+    def _track_human_translations(self, groups: Mapping[str, Versions]) -> None:
         """Record the original's hash beside each human translation, to tell when it is outdated."""
         for key, versions in groups.items():
             original = original_version(versions)
+            if original is None:
+                continue
             for lang, version in versions.items():
                 if version is original:
                     continue
@@ -387,21 +411,23 @@ class TranslationStage:
                 memory.set_note("human-translation", str(version.path.name))
                 memory.save(drop_unused=True)
 
-    def _notes_remembered_current(self, path, version):
+    def _notes_remembered_current(self, path: Path, version: SourceArticle) -> bool:
         """Whether a human translation's memory file already says all there is to say (as
         found in an earlier build when neither has changed since)."""
-        memo_key = self.memo and StageMemo.key("notes", str(path), file_stamp(path),
-                                               str(version.path), file_stamp(version.path))
-        if memo_key and self.memo.get(memo_key):
+        if self.memo is None:
+            return _notes_current(path, version)
+        memo_key = StageMemo.key("notes", str(path), file_stamp(path), str(version.path),
+                                 file_stamp(version.path))
+        if self.memo.get(memo_key):
             self.memo.put(memo_key, True)
             return True
         current = _notes_current(path, version)
-        if current and memo_key:
+        if current:
             self.memo.put(memo_key, True)
         return current
 
 
-def _notes_current(path, version):
+def _notes_current(path: Path, version: SourceArticle) -> bool:
     """Whether a human translation's memory file already says all there is to say."""
     found = header_notes(path)
     if found is None:
@@ -411,33 +437,34 @@ def _notes_current(path, version):
             and notes.get("human-translation") == version.path.name)
 
 
-def _author_names(source):
+def _author_names(source: SourceArticle) -> set[str]:
     names = re.split(r"[;,]", source.fields.get("author", "") + "," + source.fields.get(
         "authors", ""))
     return {n.strip() for n in names if n.strip()}
 
 
-def _read_terms(content_path, path):
+def _read_terms(content_path: Path | str, path: Path) -> set[str]:
     if not readable_content_file(content_path, path):
         return set()
     lines = path.read_text(encoding="utf-8").splitlines()
     return {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
 
 
-def _learned_terms(groups):
+def _learned_terms(groups: Mapping[str, Versions]) -> dict[tuple[str, str, str, str], str]:
     """Category and tag names that human translations already pair up."""
     return paired_terms({source.lang: (source.fields.get("category"), _tags(source))
                          for source in versions.values()} for versions in groups.values())
 
 
-def _tags(source):
+def _tags(source: SourceArticle) -> list[str]:
     return [t.strip() for t in source.fields.get("tags", "").split(",") if t.strip()]
 
 
 # -- reports ---------------------------------------------------------------------------------
 
 
-def status_report(settings, content_path):
+def status_report(settings: Mapping[str, Any], content_path: Path | str
+                  ) -> list[tuple[str, str, str, str]]:
     """Per article and language: human, machine, reviewed, pending or outdated."""
     root = Path(content_path) / settings.get("TRANSLATION_MEMORY", "translations")
     groups = find_sources(content_path, settings.get("ARTICLE_PATHS", ["articles"]))
@@ -454,7 +481,8 @@ def status_report(settings, content_path):
             catalog = _read_catalog(path) if is_within(root, path) else None
             if lang in versions:
                 recorded = catalog_note(catalog, "source-hash")
-                state = "outdated" if recorded and recorded != original.digest else "human"
+                state = "outdated" if recorded and original and recorded != original.digest \
+                    else "human"
                 detail = "the original changed after this translation" if state == "outdated" \
                     else ""
                 rows.append((key, lang, state, detail))
@@ -471,7 +499,7 @@ def status_report(settings, content_path):
     return rows
 
 
-def _read_catalog(path):
+def _read_catalog(path: Path) -> Catalog | None:
     if not path.exists():
         return None
     try:
@@ -481,7 +509,7 @@ def _read_catalog(path):
         return None
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     from pelican.settings import read_settings
 
     parser = argparse.ArgumentParser(prog="python -m newsdesk.translate", description=__doc__,
@@ -507,13 +535,14 @@ def main(argv=None):
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    stage = TranslationStage(settings, content)
+    provider = Provider(settings)
+    stage = TranslationStage(settings, content, provider)
     groups = find_sources(content, settings.get("ARTICLE_PATHS", ["articles"]),
                           settings.get("DEFAULT_LANG", "sr"))
     sources = {key: translation_sources(versions) for key, versions in groups.items()}
     results = stage.run(sources, show_progress=True)
-    print(f"{len(results)} article translations; " + stage.stats.summary(stage.provider))
-    for level, message in provider_problems(stage.provider, stage.stats):
+    print(f"{len(results)} article translations; " + stage.stats.summary(provider))
+    for level, message in provider_problems(provider, stage.stats):
         print(f"{logging.getLevelName(level).lower()}: {message}", file=sys.stderr)
     return 0
 

@@ -10,6 +10,7 @@ references, code, and any element an author marked with translate="no".
 
 import functools
 import re
+from collections.abc import Callable, Iterable
 
 CYR_TO_LAT = {
     "А": "A", "Б": "B", "В": "V", "Г": "G", "Д": "D", "Ђ": "Đ", "Е": "E", "Ж": "Ž", "З": "Z",
@@ -43,18 +44,18 @@ KEEP_KINDS = (
     (lambda text, lower: "%(" in text, r"%\([^)]*\)[a-z]"),
     (lambda text, lower: "{" in text, r"\{[^{}\s]*\}"),
 )
-DOMAIN_HINT_RE = re.compile(rf"\.(?:{TOP_LEVEL_DOMAINS})\b", re.IGNORECASE)
+DOMAIN_HINT_RE: re.Pattern[str] = re.compile(rf"\.(?:{TOP_LEVEL_DOMAINS})\b", re.IGNORECASE)
 LATIN_WORD_RE = re.compile(r"[A-Za-zČčĆćĐđŠšŽž]+(?:['’-][A-Za-zČčĆćĐđŠšŽž]+)*")
 # Capitalised words in a row: a name. One foreign word in it (New York Times) keeps it all.
 NAME_RE = re.compile(r"[A-ZČĆĐŠŽ][\w'’-]*(?:[ \t]+[A-ZČĆĐŠŽ][\w'’-]*)+")
 FOREIGN_LETTERS = set("QqWwXxYy")
 
 
-def _is_upper_at(text, i):
+def _is_upper_at(text: str, i: int) -> bool:
     return 0 <= i < len(text) and text[i].isalpha() and text[i].isupper()
 
 
-def to_latin(text):
+def to_latin(text: str) -> str:
     """Cyrillic to Latin; Љ, Њ, Џ become LJ, NJ, DŽ inside upper-case words."""
     out = []
     for i, ch in enumerate(text):
@@ -72,7 +73,7 @@ def to_latin(text):
 
 
 @functools.lru_cache(maxsize=200_000)
-def _word_to_cyrillic(word):
+def _word_to_cyrillic(word: str) -> str:
     if FOREIGN_LETTERS & set(word):
         return word
     lower = word.lower()
@@ -95,7 +96,7 @@ def _word_to_cyrillic(word):
     return "".join(out)
 
 
-def to_cyrillic(text, keep=()):
+def to_cyrillic(text: str, keep: Iterable[str] = ()) -> str:
     """Latin to Cyrillic, leaving URLs, foreign words and the `keep` names as written."""
     lower = text.lower()
     kinds = tuple(i for i, (present, _) in enumerate(KEEP_KINDS) if present(text, lower))
@@ -113,7 +114,7 @@ def to_cyrillic(text, keep=()):
 
 
 @functools.lru_cache(maxsize=1024)
-def _keep_pattern(kinds, names):
+def _keep_pattern(kinds: tuple[int, ...], names: tuple[str, ...]) -> re.Pattern[str]:
     """What is left as written in a text that has these kinds (KEEP_KINDS) and names."""
     parts = [KEEP_KINDS[kind][1] for kind in kinds]
     if names:
@@ -122,7 +123,7 @@ def _keep_pattern(kinds, names):
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-def _words_to_cyrillic(text):
+def _words_to_cyrillic(text: str) -> str:
     out, last = [], 0
     for name in NAME_RE.finditer(text):
         foreign = re.search(r"[\w'’-]*[QqWwXxYy]", name.group())
@@ -135,11 +136,11 @@ def _words_to_cyrillic(text):
     return "".join(out)
 
 
-def _plain_words_to_cyrillic(text):
+def _plain_words_to_cyrillic(text: str) -> str:
     return LATIN_WORD_RE.sub(lambda m: _word_to_cyrillic(m.group()), text)
 
 
-def has_cyrillic(text):
+def has_cyrillic(text: str) -> bool:
     return any("\u0400" <= ch <= "\u04ff" for ch in text)
 
 
@@ -150,17 +151,18 @@ CHARACTER_REFERENCE_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9
 REFERENCE_MARK = "\ufdd0"  # a noncharacter: never in a text
 
 
-def html_to_script(html, convert):
+def html_to_script(html: str, convert: Callable[[str], str]) -> str:
     """Convert the text of an HTML fragment with convert(text), leaving markup, character
     references (&amp;), code and elements marked translate="no" as they are."""
     convert = functools.partial(_outside_references, convert)
-    out, last, verbatim = [], 0, []
+    out, last = [], 0
+    verbatim: list[str] = []
     for match in TAG_RE.finditer(html):
         text = html[last: match.start()]
         out.append(text if verbatim else convert(text))
         tag = match.group()
-        name = re.match(r"</?\s*([a-zA-Z0-9]+)", tag)
-        name = name.group(1).lower() if name else ""
+        opened = re.match(r"</?\s*([a-zA-Z0-9]+)", tag)
+        name = opened.group(1).lower() if opened else ""
         if tag.startswith("</"):
             if verbatim and verbatim[-1] == name:
                 verbatim.pop()
@@ -177,7 +179,7 @@ def html_to_script(html, convert):
     return "".join(out)
 
 
-def _outside_references(convert, text):
+def _outside_references(convert: Callable[[str], str], text: str) -> str:
     """convert(text) with its character references left as written; each is held by a mark
     meanwhile, so that the text around it is seen whole (`?a=1&amp;b=2` stays one URL)."""
     references = CHARACTER_REFERENCE_RE.findall(text)
@@ -195,7 +197,7 @@ PROSE_SKIP_RE = re.compile(
 WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
 
-def serbian_script(text):
+def serbian_script(text: str) -> tuple[str, bool]:
     """('sr-Latn' or 'sr-Cyrl', mixed) of Serbian prose: the script most of its words are in,
     and whether the prose mixes the two. Markup, links, quotes, names (capitalised words) and
     foreign words (with q, w, x or y) are not counted as prose."""

@@ -9,12 +9,13 @@ those bytes.
 
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 JOURNAL = "NEWSDESK_WRITTEN"
 
 
-def record(path, data):
+def record(path: Path | str, data: bytes) -> None:
     """Note that this run wrote `data` to `path` (when a journal is kept)."""
     journal = os.environ.get(JOURNAL)
     if not journal:
@@ -27,13 +28,13 @@ def record(path, data):
         os.close(fd)
 
 
-def read(journal):
+def read(journal: Path | str) -> dict[str, str]:
     """{real path: digest of the last bytes written there} from a journal."""
     try:
         text = Path(journal).read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
-    entries = {}
+    entries: dict[str, str] = {}
     for line in text.splitlines():
         digest, sep, path = line.partition(" ")
         if sep:
@@ -41,7 +42,7 @@ def read(journal):
     return entries
 
 
-def own(path, entries):
+def own(path: Path | str, entries: Mapping[str, str]) -> bool:
     """Whether `path` holds exactly what the run last wrote there."""
     digest = entries.get(os.path.realpath(path))
     try:

@@ -6,7 +6,9 @@ Each target keeps readers on a whole site while it uploads; see its module.
 """
 
 import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any, Protocol
 
 from pelican.settings import read_settings
 
@@ -16,29 +18,42 @@ from ..providers import configuration_problem
 from ..secrets import files_with_secrets
 from .errors import PublishFailed
 from .ghpages import GhPagesTarget
+from .manifest import Changes, Manifest
 from .s3 import S3Target
 from .ssh import SshTarget
 
-TARGETS = {target.name: target for target in (SshTarget, S3Target, GhPagesTarget)}
+
+class Target(Protocol):
+    """Where a site is published: ssh, s3 or gh-pages."""
+
+    name: str
+
+    def publish(self, output: Path, manifest: Manifest, dry_run: bool = False) -> Changes: ...
+
+
+TARGETS: dict[str, Callable[[Mapping[str, Any]], Target]] = {
+    target.name: target for target in (SshTarget, S3Target, GhPagesTarget)}
 DEFAULT_SETTINGS = Path("publishconf.py")  # in the site folder
 
 __all__ = ["PublishFailed", "TARGETS", "publish", "rollback"]
 
 
-def load_settings(settings_file=None):
+def load_settings(settings_file: Path | str | None = None) -> tuple[Path, dict[str, Any]]:
     settings_file = Path(settings_file or DEFAULT_SETTINGS).resolve()
     if not settings_file.is_file():
         raise PublishFailed(f"{settings_file}: settings file not found")
     return settings_file, read_settings(str(settings_file))
 
 
-def make_target(name, settings):
+def make_target(name: str, settings: Mapping[str, Any]) -> Target:
     if name not in TARGETS:
         raise PublishFailed(f"unknown target {name!r}; choose one of: {', '.join(TARGETS)}")
     return TARGETS[name](settings)
 
 
-def publish(target_name, *, content=None, settings_file=None, dry_run=False, skip_checks=()):
+def publish(target_name: str, *, content: Path | str | None = None,
+            settings_file: Path | str | None = None, dry_run: bool = False,
+            skip_checks: Iterable[str] = ()) -> Changes:
     """Build, check and upload; return what changed (every target reports it as Changes and
     the summary line is printed here). Raise PublishFailed if nothing was published."""
     from ..check import run_checks
@@ -63,12 +78,13 @@ def publish(target_name, *, content=None, settings_file=None, dry_run=False, ski
     origin = settings["SITEURL"] or settings["FEED_DOMAIN"]
     report, problems = run_checks(output, origin, skip=set(skip_checks), settings=settings,
                                   code=code)
-    for problem in problems:
-        print(problem)
+    for found in problems:
+        print(found)
     print(report.summary(problems))
     if problems:
         raise PublishFailed(f"not published: the site check found {len(problems)} problem(s)")
     manifest = report.manifest
+    assert manifest is not None  # run_checks gives the folder's
     start = time.monotonic()
     changes = target.publish(output, manifest, dry_run=dry_run)
     if not dry_run:
@@ -76,7 +92,8 @@ def publish(target_name, *, content=None, settings_file=None, dry_run=False, ski
     return changes
 
 
-def rollback(target_name="ssh", *, settings_file=None, to=None):
+def rollback(target_name: str = "ssh", *, settings_file: Path | str | None = None,
+             to: str | None = None) -> str:
     """Put the previous release (or `to`) back in front of readers."""
     _, settings = load_settings(settings_file)
     target = make_target(target_name, settings)

@@ -3,6 +3,7 @@
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from pelican.log import init as init_logging
@@ -11,7 +12,7 @@ from ..secrets import redact_output
 from . import TARGETS, PublishFailed, publish, rollback
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsdesk.publish",
                                      description="Build, check and publish the site.")
     parser.add_argument("--target", choices=sorted(TARGETS), default="ssh")

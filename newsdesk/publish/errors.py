@@ -6,5 +6,5 @@ from ..secrets import redact
 class PublishFailed(Exception):
     """Nothing (or nothing more) was published; the message says why, without secrets."""
 
-    def __init__(self, message):
+    def __init__(self, message: object) -> None:
         super().__init__(redact(message))

@@ -17,16 +17,18 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..secrets import redact
 from .errors import PublishFailed
-from .manifest import Changes
+from .manifest import Changes, Manifest
 
 ADDED_BY_GHP_IMPORT = {".nojekyll", "CNAME"}
 
 
-def without_credentials(url):
+def without_credentials(url: str) -> str:
     """A repository URL without its user information and query, where credentials travel
     (a password may hold a raw `/`, `?` or `#`: the host follows the last `@`); an scp-style
     address (git@host:path) as it is."""
@@ -39,8 +41,8 @@ def without_credentials(url):
 class GhPagesTarget:
     name = "gh-pages"
 
-    def __init__(self, settings, cache=None):
-        self.repo = settings.get("GITHUB_PAGES_REPO")
+    def __init__(self, settings: Mapping[str, Any], cache: Path | str | None = None) -> None:
+        self.repo: str = settings.get("GITHUB_PAGES_REPO") or ""
         if not self.repo:
             raise PublishFailed("GITHUB_PAGES_REPO is not set (publishconf.py or "
                                 "PUBLISH_GITHUB_PAGES_REPO)")
@@ -52,10 +54,10 @@ class GhPagesTarget:
         cache = Path(cache or settings.get("CACHE_PATH") or ".cache")
         self.work = cache / "gh-pages" / hashlib.sha256(self.remote.encode()).hexdigest()[:16]
 
-    def describe(self):
+    def describe(self) -> str:
         return f"{redact(self.repo)} ({self.branch})"
 
-    def env(self):
+    def env(self) -> dict[str, str]:
         name, email = self.committer
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
         for role in ("AUTHOR", "COMMITTER"):
@@ -72,7 +74,7 @@ class GhPagesTarget:
             env[f"GIT_CONFIG_KEY_{index}"], env[f"GIT_CONFIG_VALUE_{index}"] = key, value
         return env
 
-    def git(self, *args, what, check=True):
+    def git(self, *args: str, what: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(["git", *args], cwd=self.work, env=self.env(),
                                 capture_output=True, text=True)
         if check and result.returncode:
@@ -80,7 +82,7 @@ class GhPagesTarget:
             raise PublishFailed(f"{what} ({self.describe()}) failed: " + " / ".join(detail))
         return result
 
-    def prepare(self):
+    def prepare(self) -> str | None:
         """The work repository, with the remote branch fetched (if it exists yet)."""
         self.work.mkdir(parents=True, exist_ok=True)
         if not (self.work / ".git").is_dir():
@@ -96,7 +98,7 @@ class GhPagesTarget:
         self.git("update-ref", "-d", f"refs/remotes/origin/{self.branch}", what="", check=False)
         return None
 
-    def publish(self, output, manifest, dry_run=False):
+    def publish(self, output: Path, manifest: Manifest, dry_run: bool = False) -> Changes:
         remote = self.prepare()
         self.git("update-ref", "-d", f"refs/heads/{self.branch}", what="", check=False)
         args = [sys.executable, "-m", "ghp_import", "--no-jekyll", "--branch", self.branch,
@@ -130,9 +132,11 @@ class GhPagesTarget:
         return site_changes(changed, manifest)
 
 
-def site_changes(diff, manifest):
+def site_changes(diff: Iterable[str], manifest: Manifest) -> Changes:
     """Changes of the site's own files from `git diff --name-status` lines."""
-    added, changed, removed = [], [], []
+    added: list[str] = []
+    changed: list[str] = []
+    removed: list[str] = []
     for line in diff:
         status, _, path = line.partition("\t")
         if status == "D":

@@ -2,6 +2,7 @@
 
 import fnmatch
 import mimetypes
+from collections.abc import Iterable
 
 TEXT = "; charset=utf-8"
 CONTENT_TYPES = {
@@ -41,7 +42,7 @@ DEFAULT_CACHE_CONTROL = [
 ]
 
 
-def content_type(path):
+def content_type(path: str) -> str:
     """The Content-Type of a site path; text types name their charset."""
     name = path.lower()
     for suffix in sorted(CONTENT_TYPES, key=len, reverse=True):
@@ -50,7 +51,7 @@ def content_type(path):
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def cache_control(path, rules=None):
+def cache_control(path: str, rules: Iterable[tuple[str, str]] | None = None) -> str | None:
     """The Cache-Control value of a site path under `rules` (pattern, value) pairs."""
     for pattern, value in rules or DEFAULT_CACHE_CONTROL:
         if fnmatch.fnmatchcase(path, pattern):
@@ -58,6 +59,6 @@ def cache_control(path, rules=None):
     return None
 
 
-def is_page(path):
+def is_page(path: str) -> bool:
     """Pages and the documents that point readers at them (feeds, sitemaps, search metadata)."""
     return path.endswith((".html", ".xml", ".txt")) or path.endswith("pagefind/pagefind-entry.json")

@@ -3,7 +3,10 @@
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Self
 
 from ..progress import human_bytes
 
@@ -17,39 +20,39 @@ class Entry:
 
 @dataclass(frozen=True)
 class Changes:
-    added: list
-    changed: list
-    removed: list
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
     unchanged: int
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed)
 
-    def summary(self):
+    def summary(self) -> str:
         return (f"{len(self.added)} new, {len(self.changed)} changed, {len(self.removed)} removed, "
                 f"{self.unchanged} unchanged")
 
-    def uploaded_bytes(self, manifest):
+    def uploaded_bytes(self, manifest: "Manifest") -> int:
         return sum(manifest[path].size for path in self.added + self.changed)
 
-    def report(self, manifest, seconds):
+    def report(self, manifest: "Manifest", seconds: float) -> str:
         """The closing line of a publish: what went up, what stayed, what went, how long."""
         size = self.uploaded_bytes(manifest)
         return (f"uploaded {len(self.added) + len(self.changed)} file(s) ({size:,} bytes, "
                 f"{human_bytes(size)}), {self.unchanged} unchanged, {len(self.removed)} deleted "
                 f"in {seconds:.1f} s")
 
-    def lines(self):
+    def lines(self) -> Iterator[str]:
         """One line per path: `+ new`, `~ changed`, `- removed`."""
         yield from (f"+ {path}" for path in self.added)
         yield from (f"~ {path}" for path in self.changed)
         yield from (f"- {path}" for path in self.removed)
 
 
-def _files(folder, prefix=""):
+def _files(folder: Path | str, prefix: str = "") -> Iterator[tuple[os.DirEntry[str], str]]:
     """(DirEntry, site path) of every file under `folder`, symbolic links followed, in order."""
-    with os.scandir(folder) as entries:
-        entries = sorted(entries, key=lambda entry: entry.name)
+    with os.scandir(folder) as found:
+        entries = sorted(found, key=lambda entry: entry.name)
     for entry in entries:
         if entry.is_dir():
             yield from _files(entry.path, f"{prefix}{entry.name}/")
@@ -57,11 +60,17 @@ def _files(folder, prefix=""):
             yield entry, prefix + entry.name
 
 
-class Manifest(dict):
+StatKey = tuple[int, int, int]  # size, modification time in ns, inode
+
+
+class Manifest(dict[str, Entry]):
     """Site path (POSIX, relative) to Entry."""
 
+    stat_keys: dict[str, StatKey]
+
     @classmethod
-    def of_folder(cls, folder, known=None):
+    def of_folder(cls, folder: Path | str,
+                  known: Mapping[str, tuple[StatKey, Entry]] | None = None) -> Self:
         """The manifest of a folder. `known` maps site paths to (stat key, Entry) of an earlier
         look: a file with the same stat key (size, modification time, inode) is not read again,
         as make trusts times. The stat keys of this look are in `.stat_keys`."""
@@ -81,19 +90,20 @@ class Manifest(dict):
         return manifest
 
     @classmethod
-    def loads(cls, text):
+    def loads(cls, text: str) -> Self:
         return cls({path: Entry(**entry) for path, entry in json.loads(text).items()})
 
-    def dumps(self):
+    def dumps(self) -> str:
         return json.dumps({path: vars(entry) for path, entry in sorted(self.items())},
                           indent=0, sort_keys=True)
 
-    def digest(self):
+    def digest(self) -> str:
         """One hash for the whole site: equal digests mean byte-identical sites."""
         lines = "".join(f"{path}\0{entry.sha256}\n" for path, entry in sorted(self.items()))
         return hashlib.sha256(lines.encode()).hexdigest()
 
-    def compare(self, remote, same=None):
+    def compare(self, remote: Mapping[str, Any],
+                same: Callable[[Entry, Any], bool] | None = None) -> Changes:
         """What changes if this site replaces `remote` (a mapping of path to anything).
 
         `same(entry, remote_value)` decides whether a file is unchanged (default: equal entries).

@@ -8,24 +8,28 @@ Credentials come from boto3's usual chain (AWS_ACCESS_KEY_ID…, a profile, an i
 
 import base64
 import time
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
 from ..progress import progress
 from ..secrets import redact
 from .errors import PublishFailed
 from .headers import cache_control, content_type, is_page
+from .manifest import Changes, Manifest
 
 GROUPS = ("assets", "pages", "feeds and sitemaps")
 
 
-def upload_order(path):
+def upload_order(path: str) -> tuple[int, int, str]:
     """Assets, then HTML pages (deepest first: articles before the listings linking them),
     then feeds, sitemaps and the search entry file."""
     group = 0 if not is_page(path) else 1 if path.endswith(".html") else 2
     return group, -path.count("/"), path
 
 
-def invalidation_paths(paths):
+def invalidation_paths(paths: Iterable[str]) -> list[str]:
     """CloudFront paths for changed pages: `a/index.html` is also served as `a/`."""
     result = set()
     for path in paths:
@@ -38,7 +42,7 @@ def invalidation_paths(paths):
 class S3Target:
     name = "s3"
 
-    def __init__(self, settings):
+    def __init__(self, settings: Mapping[str, Any]) -> None:
         self.bucket = settings.get("S3_BUCKET")
         if not self.bucket:
             raise PublishFailed("S3_BUCKET is not set (publishconf.py or PUBLISH_S3_BUCKET)")
@@ -51,11 +55,11 @@ class S3Target:
         self.workers = int(settings.get("S3_WORKERS", 8))
         self._client = None
 
-    def describe(self):
+    def describe(self) -> str:
         where = f"s3://{self.bucket}/{self.prefix}"
         return where + (f" at {redact(self.endpoint)}" if self.endpoint else "")
 
-    def client(self, service="s3"):
+    def client(self, service: str = "s3") -> Any:
         import boto3
         from botocore.config import Config
 
@@ -65,10 +69,10 @@ class S3Target:
         return boto3.client(service, endpoint_url=endpoint, region_name=self.region,
                             config=config)
 
-    def key(self, path):
+    def key(self, path: str) -> str:
         return f"{self.prefix}/{path}" if self.prefix else path
 
-    def remote(self, s3):
+    def remote(self, s3: Any) -> dict[str, str]:
         """Site path to ETag (without quotes) of every object under the prefix."""
         start = f"{self.prefix}/" if self.prefix else ""
         objects = {}
@@ -78,7 +82,7 @@ class S3Target:
                 objects[item["Key"][len(start):]] = item["ETag"].strip('"')
         return objects
 
-    def publish(self, output, manifest, dry_run=False):
+    def publish(self, output: Path, manifest: Manifest, dry_run: bool = False) -> Changes:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
@@ -86,7 +90,7 @@ class S3Target:
         except (BotoCoreError, ClientError) as exc:
             raise PublishFailed(f"{self.describe()}: {exc}") from None
 
-    def _publish(self, output, manifest, dry_run):
+    def _publish(self, output: Path, manifest: Manifest, dry_run: bool) -> Changes:
         s3 = self.client()
         changes = manifest.compare(self.remote(s3), same=lambda entry, etag: entry.md5 == etag)
         if not changes:
@@ -113,7 +117,7 @@ class S3Target:
             self.invalidate(changes.changed + changes.removed)
         return changes
 
-    def upload(self, s3, output, manifest, path):
+    def upload(self, s3: Any, output: Path, manifest: Manifest, path: str) -> str:
         """Put one file; return its path."""
         entry = manifest[path]
         extra = {"CacheControl": value} if (value := cache_control(path, self.rules)) else {}
@@ -125,7 +129,7 @@ class S3Target:
         )
         return path
 
-    def delete(self, s3, paths):
+    def delete(self, s3: Any, paths: list[str]) -> None:
         for start in range(0, len(paths), 1000):
             batch = [{"Key": self.key(path)} for path in paths[start:start + 1000]]
             answer = s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch,
@@ -137,7 +141,7 @@ class S3Target:
         if paths:
             print(f"deleted {len(paths)} object(s) no longer in the site")
 
-    def invalidate(self, paths):
+    def invalidate(self, paths: Iterable[str]) -> None:
         pages = [path for path in paths if path.endswith(".html") or is_page(path)]
         if not pages:
             return

@@ -27,11 +27,14 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import IO, Any
 
 from ..progress import progress
 from .errors import PublishFailed
-from .manifest import Changes, Manifest
+from .manifest import Changes, Entry, Manifest
 
 RELEASE_RE = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 LOCK = ".publish.lock"
@@ -53,7 +56,7 @@ TRANSFER_RE = re.compile(r"^[<>]f\S* (\d+) (.*)$")  # --out-format="%i %l %n": a
 class SshTarget:
     name = "ssh"
 
-    def __init__(self, settings):
+    def __init__(self, settings: Mapping[str, Any]) -> None:
         host = settings.get("SSH_HOST")
         if not host:
             raise PublishFailed("SSH_HOST is not set (publishconf.py or PUBLISH_SSH_HOST)")
@@ -66,10 +69,10 @@ class SshTarget:
         self.rsync_options = list(settings.get("RSYNC_OPTIONS", []))
         self.lock_wait = max(0, int(settings.get("SSH_LOCK_WAIT", 600)))
 
-    def describe(self):
+    def describe(self) -> str:
         return f"{self.address}:{self.root}"
 
-    def _run(self, args, what, input=None):
+    def _run(self, args: list[str], what: str, input: str | None = None) -> str:
         result = subprocess.run(args, input=input, capture_output=True, text=True)
         if result.returncode:
             detail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-3:]
@@ -77,17 +80,17 @@ class SshTarget:
                                 + " / ".join(detail))
         return result.stdout
 
-    def in_root(self, script):
+    def in_root(self, script: str) -> str:
         """The remote command that runs `script` in SSH_TARGET_DIR (made if missing)."""
         root = shlex.quote(self.root)
         return f"mkdir -p {root}/releases && cd {root} && {{ {script}\n}}"
 
-    def remote(self, script, what, input=None):
+    def remote(self, script: str, what: str, input: str | None = None) -> str:
         """Run a shell script in SSH_TARGET_DIR on the server."""
         return self._run([*self.ssh, self.address, self.in_root(script)], what, input=input)
 
     @contextmanager
-    def lock(self):
+    def lock(self) -> Iterator[str]:
         """Hold the target's publish lock; yield SSH_TARGET_DIR's absolute path."""
         owner = (f"{getpass.getuser()}@{socket.gethostname()} pid {os.getpid()} since "
                  + time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()))
@@ -96,10 +99,12 @@ class SshTarget:
         session = subprocess.Popen([*self.ssh, self.address, self.in_root(script)],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
+        stdin, stdout, stderr = session.stdin, session.stdout, session.stderr
+        assert stdin and stdout and stderr  # pipes, as asked
         stop = threading.Event()
         try:
             holder = None
-            while line := session.stdout.readline():
+            while line := stdout.readline():
                 if line.startswith("@busy"):
                     holder = line[len("@busy"):].strip() or "a publish that left no name"
                     print(f"waiting up to {self.lock_wait} s for {self.describe()}/{LOCK}, "
@@ -107,33 +112,33 @@ class SshTarget:
                 elif line.startswith("@locked "):
                     break
             else:
-                code, detail = session.wait(), session.stderr.read().strip()
+                code, detail = session.wait(), stderr.read().strip()
                 if code == LOCK_BUSY:
                     raise PublishFailed(
                         f"{self.describe()}/{LOCK} is held by {holder}: another publish is "
                         f"running; waited {self.lock_wait} s (SSH_LOCK_WAIT)")
                 raise PublishFailed(f"locking {self.describe()} failed (exit {code}): "
                                     + " / ".join(detail.splitlines()[-3:]))
-            threading.Thread(target=self._heartbeat, args=(session, stop), daemon=True).start()
+            threading.Thread(target=self._heartbeat, args=(stdin, stop), daemon=True).start()
             yield line[len("@locked "):].strip()
         finally:
             stop.set()
-            session.stdin.close()  # the lock session ends and the server drops the lock
+            stdin.close()  # the lock session ends and the server drops the lock
             try:
                 session.wait(30)
             except subprocess.TimeoutExpired:
                 session.kill()
 
     @staticmethod
-    def _heartbeat(session, stop):
+    def _heartbeat(stdin: IO[str], stop: threading.Event) -> None:
         while not stop.wait(HEARTBEAT):
             try:
-                session.stdin.write("beat\n")
-                session.stdin.flush()
+                stdin.write("beat\n")
+                stdin.flush()
             except (OSError, ValueError):
                 return
 
-    def releases(self):
+    def releases(self) -> tuple[list[str], str | None]:
         """The complete releases on the server, oldest first, and the current one."""
         out = self.remote('ls -1a releases; echo "@current $(readlink current || true)"',
                           "listing releases")
@@ -145,18 +150,19 @@ class SshTarget:
                 names.append(line)
         return sorted(names), current
 
-    def current_manifest(self, current):
+    def current_manifest(self, current: str | None) -> Manifest | None:
         if not current:
             return None
         text = self.remote(f"cat releases/{current}.manifest.json 2>/dev/null || true",
                            "reading the current manifest")
         return Manifest.loads(text) if text.strip() else None
 
-    def publish(self, output, manifest, dry_run=False):
+    def publish(self, output: Path, manifest: Manifest, dry_run: bool = False) -> Changes:
         with nullcontext() if dry_run else self.lock() as path:
             return self._publish(output, manifest, dry_run, path)
 
-    def _publish(self, output, manifest, dry_run, path):
+    def _publish(self, output: Path, manifest: Manifest, dry_run: bool, path: str | None
+                 ) -> Changes:
         releases, current = self.releases()
         remote = self.current_manifest(current)
         if remote is not None and remote.digest() == manifest.digest():
@@ -181,19 +187,22 @@ class SshTarget:
         )
         print(f"{self.describe()}/current -> releases/{release}")
         self.prune(release)
-        old = remote or {}
+        old: Mapping[str, Entry] = remote or {}
         return Changes(sorted(p for p in sent if p not in old),
                        sorted(p for p in sent if p in old), changes.removed,
                        len(manifest) - len(sent))
 
-    def upload(self, output, destination, link_dest, changes, manifest):
+    def upload(self, output: Path, destination: str, link_dest: list[str], changes: Changes,
+               manifest: Manifest) -> dict[str, int]:
         """rsync the site into `destination`; return the site paths rsync really sent."""
         expected = changes.added + changes.changed
         command = ["rsync", "-rlc", "--delete", "--chmod=D755,F644", "--out-format=%i %l %n",
                    *link_dest, *self.rsync_options, "-e", shlex.join(self.ssh),
                    f"{output}/", destination]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        sent, other = {}, []
+        sent: dict[str, int] = {}
+        other: list[str] = []
+        assert process.stdout is not None  # a pipe, as asked
         for _ in progress(self._transfers(process.stdout, sent, other), "uploading",
                              total=len(expected), size=lambda path: sent[path],
                              total_size=changes.uploaded_bytes(manifest)):
@@ -204,7 +213,7 @@ class SshTarget:
         return sent
 
     @staticmethod
-    def _transfers(stream, sent, other):
+    def _transfers(stream: IO[bytes], sent: dict[str, int], other: list[str]) -> Iterator[str]:
         """Site paths of the files rsync reports sending (recorded with their sizes in
         `sent`); its other lines go to `other`."""
         for raw in stream:
@@ -216,7 +225,7 @@ class SshTarget:
             elif line.strip():
                 other.append(line.strip())
 
-    def prune(self, current):
+    def prune(self, current: str) -> None:
         """Keep the newest SSH_KEEP_RELEASES releases; drop interrupted uploads."""
         releases, _ = self.releases()
         doomed = [name for name in releases[:-self.keep] if name != current]
@@ -225,12 +234,12 @@ class SshTarget:
         if doomed:
             print(f"removed {len(doomed)} old release(s); kept {min(len(releases), self.keep)}")
 
-    def rollback(self, to=None):
+    def rollback(self, to: str | None = None) -> str:
         """Point `current` at the release before it (or at `to`)."""
         with self.lock():
             return self._rollback(to)
 
-    def _rollback(self, to):
+    def _rollback(self, to: str | None) -> str:
         releases, current = self.releases()
         if to is None:
             older = [name for name in releases if current and name < current]
@@ -246,7 +255,7 @@ class SshTarget:
         return to
 
 
-def unescape(raw):
+def unescape(raw: bytes) -> str:
     r"""A line of rsync output as text: rsync writes bytes it deems unprintable as `\#ooo`."""
     return re.sub(rb"\\#([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]),
                   raw).decode("utf-8", "replace")
