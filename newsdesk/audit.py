@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsdesk import TOOLS_CACHE
-from newsdesk.check import CHROMIUM_ARGS, Site, axe_pages
+from newsdesk.check import CHROMIUM_ARGS, Site, homes
 from newsdesk.preview import serve_folder
 
 LIGHTHOUSE_VERSION = "12.2.3"
@@ -47,6 +47,18 @@ def audit_page(binary: Path, url: str, chromium: str) -> dict[str, int]:
     return {name: round(100 * (data["categories"][name]["score"] or 0)) for name in CATEGORIES}
 
 
+def audited_pages(site: Site) -> list[str]:
+    """The front page of every edition and the article its first teaser leads to."""
+    pages = []
+    for home in homes(site):
+        pages.append(home)
+        href = site.first_link(home, "teaser-title")
+        lead = site.resolve(href, home) if href is not None else None
+        if lead is not None and lead in site.pages:
+            pages.append(lead)
+    return pages
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsdesk.audit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -56,13 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     binary = lighthouse()
-    site = Site(args.output, "")
-    # the front page and the lead article of every edition
-    pages = [p for p in axe_pages(site) if not p.endswith("404.html")
-             and site.pages[p].find("meta", property="og:type",
-                                    content=("article", "website")) is not None
-             and (p.count("/") <= 1 or site.pages[p].find("meta", property="og:type",
-                                                          content="article"))]
+    pages = audited_pages(Site(args.output, ""))
     print(f"{'page':<62} " + " ".join(f"{c[:13]:>13}" for c in CATEGORIES))
     worst = dict.fromkeys(CATEGORIES, 100)
     with serve_folder(args.output) as base:

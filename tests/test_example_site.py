@@ -309,3 +309,14 @@ def test_teaser_is_the_same_in_every_listing(site):
     for href in shared:
         assert front[href] == section[href]
     assert read_html(site / "index.html").select_one(".teaser-lead .teaser-image img")
+
+
+def test_the_audit_takes_every_front_page_and_its_lead_article(site):
+    from newsdesk.audit import audited_pages
+    from newsdesk.check import Site
+
+    pages = audited_pages(Site(site, ""))
+    assert pages[0::2] == ["en/index.html", "index.html", "sr-cyrl/index.html"]
+    for front, lead in zip(pages[0::2], pages[1::2], strict=True):
+        assert lead.startswith(front.removesuffix("index.html")) and lead.count("/") >= 2
+        assert 'property="og:type" content="article"' in (site / lead).read_text()
