@@ -156,6 +156,7 @@ class Desk:
                 detail = ""
             else:
                 state = "human"
+                detail = groups[key][target].path.relative_to(self.content).as_posix()
             rows.append(Row(key, target, state, original.fields.get("title", key),
                             original.lang, _date(original), counts, detail))
         rows.sort(key=lambda row: (row.date is not None, row.date and row.date.timestamp(),

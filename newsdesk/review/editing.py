@@ -108,11 +108,11 @@ def changes(old: str, new: str) -> list[tuple[str, str]]:
         if op == "equal":
             pieces.append(("same", "".join(new_words[b1:b2])))
             continue
-        if a2 > a1:
-            pieces.append(("removed", "".join(old_words[a1:a2])))
-        if b2 > b1:
-            pieces.append(("added", "".join(new_words[b1:b2])))
-    return pieces
+        for kind, words in (("removed", old_words[a1:a2]), ("added", new_words[b1:b2])):
+            text = "".join(words)
+            if text:  # the space after a change is no part of it
+                pieces += [(kind, text.rstrip()), ("same", text[len(text.rstrip()):])]
+    return [piece for piece in pieces if piece[1]]
 
 
 def likeness(old: str, new: str) -> float:
