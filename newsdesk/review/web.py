@@ -32,7 +32,7 @@ HEADERS = {
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # a form's Origin is then this server, not null
     "Cache-Control": "no-store",
 }
 HERE = Path(__file__).parent
