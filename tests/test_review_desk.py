@@ -57,6 +57,27 @@ def test_what_the_editor_sees_is_text_and_goes_back_as_the_build_writes_it(quote
         made_safe(shown.replace("⟦1⟧", ""), tokens, quote)
 
 
+def test_a_review_replaces_an_earlier_review_on_disk(tmp_path):
+    from newsdesk.memory import MemoryFile
+
+    build = MemoryFile(tmp_path, "most-sabac", "en", "sr-Latn")
+    build.record("title", "Šabac dobija novi most", "EN: Šabac dobija novi most", "libre")
+    build.save()
+    first = MemoryFile(tmp_path, "most-sabac", "en", "sr-Latn")
+    first.review("title", "Šabac dobija novi most", "Šabac gets a bridge",
+                 "Reviewed-by: Đorđe Šćekić, 2026-12-01T10:00+01:00")
+    first.save(drop_unused=False)
+    second = MemoryFile(tmp_path, "most-sabac", "en", "sr-Latn")
+    second.review("title", "Šabac dobija novi most", "A new bridge for Šabac",
+                  "Reviewed-by: Milica Jovanović, 2026-12-01T11:30+01:00")
+    assert second.save(drop_unused=False)
+    with (tmp_path / "en" / "most-sabac.po").open("rb") as fp:
+        entry = read_po(fp).get("Šabac dobija novi most", context="title")
+    assert entry.string == "A new bridge for Šabac" and "fuzzy" not in entry.flags
+    assert entry.user_comments == ["Reviewed-by: Milica Jovanović, 2026-12-01T11:30+01:00"]
+    assert entry.auto_comments[0] == "provider: libre", "the provider is still named"
+
+
 # -- refused writes ----------------------------------------------------------------------------
 
 
