@@ -144,7 +144,7 @@ class Desk:
         groups = self._groups()
         rows = []
         for key, target, state, detail in status_report(self.settings, self.content):
-            if state not in (*STATES, "outdated") or key not in groups:
+            if state not in STATES or key not in groups:
                 continue
             original = original_version(translation_sources(groups[key]))
             counts: Counter = Counter()
