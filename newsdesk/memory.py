@@ -30,6 +30,7 @@ from newsdesk.paths import is_within
 
 MACHINE_FLAG = "fuzzy"
 MessageKey = tuple[Any, str | None]  # (msgid, msgctxt), as Babel keys a message
+REVIEWED_BY = "Reviewed-by: "  # the translator's comment of a segment reviewed on the desk
 CONFLICT_MARKERS = (b"<<<<<<< ", b"=======", b">>>>>>> ")
 
 
@@ -64,6 +65,7 @@ class MemoryFile:
             except BrokenMemoryFile as exc:
                 self.broken = str(exc)
         self.used: set[MessageKey] = set()
+        self.reviews: set[MessageKey] = set()  # reviewed by an editor in this run: wins on save
         self.changed = False
 
     def _new(self) -> Catalog:
@@ -97,6 +99,22 @@ class MemoryFile:
             self.catalog.delete(text, context=kind)
         self.catalog.add(text, translation, context=kind, flags=[MACHINE_FLAG] if translation
                          else [], auto_comments=comments)
+        self.changed = True
+
+    def review(self, kind: str, text: str, translation: str, signature: str) -> None:
+        """Store an editor's translation of a segment as reviewed: no `fuzzy` flag, and the
+        translator's comment `signature` (`Reviewed-by: NAME, TIME`) in place of an older one."""
+        existing = self.catalog.get(text, context=kind)
+        auto, user, flags = [], [], []
+        if existing is not None:
+            auto = [c for c in existing.auto_comments if not c.startswith("pending: ")]
+            user = [c for c in existing.user_comments if not c.startswith(REVIEWED_BY)]
+            flags = [f for f in existing.flags if f != MACHINE_FLAG]
+            self.catalog.delete(text, context=kind)
+        self.catalog.add(text, translation, context=kind, flags=flags, auto_comments=auto,
+                         user_comments=[*user, signature])
+        self.used.add((text, kind))
+        self.reviews.add((text, kind))
         self.changed = True
 
     def note(self, name: str) -> str | None:
@@ -141,7 +159,7 @@ class MemoryFile:
         catalog = self.catalog
         if on_disk is not None:
             for message in on_disk:
-                if not message.id:
+                if not message.id or (message.id, message.context) in self.reviews:
                     continue
                 mine = catalog.get(message.id, context=message.context)
                 theirs_reviewed = message.string and MACHINE_FLAG not in message.flags

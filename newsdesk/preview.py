@@ -1,4 +1,5 @@
-"""Preview server: serves the output on 127.0.0.1 and rebuilds when a source file changes."""
+"""Preview server: serves the output on 127.0.0.1 and rebuilds when a source file changes;
+the review desk (newsdesk.review) answers under /_review/."""
 
 import functools
 import os
@@ -27,7 +28,24 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     Every path is resolved (symlinks followed) and must stay inside the output, so no request
     (`..`, `%2e%2e`, backslashes, double slashes, a symlink pointing out) reads anything else.
+    The server's `desk` (newsdesk.review.web.ReviewDesk), if it has one, answers /_review/.
     """
+
+    def _desk(self):
+        desk = getattr(self.server, "desk", None)
+        return desk if desk is not None and desk.owns(self.path) else None
+
+    def do_GET(self):
+        desk = self._desk()
+        return desk.get(self) if desk else super().do_GET()
+
+    def do_HEAD(self):
+        desk = self._desk()
+        return desk.get(self) if desk else super().do_HEAD()
+
+    def do_POST(self):
+        desk = self._desk()
+        return desk.post(self) if desk else self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
 
     def in_output(self, path: Path | str) -> Path | None:
         """The real path of `path` if it is inside the output, else None."""
@@ -94,18 +112,52 @@ class QuietHandler(PreviewHandler):
 
 
 def rebuild(root: Path | str, content: Path | str | None, output: Path | str | None = None,
-            journal: Path | str | None = None) -> None:
+            journal: Path | str | None = None, settings: Path | str | None = None) -> None:
     """Build in a child process; `journal`: where it lists what it wrote (newsdesk.written)."""
     args = [sys.executable, "-m", "newsdesk.build"]
     if content:
         args += ["--content", str(content)]
     if output:
         args += ["--output", str(output)]
+    if settings:
+        args += ["--settings", str(settings)]
     env = dict(os.environ)
     if journal:
         Path(journal).write_bytes(b"")  # this build's writes only
         env[written.JOURNAL] = str(journal)
     subprocess.run(args, cwd=root, check=False, env=env)
+
+
+class Rebuilder:
+    """The preview's builds, one at a time: after edits, and after the review desk's writes,
+    which are then no edits to the watcher."""
+
+    def __init__(self, root, content, output, settings, journal):
+        self.root, self.content, self.output = root, content, output
+        self.settings, self.journal = settings, journal
+        self.lock = threading.Lock()
+
+    def build(self, journal=True):
+        with self.lock:
+            rebuild(self.root, self.content, self.output, self.journal if journal else None,
+                    self.settings)
+
+    def edits(self, changes):
+        """The changes that are edits (neither a build's writes nor the desk's)."""
+        with self.lock:
+            return edits(changes, self.journal)
+
+    def after(self, write):
+        """Run `write()` (the desk's: it returns the files it wrote), then rebuild; what
+        `write` returns."""
+        with self.lock:
+            paths = write()
+            rebuild(self.root, self.content, self.output, self.journal, self.settings)
+            own = written.read(self.journal)
+            for path in paths:  # unless the build wrote it again since
+                if os.path.realpath(path) not in own and Path(path).exists():
+                    written.record(path, Path(path).read_bytes(), self.journal)
+            return paths
 
 
 def _watched(change: Change, path: str) -> bool:
@@ -124,9 +176,12 @@ class PortBusy(Exception):
 
 
 def serve_and_watch(root: Path | str, port: int = 8000, content: Path | str | None = None,
-                    output: Path | str | None = None) -> None:
-    """Build, serve on 127.0.0.1:`port` and rebuild on every edit; PortBusy, before any build,
-    if the port is taken."""
+                    output: Path | str | None = None, settings: Path | str | None = None
+                    ) -> None:
+    """Build, serve on 127.0.0.1:`port` with the review desk and rebuild on every edit;
+    PortBusy, before any build, if the port is taken."""
+    from newsdesk.review.web import review_desk
+
     root = Path(root)
     output = Path(output) if output else root / "output"
     handler = functools.partial(PreviewHandler, directory=str(output))
@@ -135,27 +190,30 @@ def serve_and_watch(root: Path | str, port: int = 8000, content: Path | str | No
     except OSError as exc:
         raise PortBusy(f"port {port} on 127.0.0.1 is in use ({exc.strerror}); stop what uses "
                        f"it or choose another: invoke serve --port {port + 1}") from None
-    rebuild(root, content, output)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Serving {output} on http://127.0.0.1:{port}/ (Ctrl+C stops)", flush=True)
-    paths = [root / name for name in WATCHED if (root / name).exists()]
-    if content:
-        paths.append(Path(content))
-    try:
-        rebuild_on_edits(paths, root, content, output)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-
-
-def rebuild_on_edits(paths: Iterable[Path], root: Path, content: Path | str | None, output: Path
-                     ) -> None:
-    """Rebuild after each batch of edits under `paths`; what a build wrote itself is no edit."""
     with tempfile.TemporaryDirectory(prefix="newsdesk-preview-") as work:
-        journal = Path(work) / "written"
-        for changes in watch(*paths, watch_filter=_watched):
-            changed = edits(changes, journal)
-            if changed:
-                print(f"{len(changed)} file(s) changed, rebuilding", flush=True)
-                rebuild(root, content, output, journal)
+        rebuilder = Rebuilder(root, content, output, settings, Path(work) / "written")
+        rebuilder.build(journal=False)
+        server.desk = review_desk(root, content, settings, port, rebuilder.after)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        print(f"Serving {output} on http://127.0.0.1:{port}/ (Ctrl+C stops)", flush=True)
+        print(f"Review desk: http://127.0.0.1:{port}/_review/ (reviews signed as "
+              f"{server.desk.desk.reviewer})", flush=True)
+        paths = [root / name for name in WATCHED if (root / name).exists()]
+        if content:
+            paths.append(Path(content))
+        try:
+            rebuild_on_edits(paths, rebuilder)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+
+
+def rebuild_on_edits(paths, rebuilder):
+    """Rebuild after each batch of edits under `paths`; what a build or the desk wrote itself
+    is no edit."""
+    for changes in watch(*paths, watch_filter=_watched):
+        changed = rebuilder.edits(changes)
+        if changed:
+            print(f"{len(changed)} file(s) changed, rebuilding", flush=True)
+            rebuilder.build()

@@ -302,17 +302,12 @@ class TranslationStage:
                   ) -> Translation:
         memory = self._memory(source.key, target, source.lang)
         result = Translation(source=source, target=target)
-        terms = set(self.terms) | _author_names(source)
-        for name in ("title", "summary", "alt", "correction"):
-            if source.fields.get(name):  # the summary is Markdown, the others text
-                result.fields[name] = self._segment(
-                    memory, name, source.fields[name], source.lang, target, terms, result,
-                    markdown_text if name == "summary" else plain_text)
-        caption, credit = caption_and_credit(source.fields.get("caption", ""),
-                                             source.fields.get("credit", ""))
-        if caption:
-            result.fields["caption"] = self._segment(memory, "caption", caption, source.lang,
-                                                     target, terms, result, plain_text)
+        terms = self.protected_terms(source)
+        for name, text, quote in field_segments(source):
+            result.fields[name] = self._segment(memory, name, text, source.lang, target, terms,
+                                                result, quote)
+        credit = caption_and_credit(source.fields.get("caption", ""),
+                                    source.fields.get("credit", ""))[1]
         if credit:
             result.fields["credit"] = credit
         document = split_markdown(source.body)
@@ -326,6 +321,10 @@ class TranslationStage:
         result.tags = [self.term("tag", t, source.lang, target, learned, result.waiting_terms)
                        for t in _tags(source)]
         return result
+
+    def protected_terms(self, source: SourceArticle) -> set[str]:
+        """The names sent back as written in an article: the list's and its authors'."""
+        return set(self.terms) | _author_names(source)
 
     def _segment(self, memory: MemoryFile, kind: str, text: str, source_lang: str, target: str,
                  terms: Iterable[str], result: Translation,
@@ -435,6 +434,18 @@ def _notes_current(path: Path, version: SourceArticle) -> bool:
     notes, entries = found
     return (entries == 0 and notes.get("translation-hash") == version.digest
             and notes.get("human-translation") == version.path.name)
+
+
+def field_segments(source: SourceArticle) -> list[tuple[str, str, Callable[[str], str]]]:
+    """The fields of an article the stage translates, in order: (name, text, quote); the
+    summary is Markdown, the others text."""
+    found = [(name, source.fields[name], markdown_text if name == "summary" else plain_text)
+             for name in ("title", "summary", "alt", "correction") if source.fields.get(name)]
+    caption = caption_and_credit(source.fields.get("caption", ""),
+                                 source.fields.get("credit", ""))[0]
+    if caption:
+        found.append(("caption", caption, plain_text))
+    return found
 
 
 def _author_names(source: SourceArticle) -> set[str]:

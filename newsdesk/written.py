@@ -15,9 +15,10 @@ from pathlib import Path
 JOURNAL = "NEWSDESK_WRITTEN"
 
 
-def record(path: Path | str, data: bytes) -> None:
-    """Note that this run wrote `data` to `path` (when a journal is kept)."""
-    journal = os.environ.get(JOURNAL)
+def record(path: Path | str, data: bytes, journal: Path | str | None = None) -> None:
+    """Note that this run wrote `data` to `path` (when a journal is kept: `journal`, or the
+    environment's)."""
+    journal = journal or os.environ.get(JOURNAL)
     if not journal:
         return
     line = f"{hashlib.sha256(data).hexdigest()} {os.path.realpath(path)}\n".encode()
