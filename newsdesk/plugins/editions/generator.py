@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
 
-from blinker import signal
 from pelican.generators import Generator
 from pelican.urlwrappers import Author, Category, Tag
 
@@ -27,6 +26,12 @@ from newsdesk.parallel import run_shared, worker_count
 from newsdesk.paths import readable_content_file
 from newsdesk.progress import progress
 from newsdesk.report import where
+from newsdesk.signals import (
+    editions_grouped,
+    editions_translate,
+    editions_translated,
+    editions_written,
+)
 from newsdesk.slugs import with_slug
 from newsdesk.transliterate import has_cyrillic, to_cyrillic, to_latin
 from newsdesk.versions import marked_translation, original_language, paired_terms
@@ -38,17 +43,6 @@ from .templating import keep_compiled_templates
 from .writer import EditionWriter
 
 log = logging.getLogger(__name__)
-
-# Sent, in this order, with the articles grouped by key ({key: {edition code: article}}) before
-# they are placed in their editions, so that plugins add the versions they derive: first those
-# written in another script, then machine translations, then those derived from translations.
-editions_grouped = signal("editions_grouped")
-editions_translate = signal("editions_translate")
-editions_translated = signal("editions_translated")
-# Sent when every edition's pages are written, with the page cache and this build's keys
-# ({save_as: key}, newsdesk.pagecache; a receiver may add its own): the search index is made
-# from the pages.
-editions_written = signal("editions_written")
 
 
 def take_articles(generator):

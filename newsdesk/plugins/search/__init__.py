@@ -41,8 +41,8 @@ from pelican import signals
 
 from newsdesk import processes
 from newsdesk.parallel import cores
-from newsdesk.plugins.editions.generator import editions_written
 from newsdesk.progress import progress
+from newsdesk.signals import editions_written
 from newsdesk.transliterate import to_cyrillic
 
 log = logging.getLogger(__name__)
