@@ -22,16 +22,15 @@ Contract with the theme: a listing page depends on the articles it lists and on 
 whole listing has (`articles|length`), not on the rest of the listing; the site-wide pages
 (archives, the lists of sections, topics and authors, search, 404) are always rendered.
 
-Settings, set by newsdesk.build for one build (unset: every page is rendered):
-- PAGE_CACHE_FILE: the keys file of the output folder, CACHE_PATH/pages-<hash>.json; this
-  build's keys are written beside it (`.new-<pid>`) and take its place once the new output does.
+What newsdesk.build hands the editions generator for one build is a PageCacheConfig (without
+one, every page is rendered and no key is kept):
+- keys_file: the keys file of the output folder, CACHE_PATH/pages-<hash>.json; this build's
+  keys are written beside it (`.new-<pid>`) and take its place once the new output does.
   Which build a keys file describes is in a small file beside it (`pages-<hash>.state.json`),
   so that a keys file is moved on by rename, never read and written again.
-- PAGE_CACHE_PREVIOUS: the output folder whose pages the keys file describes, if they may be
-  reused, else None.
-- PAGE_CACHE_STAGED: the keys file of the pages still in the staging folder (the spare taken by
-  `take_spare`), if it is one; else unset. Set once the spare is cleared, before the generators
-  write (newsdesk.build).
+- previous: the output folder whose pages the keys file describes, if they may be reused.
+- staged: the keys file of the pages still in the staging folder (the spare taken by
+  `take_spare`), if it is one. Known once the spare is cleared, before the generators write.
 """
 
 import contextlib
@@ -43,8 +42,10 @@ import os
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
@@ -79,23 +80,40 @@ class WarningCounter(logging.Handler):
         self.count += 1
 
 
+@dataclass(frozen=True)
+class PageCacheConfig:
+    """Where this build's page keys go and which earlier pages it may reuse (see above)."""
+
+    keys_file: Path | None = None
+    previous: str | None = None
+    staged: str | None = None
+
+
+class UsesPageCache:
+    """A generator whose pages go through the page cache: newsdesk.build sets
+    `page_cache_config` once, after every generator's context is made and before any writes."""
+
+    page_cache_config: PageCacheConfig | None = None
+
+
 class PageCache:
     """The previous build's page keys, and the keys of the pages written by this process."""
 
-    def __init__(self, settings):
+    def __init__(self, settings: dict[str, Any], config: PageCacheConfig | None = None):
+        config = config or PageCacheConfig()
         self.settings = settings
-        self.file = settings.get("PAGE_CACHE_FILE")
-        self.previous = settings.get("PAGE_CACHE_PREVIOUS")
-        self.known = {}
+        self.file = config.keys_file
+        self.previous = config.previous
+        self.known: dict[str, Any] = {}
         if self.previous and self.file:
             try:
                 self.known = json.loads(Path(self.file).read_text(encoding="utf-8"))["pages"]
             except (OSError, ValueError, KeyError):
                 self.previous = None
-        self.staged = {}
-        if self.previous and settings.get("PAGE_CACHE_STAGED"):
+        self.staged: dict[str, Any] = {}
+        if self.previous and config.staged:
             try:
-                self.staged = json.loads(Path(settings["PAGE_CACHE_STAGED"]).read_text(
+                self.staged = json.loads(Path(config.staged).read_text(
                     encoding="utf-8"))["pages"]
             except (OSError, ValueError, KeyError):
                 self.staged = {}
@@ -150,6 +168,27 @@ class PageCache:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(target)
             _remove_empty_parents(os.path.dirname(target.rstrip("/")), output_path)
+
+    def folder_key(self, name: str) -> dict | None:
+        """The key a folder of the output (`name` ends in "/", e.g. a search bundle) had in the
+        last build, if it is still there, or else in the build before last (the staging
+        folder); None if neither is known."""
+        known = self.known.get(name) if self.previous else None
+        if isinstance(known, dict) and os.path.isdir(os.path.join(self.previous, name)):
+            return known
+        staged = self.staged.get(name)
+        return staged if isinstance(staged, dict) else None
+
+    def keep_folder(self, output_path: str | Path, name: str, key: dict | None) -> bool:
+        """Put the folder `name` as made with `key` in place: left in the staging folder, or
+        linked from the previous build. False if it has to be made (what the staging folder
+        had of it is then gone)."""
+        if key is not None and self.staged.get(name) == key:
+            return True
+        if name in self.staged:
+            shutil.rmtree(Path(output_path) / name)
+        return (key is not None and self.previous is not None and self.known.get(name) == key
+                and _link_tree(Path(self.previous) / name, Path(output_path) / name))
 
     def _link(self, output_path, save_as):
         source = os.path.join(self.previous, save_as)
@@ -247,6 +286,20 @@ class PageCache:
                 getattr(article, "translation_pending", 0),
                 getattr(getattr(article, "edition", None), "code", ""))
         return known
+
+
+def _link_tree(source, target):
+    """Hard-link every file of a previous build's folder into the new output; False if it is
+    gone."""
+    source, target = str(source), str(target)
+    if not os.path.isdir(source):
+        return False
+    for folder, _, files in os.walk(source):
+        destination = target + folder[len(source):]
+        os.makedirs(destination, exist_ok=True)
+        for name in files:
+            os.link(os.path.join(folder, name), os.path.join(destination, name))
+    return True
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
@@ -353,8 +406,9 @@ class SpareClearing:
         return None
 
     def wait(self):
-        """The keys file of the pages left in the staging folder (PAGE_CACHE_STAGED), or None
-        if it could not be cleared: the folder is then deleted, and the build makes a new one."""
+        """The keys file of the pages left in the staging folder (PageCacheConfig.staged), or
+        None if it could not be cleared: the folder is then deleted, and the build makes a new
+        one."""
         if self.pid is not None:
             with os.fdopen(self.pipe, "rb") as fp:
                 self.failure = fp.read().decode() or None

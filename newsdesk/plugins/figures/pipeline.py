@@ -16,6 +16,7 @@ from newsdesk import processes
 from newsdesk.parallel import worker_count
 from newsdesk.paths import is_within, writable
 from newsdesk.pelican_seams import html_as_read
+from newsdesk.plugins.editions.generator import EditionsGenerator
 from newsdesk.progress import progress
 from newsdesk.report import where
 
@@ -117,7 +118,9 @@ def process_site_images(generators):
     context = generators[0].context
     settings = generators[0].settings
     users = {}
-    for article in context.get("news_articles", []):
+    articles = [article for generator in generators if isinstance(generator, EditionsGenerator)
+                for article in generator.articles_read]
+    for article in articles:
         if getattr(article, "invalid", False):
             continue
         paths = STATIC_IMG_RE.findall(html_as_read(article))
