@@ -15,7 +15,9 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pelican import Pelican, signals
 from pelican.log import init as init_logging
@@ -117,8 +119,9 @@ def _check_paths(content, output):
         raise BuildFailed(f"{output}: refusing to replace this folder with a build")
 
 
-def build(content=None, output=None, *, settings_file=None, strict=False, overrides=None,
-          force=False):
+def build(content: str | Path | None = None, output: str | Path | None = None, *,
+          settings_file: str | Path | None = None, strict: bool = False,
+          overrides: dict[str, Any] | None = None, force: bool = False) -> list[logging.LogRecord]:
     """Build the site; return the collected problems. Raise BuildFailed if it must not be used.
 
     Nothing is done when nothing the build reads changed since the last good build of the same
@@ -229,12 +232,13 @@ def main(argv=None):
 
 
 @contextlib.contextmanager
-def _page_cache_ready(keys_file, previous, clearing):
+def _page_cache_ready(keys_file: Path, previous: str | None,
+                      clearing: pagecache.SpareClearing | None) -> Iterator[None]:
     """Give the generators that use the page cache its PageCacheConfig once every generator's
     context is made (all_generators_finalized), before they write; by then the spare taken as
     the staging folder, cleared while Pelican read the content, is ready."""
 
-    def hand_over(generators):
+    def hand_over(generators: list[object]) -> None:
         config = pagecache.PageCacheConfig(keys_file=keys_file, previous=previous,
                                            staged=clearing.wait() if clearing else None)
         for generator in generators:

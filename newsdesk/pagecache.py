@@ -42,6 +42,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -117,20 +118,22 @@ class PageCache:
                     encoding="utf-8"))["pages"]
             except (OSError, ValueError, KeyError):
                 self.staged = {}
-        self.keys = {}
-        self.unkeyed = set()  # pages written without a key
+        self.keys: dict[str, Any] = {}
+        self.unkeyed: set[str] = set()  # pages written without a key
         self.linked = self.rendered = 0
-        self._digests, self._refs = {}, {}
+        self._digests: dict[int, bytes] = {}
+        self._refs: dict[int, tuple] = {}
         self.warnings = WarningCounter()
 
-    def __enter__(self):
+    def __enter__(self) -> "PageCache":
         logging.getLogger().addHandler(self.warnings)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         logging.getLogger().removeHandler(self.warnings)
 
-    def write(self, output_path, save_as, key, render):
+    def write(self, output_path: str, save_as: str, key: str | None,
+              render: Callable[[], object]) -> None:
         """Link the page from the previous output if its key is the same, else render(); the
         key is kept for the next build unless rendering logged a warning. A page still in
         the staging folder with the same key is left there."""
@@ -155,7 +158,7 @@ class PageCache:
         else:
             self.unkeyed.add(save_as)
 
-    def remove_stale(self, output_path, written):
+    def remove_stale(self, output_path: str, written: Collection[str]) -> None:
         """Delete what is left in the staging folder of the spare's pages and search bundles
         (keys ending in "/") that this build did not write."""
         for path in self.staged:
@@ -173,9 +176,10 @@ class PageCache:
         """The key a folder of the output (`name` ends in "/", e.g. a search bundle) had in the
         last build, if it is still there, or else in the build before last (the staging
         folder); None if neither is known."""
-        known = self.known.get(name) if self.previous else None
-        if isinstance(known, dict) and os.path.isdir(os.path.join(self.previous, name)):
-            return known
+        if self.previous is not None:
+            known = self.known.get(name)
+            if isinstance(known, dict) and os.path.isdir(os.path.join(self.previous, name)):
+                return known
         staged = self.staged.get(name)
         return staged if isinstance(staged, dict) else None
 
@@ -215,24 +219,24 @@ class PageCache:
 
     # -- keys ----------------------------------------------------------------------------------
 
-    def key(self, *parts):
+    def key(self, *parts: object) -> str:
         """The key of a page made from these parts (articles, URL wrappers, lists, values)."""
         return hashlib.blake2b(_dump(self._plain(parts)), digest_size=16).hexdigest()
 
-    def save(self, keys):
+    def save(self, keys: dict[str, Any]) -> None:
         """Keep this build's keys ({save_as: key}) for newsdesk.build to put in place."""
         if self.file:
             _write_json(_pending(self.file), {"pages": keys})
 
-    def digest_share(self, articles, share):
+    def digest_share(self, articles: Iterable[Content], share: Any) -> dict[int, bytes]:
         """The digests of this process's share of the articles ({id: digest}, to send back
         to the process that forked it, whose objects have the same ids)."""
         return {id(article): self.article(article) for article in articles if share.take()}
 
-    def add_digests(self, digests):
+    def add_digests(self, digests: dict[int, bytes]) -> None:
         self._digests.update(digests)
 
-    def article(self, article):
+    def article(self, article: Content) -> bytes:
         """An article's digest: everything about it a page can show (memoised per build)."""
         known = self._digests.get(id(article))
         if known is not None:
@@ -244,7 +248,7 @@ class PageCache:
             (article.content if _links_to_content(content) else content).encode(),
             digest_size=16)
         # The metadata are attributes too; templates ask only which of them were given.
-        state = [sorted(article.metadata)]
+        state: list[Any] = [sorted(article.metadata)]
         state += [(name, value if type(value) in _PLAIN else self._plain(value))
                   for name, value in sorted(vars(article).items()) if name not in _SKIP]
         for name in sorted(_LINKS):
@@ -324,13 +328,13 @@ def _dump(value):
     return marshal.dumps(value, 2)
 
 
-def keys_file(cache, output):
+def keys_file(cache: str | Path, output: str | Path) -> Path:
     """The file that keeps the page keys of the build in `output`."""
     name = hashlib.sha1(str(output).encode()).hexdigest()[:16]
     return Path(cache) / f"pages-{name}.json"
 
 
-def spare_folder(output):
+def spare_folder(output: str | Path) -> Path:
     """Where the build before last is kept, to be the next build's staging folder."""
     output = Path(output)
     return output.with_name(f".{output.name}.spare")
@@ -364,7 +368,8 @@ def _describe(keys, site_key, folder):
                                      "output": fingerprint.output_stamp(folder)})
 
 
-def take_spare(cache, output, site_key, staging):
+def take_spare(cache: str | Path, output: Path, site_key: str,
+               staging: Path) -> "SpareClearing | None":
     """Move the spare to `staging`, if its keys describe it and the same site, and start
     clearing it for the build; return the SpareClearing, or None if there is no usable spare."""
     spare, spare_keys = spare_folder(output), _spare_keys_file(cache, output)
@@ -405,7 +410,7 @@ class SpareClearing:
             return f"{type(exc).__name__}: {exc}"
         return None
 
-    def wait(self):
+    def wait(self) -> str | None:
         """The keys file of the pages left in the staging folder (PageCacheConfig.staged), or
         None if it could not be cleared: the folder is then deleted, and the build makes a new
         one."""
@@ -423,7 +428,7 @@ class SpareClearing:
         return None if self.failure else str(self.keys_file)
 
 
-def retire(cache, output, retired, reusable):
+def retire(cache: str | Path, output: Path, retired: Path | None, reusable: bool) -> None:
     """Keep `retired`, the folder the new build replaced, as the spare with the keys that
     describe it (`reusable`: the keys file does), else delete it in the background. Call
     before `remember`, which replaces those keys."""
@@ -448,7 +453,7 @@ def retire(cache, output, retired, reusable):
     _describe(spare_keys, site, spare)
 
 
-def drop_spare(cache, output):
+def drop_spare(cache: str | Path, output: Path) -> None:
     """Forget the spare and delete it (in the background)."""
     _state_file(_spare_keys_file(cache, output)).unlink(missing_ok=True)
     _spare_keys_file(cache, output).unlink(missing_ok=True)
@@ -459,7 +464,7 @@ def drop_spare(cache, output):
         delete_in_background(doomed)
 
 
-def retired_folder(output):
+def retired_folder(output: str | Path) -> Path:
     """A new, empty folder beside the output to move a site into before it is deleted (a
     folder replaces an empty one by rename). Its name is unique: the background delete of an
     earlier one, by a process with the same ID, may still be running."""
@@ -467,7 +472,7 @@ def retired_folder(output):
     return Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
 
 
-def delete_in_background(folder):
+def delete_in_background(folder: str | Path) -> None:
     """`rm -rf` the folder in the background: thousands of files take seconds."""
     try:
         processes.detached(["rm", "-rf", str(folder)])
@@ -515,13 +520,13 @@ def _pending(path):
     return Path(f"{path}.new-{os.getpid()}")
 
 
-def previous_build(cache, output, site_key):
+def previous_build(cache: str | Path, output: Path, site_key: str) -> str | None:
     """`output` if its pages may be reused: the keys file describes the folder now there,
     built from the same code, theme, photos and settings; else None."""
     return str(output) if _described(keys_file(cache, output), site_key, output) else None
 
 
-def remember(cache, output, site_key):
+def remember(cache: str | Path, output: Path, site_key: str) -> None:
     """Put the keys of the build now in `output` in place (written whole or not at all)."""
     keys = keys_file(cache, output)
     _state_file(keys).unlink(missing_ok=True)
@@ -533,7 +538,7 @@ def remember(cache, output, site_key):
     discard(cache, output)
 
 
-def discard(cache, output, every_build=False):
+def discard(cache: str | Path, output: Path, every_build: bool = False) -> None:
     """Drop the keys of a build that was not put in place (`every_build`: also those left by
     killed builds of the same output)."""
     path = keys_file(cache, output)

@@ -4,7 +4,9 @@ Pelican's own (pelican.plugins.signals), e.g. `editions_written.connect(build_in
 The sender of each is the editions generator (newsdesk/plugins/editions): its `editions`,
 `listings` and `output_path` describe the site. The first three are sent in turn, before the
 articles are placed in their editions, with groups={key: {edition code: article}}, to which a
-receiver adds the versions it derives. Receivers run in the order of PLUGINS.
+receiver adds the versions it derives. Receivers run in the order of PLUGINS. A receiver of
+editions_written that writes a file of its own does so through `cache.write` and adds its key:
+the staging folder shares files with the live site (newsdesk.pagecache).
 """
 
 from blinker import signal

@@ -16,11 +16,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
+from typing import Any
 
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, Generator
 from pelican.urlwrappers import Author, Category, Tag
+from pelican.writers import Writer
 
 from newsdesk.memo import Memo
 from newsdesk.pagecache import PageCache, UsesPageCache
@@ -96,15 +98,16 @@ class EditionsGenerator(UsesPageCache, Generator):
     ArticlesGenerator when that has read them (newsdesk.pelican_seams: how it is found).
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         keep_compiled_templates(self.env, self.settings)
         self.editions = load_editions(self.settings)
-        self.listings = {}
+        self.listings: dict[str, EditionListing] = {}
         self.bios = load_bios(self.settings)
-        self._wrappers = {}
-        self._slug_owners = {}  # (edition, kind, slug): (the first name's wrapper, its article)
-        self._slugs_reported = set()
+        self._wrappers: dict[tuple, Any] = {}
+        # (edition, kind, slug): (the first name's wrapper, its article)
+        self._slug_owners: dict[tuple, tuple] = {}
+        self._slugs_reported: set[tuple] = set()
         self._article_path = ArticlePaths(self.settings.get("EDITION_ARTICLE_URL", ARTICLE_URL))
         self.articles_read: list[Article] = []
         self._articles_generator: ArticlesGenerator | None = None
@@ -117,7 +120,7 @@ class EditionsGenerator(UsesPageCache, Generator):
 
     # -- context -------------------------------------------------------------------------------
 
-    def generate_context(self):
+    def generate_context(self) -> None:
         articles = [a for a in self.articles_read if not a.invalid]
         groups = self._group_by_key(articles)
         for step in (editions_grouped, editions_translate, editions_translated):
@@ -248,7 +251,7 @@ class EditionsGenerator(UsesPageCache, Generator):
 
     # -- output --------------------------------------------------------------------------------
 
-    def generate_output(self, writer):
+    def generate_output(self, writer: Writer) -> None:
         workers = worker_count(self.settings, "WRITE_WORKERS")
         cache = PageCache(self.settings, self.page_cache_config)
         # Every page's key is made of the digests of the articles it shows: each process

@@ -20,7 +20,7 @@ from newsdesk.plugins.editions.generator import EditionsGenerator
 from newsdesk.progress import progress
 from newsdesk.report import where
 
-from .images import VARIANTS_URL, ImageError, process_image
+from .images import VARIANTS_URL, ImageError, Processed, process_image
 from .markdown_figures import FigureExtension
 from .photo_metadata import credit_line, read_photo_metadata
 
@@ -34,8 +34,8 @@ LEAD_SIZES = "(min-width: 74rem) 72rem, 100vw"
 
 # What this build has processed: content path -> Processed (one build per process), and the
 # content paths of photos that could not be processed.
-PROCESSED = {}
-FAILED = set()
+PROCESSED: dict[str, Processed] = {}
+FAILED: set[str] = set()
 STATS = {"made": 0, "cached": 0}
 
 

@@ -115,7 +115,7 @@ class Bundle:
     edition: object
     name: str  # its folder in the output, "<prefix>pagefind/<n>/"
     pages: dict  # {page: page key} to index
-    description: dict = None  # set when it is made, or when it is kept as it was
+    description: dict | None = None  # set when it is made, or when it is kept as it was
 
     @property
     def key(self):
