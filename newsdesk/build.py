@@ -15,7 +15,9 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pelican import Pelican, signals
 from pelican.log import init as init_logging
@@ -117,8 +119,9 @@ def _check_paths(content, output):
         raise BuildFailed(f"{output}: refusing to replace this folder with a build")
 
 
-def build(content=None, output=None, *, settings_file=None, strict=False, overrides=None,
-          force=False):
+def build(content: str | Path | None = None, output: str | Path | None = None, *,
+          settings_file: str | Path | None = None, strict: bool = False,
+          overrides: dict[str, Any] | None = None, force: bool = False) -> list[logging.LogRecord]:
     """Build the site; return the collected problems. Raise BuildFailed if it must not be used.
 
     Nothing is done when nothing the build reads changed since the last good build of the same
@@ -163,8 +166,6 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
         # Pelican's own cache of what the reader made of each file is not loaded: the kept
         # articles (newsdesk/plugins/newsmeta/kept.py) take its place between builds.
         override={"LOAD_CONTENT_CACHE": False, "REUSE_CACHE": bool(reuse),
-                  "PAGE_CACHE_PREVIOUS": previous, "PAGE_CACHE_STAGED": None,
-                  "PAGE_CACHE_FILE": str(pagecache.keys_file(cache, output)),
                   **(overrides or {}), "PATH": str(content), "OUTPUT_PATH": str(staging),
                   "STRICT": strict},
     )
@@ -172,7 +173,7 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
     logging.getLogger().addHandler(collector)
     started = time.perf_counter()
     try:
-        with _staging_ready(clearing, settings):
+        with _page_cache_ready(pagecache.keys_file(cache, output), previous, clearing):
             Pelican(settings).run()
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -231,21 +232,25 @@ def main(argv=None):
 
 
 @contextlib.contextmanager
-def _staging_ready(clearing, settings):
-    """While Pelican reads the content, the spare taken as the staging folder is cleared; the
-    generators write only after all_generators_finalized, when it is ready."""
-    if not clearing:
-        yield
-        return
+def _page_cache_ready(keys_file: Path, previous: str | None,
+                      clearing: pagecache.SpareClearing | None) -> Iterator[None]:
+    """Give the generators that use the page cache its PageCacheConfig once every generator's
+    context is made (all_generators_finalized), before they write; by then the spare taken as
+    the staging folder, cleared while Pelican read the content, is ready."""
 
-    def ready(_generators):
-        settings["PAGE_CACHE_STAGED"] = clearing.wait()
+    def hand_over(generators: list[object]) -> None:
+        config = pagecache.PageCacheConfig(keys_file=keys_file, previous=previous,
+                                           staged=clearing.wait() if clearing else None)
+        for generator in generators:
+            if isinstance(generator, pagecache.UsesPageCache):
+                generator.page_cache_config = config
 
     try:
-        with signals.all_generators_finalized.connected_to(ready):
+        with signals.all_generators_finalized.connected_to(hand_over):
             yield
     finally:
-        clearing.wait()  # a build stopped while it ran: it must end before the folder goes
+        if clearing:  # a build stopped while it ran: it must end before the folder goes
+            clearing.wait()
 
 
 def exit_now(status):

@@ -22,16 +22,15 @@ Contract with the theme: a listing page depends on the articles it lists and on 
 whole listing has (`articles|length`), not on the rest of the listing; the site-wide pages
 (archives, the lists of sections, topics and authors, search, 404) are always rendered.
 
-Settings, set by newsdesk.build for one build (unset: every page is rendered):
-- PAGE_CACHE_FILE: the keys file of the output folder, CACHE_PATH/pages-<hash>.json; this
-  build's keys are written beside it (`.new-<pid>`) and take its place once the new output does.
+What newsdesk.build hands the editions generator for one build is a PageCacheConfig (without
+one, every page is rendered and no key is kept):
+- keys_file: the keys file of the output folder, CACHE_PATH/pages-<hash>.json; this build's
+  keys are written beside it (`.new-<pid>`) and take its place once the new output does.
   Which build a keys file describes is in a small file beside it (`pages-<hash>.state.json`),
   so that a keys file is moved on by rename, never read and written again.
-- PAGE_CACHE_PREVIOUS: the output folder whose pages the keys file describes, if they may be
-  reused, else None.
-- PAGE_CACHE_STAGED: the keys file of the pages still in the staging folder (the spare taken by
-  `take_spare`), if it is one; else unset. Set once the spare is cleared, before the generators
-  write (newsdesk.build).
+- previous: the output folder whose pages the keys file describes, if they may be reused.
+- staged: the keys file of the pages still in the staging folder (the spare taken by
+  `take_spare`), if it is one. Known once the spare is cleared, before the generators write.
 """
 
 import contextlib
@@ -43,8 +42,11 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
@@ -79,40 +81,59 @@ class WarningCounter(logging.Handler):
         self.count += 1
 
 
+@dataclass(frozen=True)
+class PageCacheConfig:
+    """Where this build's page keys go and which earlier pages it may reuse (see above)."""
+
+    keys_file: Path | None = None
+    previous: str | None = None
+    staged: str | None = None
+
+
+class UsesPageCache:
+    """A generator whose pages go through the page cache: newsdesk.build sets
+    `page_cache_config` once, after every generator's context is made and before any writes."""
+
+    page_cache_config: PageCacheConfig | None = None
+
+
 class PageCache:
     """The previous build's page keys, and the keys of the pages written by this process."""
 
-    def __init__(self, settings):
+    def __init__(self, settings: dict[str, Any], config: PageCacheConfig | None = None):
+        config = config or PageCacheConfig()
         self.settings = settings
-        self.file = settings.get("PAGE_CACHE_FILE")
-        self.previous = settings.get("PAGE_CACHE_PREVIOUS")
-        self.known = {}
+        self.file = config.keys_file
+        self.previous = config.previous
+        self.known: dict[str, Any] = {}
         if self.previous and self.file:
             try:
                 self.known = json.loads(Path(self.file).read_text(encoding="utf-8"))["pages"]
             except (OSError, ValueError, KeyError):
                 self.previous = None
-        self.staged = {}
-        if self.previous and settings.get("PAGE_CACHE_STAGED"):
+        self.staged: dict[str, Any] = {}
+        if self.previous and config.staged:
             try:
-                self.staged = json.loads(Path(settings["PAGE_CACHE_STAGED"]).read_text(
+                self.staged = json.loads(Path(config.staged).read_text(
                     encoding="utf-8"))["pages"]
             except (OSError, ValueError, KeyError):
                 self.staged = {}
-        self.keys = {}
-        self.unkeyed = set()  # pages written without a key
+        self.keys: dict[str, Any] = {}
+        self.unkeyed: set[str] = set()  # pages written without a key
         self.linked = self.rendered = 0
-        self._digests, self._refs = {}, {}
+        self._digests: dict[int, bytes] = {}
+        self._refs: dict[int, tuple] = {}
         self.warnings = WarningCounter()
 
-    def __enter__(self):
+    def __enter__(self) -> "PageCache":
         logging.getLogger().addHandler(self.warnings)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         logging.getLogger().removeHandler(self.warnings)
 
-    def write(self, output_path, save_as, key, render):
+    def write(self, output_path: str, save_as: str, key: str | None,
+              render: Callable[[], object]) -> None:
         """Link the page from the previous output if its key is the same, else render(); the
         key is kept for the next build unless rendering logged a warning. A page still in
         the staging folder with the same key is left there."""
@@ -137,7 +158,7 @@ class PageCache:
         else:
             self.unkeyed.add(save_as)
 
-    def remove_stale(self, output_path, written):
+    def remove_stale(self, output_path: str, written: Collection[str]) -> None:
         """Delete what is left in the staging folder of the spare's pages and search bundles
         (keys ending in "/") that this build did not write."""
         for path in self.staged:
@@ -150,6 +171,28 @@ class PageCache:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(target)
             _remove_empty_parents(os.path.dirname(target.rstrip("/")), output_path)
+
+    def folder_key(self, name: str) -> dict | None:
+        """The key a folder of the output (`name` ends in "/", e.g. a search bundle) had in the
+        last build, if it is still there, or else in the build before last (the staging
+        folder); None if neither is known."""
+        if self.previous is not None:
+            known = self.known.get(name)
+            if isinstance(known, dict) and os.path.isdir(os.path.join(self.previous, name)):
+                return known
+        staged = self.staged.get(name)
+        return staged if isinstance(staged, dict) else None
+
+    def keep_folder(self, output_path: str | Path, name: str, key: dict | None) -> bool:
+        """Put the folder `name` as made with `key` in place: left in the staging folder, or
+        linked from the previous build. False if it has to be made (what the staging folder
+        had of it is then gone)."""
+        if key is not None and self.staged.get(name) == key:
+            return True
+        if name in self.staged:
+            shutil.rmtree(Path(output_path) / name)
+        return (key is not None and self.previous is not None and self.known.get(name) == key
+                and _link_tree(Path(self.previous) / name, Path(output_path) / name))
 
     def _link(self, output_path, save_as):
         source = os.path.join(self.previous, save_as)
@@ -176,24 +219,24 @@ class PageCache:
 
     # -- keys ----------------------------------------------------------------------------------
 
-    def key(self, *parts):
+    def key(self, *parts: object) -> str:
         """The key of a page made from these parts (articles, URL wrappers, lists, values)."""
         return hashlib.blake2b(_dump(self._plain(parts)), digest_size=16).hexdigest()
 
-    def save(self, keys):
+    def save(self, keys: dict[str, Any]) -> None:
         """Keep this build's keys ({save_as: key}) for newsdesk.build to put in place."""
         if self.file:
             _write_json(_pending(self.file), {"pages": keys})
 
-    def digest_share(self, articles, share):
+    def digest_share(self, articles: Iterable[Content], share: Any) -> dict[int, bytes]:
         """The digests of this process's share of the articles ({id: digest}, to send back
         to the process that forked it, whose objects have the same ids)."""
         return {id(article): self.article(article) for article in articles if share.take()}
 
-    def add_digests(self, digests):
+    def add_digests(self, digests: dict[int, bytes]) -> None:
         self._digests.update(digests)
 
-    def article(self, article):
+    def article(self, article: Content) -> bytes:
         """An article's digest: everything about it a page can show (memoised per build)."""
         known = self._digests.get(id(article))
         if known is not None:
@@ -205,7 +248,7 @@ class PageCache:
             (article.content if _links_to_content(content) else content).encode(),
             digest_size=16)
         # The metadata are attributes too; templates ask only which of them were given.
-        state = [sorted(article.metadata)]
+        state: list[Any] = [sorted(article.metadata)]
         state += [(name, value if type(value) in _PLAIN else self._plain(value))
                   for name, value in sorted(vars(article).items()) if name not in _SKIP]
         for name in sorted(_LINKS):
@@ -249,6 +292,20 @@ class PageCache:
         return known
 
 
+def _link_tree(source, target):
+    """Hard-link every file of a previous build's folder into the new output; False if it is
+    gone."""
+    source, target = str(source), str(target)
+    if not os.path.isdir(source):
+        return False
+    for folder, _, files in os.walk(source):
+        destination = target + folder[len(source):]
+        os.makedirs(destination, exist_ok=True)
+        for name in files:
+            os.link(os.path.join(folder, name), os.path.join(destination, name))
+    return True
+
+
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
 
 
@@ -271,13 +328,13 @@ def _dump(value):
     return marshal.dumps(value, 2)
 
 
-def keys_file(cache, output):
+def keys_file(cache: str | Path, output: str | Path) -> Path:
     """The file that keeps the page keys of the build in `output`."""
     name = hashlib.sha1(str(output).encode()).hexdigest()[:16]
     return Path(cache) / f"pages-{name}.json"
 
 
-def spare_folder(output):
+def spare_folder(output: str | Path) -> Path:
     """Where the build before last is kept, to be the next build's staging folder."""
     output = Path(output)
     return output.with_name(f".{output.name}.spare")
@@ -311,7 +368,8 @@ def _describe(keys, site_key, folder):
                                      "output": fingerprint.output_stamp(folder)})
 
 
-def take_spare(cache, output, site_key, staging):
+def take_spare(cache: str | Path, output: Path, site_key: str,
+               staging: Path) -> "SpareClearing | None":
     """Move the spare to `staging`, if its keys describe it and the same site, and start
     clearing it for the build; return the SpareClearing, or None if there is no usable spare."""
     spare, spare_keys = spare_folder(output), _spare_keys_file(cache, output)
@@ -352,9 +410,10 @@ class SpareClearing:
             return f"{type(exc).__name__}: {exc}"
         return None
 
-    def wait(self):
-        """The keys file of the pages left in the staging folder (PAGE_CACHE_STAGED), or None
-        if it could not be cleared: the folder is then deleted, and the build makes a new one."""
+    def wait(self) -> str | None:
+        """The keys file of the pages left in the staging folder (PageCacheConfig.staged), or
+        None if it could not be cleared: the folder is then deleted, and the build makes a new
+        one."""
         if self.pid is not None:
             with os.fdopen(self.pipe, "rb") as fp:
                 self.failure = fp.read().decode() or None
@@ -369,7 +428,7 @@ class SpareClearing:
         return None if self.failure else str(self.keys_file)
 
 
-def retire(cache, output, retired, reusable):
+def retire(cache: str | Path, output: Path, retired: Path | None, reusable: bool) -> None:
     """Keep `retired`, the folder the new build replaced, as the spare with the keys that
     describe it (`reusable`: the keys file does), else delete it in the background. Call
     before `remember`, which replaces those keys."""
@@ -394,7 +453,7 @@ def retire(cache, output, retired, reusable):
     _describe(spare_keys, site, spare)
 
 
-def drop_spare(cache, output):
+def drop_spare(cache: str | Path, output: Path) -> None:
     """Forget the spare and delete it (in the background)."""
     _state_file(_spare_keys_file(cache, output)).unlink(missing_ok=True)
     _spare_keys_file(cache, output).unlink(missing_ok=True)
@@ -405,7 +464,7 @@ def drop_spare(cache, output):
         delete_in_background(doomed)
 
 
-def retired_folder(output):
+def retired_folder(output: str | Path) -> Path:
     """A new, empty folder beside the output to move a site into before it is deleted (a
     folder replaces an empty one by rename). Its name is unique: the background delete of an
     earlier one, by a process with the same ID, may still be running."""
@@ -413,7 +472,7 @@ def retired_folder(output):
     return Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.old-"))
 
 
-def delete_in_background(folder):
+def delete_in_background(folder: str | Path) -> None:
     """`rm -rf` the folder in the background: thousands of files take seconds."""
     try:
         processes.detached(["rm", "-rf", str(folder)])
@@ -461,13 +520,13 @@ def _pending(path):
     return Path(f"{path}.new-{os.getpid()}")
 
 
-def previous_build(cache, output, site_key):
+def previous_build(cache: str | Path, output: Path, site_key: str) -> str | None:
     """`output` if its pages may be reused: the keys file describes the folder now there,
     built from the same code, theme, photos and settings; else None."""
     return str(output) if _described(keys_file(cache, output), site_key, output) else None
 
 
-def remember(cache, output, site_key):
+def remember(cache: str | Path, output: Path, site_key: str) -> None:
     """Put the keys of the build now in `output` in place (written whole or not at all)."""
     keys = keys_file(cache, output)
     _state_file(keys).unlink(missing_ok=True)
@@ -479,7 +538,7 @@ def remember(cache, output, site_key):
     discard(cache, output)
 
 
-def discard(cache, output, every_build=False):
+def discard(cache: str | Path, output: Path, every_build: bool = False) -> None:
     """Drop the keys of a build that was not put in place (`every_build`: also those left by
     killed builds of the same output)."""
     path = keys_file(cache, output)

@@ -45,3 +45,11 @@ def set_html(content: "Content", html: str, summary: str | None = None) -> None:
     content._content = html
     if summary is not None:
         content.metadata["summary"] = content._summary = summary
+
+
+# Pelican makes the generators a plugin names (get_generators returns classes) with fixed
+# arguments, and gives a generator no other generator: there is no public way to hand one an
+# object. So the editions generator takes its articles from the ArticlesGenerator that sends
+# article_generator_finalized with the same context (Pelican makes it first, and both before
+# either reads), and newsdesk.build gives it the page cache's config on all_generators_finalized
+# (pagecache.UsesPageCache), rather than through settings or context keys.

@@ -6,7 +6,7 @@ by its key, and writes every edition's article pages, listings and feeds under i
 
 from pelican import signals
 
-from .generator import EditionsGenerator, take_articles
+from .generator import EditionsGenerator
 from .templating import add_template_helpers
 
 
@@ -15,6 +15,5 @@ def get_generators(_pelican):
 
 
 def register():
-    signals.article_generator_finalized.connect(take_articles)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_template_helpers)

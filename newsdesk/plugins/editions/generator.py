@@ -16,17 +16,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
+from typing import Any
 
-from blinker import signal
-from pelican.generators import Generator
+from pelican import signals
+from pelican.contents import Article
+from pelican.generators import ArticlesGenerator, Generator
 from pelican.urlwrappers import Author, Category, Tag
+from pelican.writers import Writer
 
 from newsdesk.memo import Memo
-from newsdesk.pagecache import PageCache
+from newsdesk.pagecache import PageCache, UsesPageCache
 from newsdesk.parallel import run_shared, worker_count
 from newsdesk.paths import readable_content_file
 from newsdesk.progress import progress
 from newsdesk.report import where
+from newsdesk.signals import (
+    editions_grouped,
+    editions_translate,
+    editions_translated,
+    editions_written,
+)
 from newsdesk.slugs import with_slug
 from newsdesk.transliterate import has_cyrillic, to_cyrillic, to_latin
 from newsdesk.versions import marked_translation, original_language, paired_terms
@@ -39,22 +48,11 @@ from .writer import EditionWriter
 
 log = logging.getLogger(__name__)
 
-# Sent, in this order, with the articles grouped by key ({key: {edition code: article}}) before
-# they are placed in their editions, so that plugins add the versions they derive: first those
-# written in another script, then machine translations, then those derived from translations.
-editions_grouped = signal("editions_grouped")
-editions_translate = signal("editions_translate")
-editions_translated = signal("editions_translated")
-# Sent when every edition's pages are written, with the page cache and this build's keys
-# ({save_as: key}, newsdesk.pagecache; a receiver may add its own): the search index is made
-# from the pages.
-editions_written = signal("editions_written")
 
-
-def take_articles(generator):
-    """Take the articles Pelican read away from its own single-language generator."""
-    generator.context["news_articles"] = generator.articles + generator.hidden_articles
-    generator.context["news_articles_generator"] = generator
+def take_articles(generator: ArticlesGenerator) -> list[Article]:
+    """Take the articles Pelican read away from its own single-language generator; return
+    them (published and hidden)."""
+    taken = generator.articles + generator.hidden_articles
     for draft in generator.drafts + generator.drafts_translations:
         log.info("%s: not published yet (draft or dated in the future)", draft.source_path)
     generator.articles, generator.translations = [], []
@@ -65,6 +63,7 @@ def take_articles(generator):
     for name in ("articles", "dates", "tags", "categories", "authors", "drafts",
                  "hidden_articles"):
         generator.context[name] = []
+    return taken
 
 
 class EditionListing:
@@ -92,24 +91,37 @@ class EditionListing:
         return sorted(groups.items(), key=lambda item: item[0].slug)
 
 
-class EditionsGenerator(Generator):
-    """Writes every edition of the site from the articles Pelican read."""
+class EditionsGenerator(UsesPageCache, Generator):
+    """Writes every edition of the site from the articles Pelican read.
 
-    def __init__(self, *args, **kwargs):
+    `articles_read`: every article Pelican read (published and hidden), taken from its
+    ArticlesGenerator when that has read them (newsdesk.pelican_seams: how it is found).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         keep_compiled_templates(self.env, self.settings)
         self.editions = load_editions(self.settings)
-        self.listings = {}
+        self.listings: dict[str, EditionListing] = {}
         self.bios = load_bios(self.settings)
-        self._wrappers = {}
-        self._slug_owners = {}  # (edition, kind, slug): (the first name's wrapper, its article)
-        self._slugs_reported = set()
+        self._wrappers: dict[tuple, Any] = {}
+        # (edition, kind, slug): (the first name's wrapper, its article)
+        self._slug_owners: dict[tuple, tuple] = {}
+        self._slugs_reported: set[tuple] = set()
         self._article_path = ArticlePaths(self.settings.get("EDITION_ARTICLE_URL", ARTICLE_URL))
+        self.articles_read: list[Article] = []
+        self._articles_generator: ArticlesGenerator | None = None
+        signals.article_generator_finalized.connect(self._take_articles)
+
+    def _take_articles(self, generator: ArticlesGenerator) -> None:
+        if generator.context is self.context:  # this run's, not another's
+            self._articles_generator = generator
+            self.articles_read = take_articles(generator)
 
     # -- context -------------------------------------------------------------------------------
 
-    def generate_context(self):
-        articles = [a for a in self.context.get("news_articles", []) if not a.invalid]
+    def generate_context(self) -> None:
+        articles = [a for a in self.articles_read if not a.invalid]
         groups = self._group_by_key(articles)
         for step in (editions_grouped, editions_translate, editions_translated):
             step.send(self, groups=groups)
@@ -239,9 +251,9 @@ class EditionsGenerator(Generator):
 
     # -- output --------------------------------------------------------------------------------
 
-    def generate_output(self, writer):
+    def generate_output(self, writer: Writer) -> None:
         workers = worker_count(self.settings, "WRITE_WORKERS")
-        cache = PageCache(self.settings)
+        cache = PageCache(self.settings, self.page_cache_config)
         # Every page's key is made of the digests of the articles it shows: each process
         # works out its share of them first, or each would work out nearly all of them (an
         # article is on pages of every share: listings, related reading).
@@ -261,11 +273,12 @@ class EditionsGenerator(Generator):
         cache.remove_stale(self.output_path, keys.keys() | unkeyed)
         cache.save(keys)
         # Give Pelican's generator back what was written, so its closing summary counts it.
-        pelican_articles = self.context["news_articles_generator"]
-        for listing in self.listings.values():
-            pelican_articles.articles += listing.articles
-            pelican_articles.hidden_articles += [
-                a for a in listing.all_articles if a.status == "hidden"]
+        pelican_articles = self._articles_generator
+        if pelican_articles is not None:
+            for listing in self.listings.values():
+                pelican_articles.articles += listing.articles
+                pelican_articles.hidden_articles += [
+                    a for a in listing.all_articles if a.status == "hidden"]
 
     def _write_editions(self, cache, share):
         """Write this process's share of every edition; return the page keys, how many pages

@@ -16,10 +16,11 @@ from newsdesk import processes
 from newsdesk.parallel import worker_count
 from newsdesk.paths import is_within, writable
 from newsdesk.pelican_seams import html_as_read
+from newsdesk.plugins.editions.generator import EditionsGenerator
 from newsdesk.progress import progress
 from newsdesk.report import where
 
-from .images import VARIANTS_URL, ImageError, process_image
+from .images import VARIANTS_URL, ImageError, Processed, process_image
 from .markdown_figures import FigureExtension
 from .photo_metadata import credit_line, read_photo_metadata
 
@@ -33,8 +34,8 @@ LEAD_SIZES = "(min-width: 74rem) 72rem, 100vw"
 
 # What this build has processed: content path -> Processed (one build per process), and the
 # content paths of photos that could not be processed.
-PROCESSED = {}
-FAILED = set()
+PROCESSED: dict[str, Processed] = {}
+FAILED: set[str] = set()
 STATS = {"made": 0, "cached": 0}
 
 
@@ -117,7 +118,9 @@ def process_site_images(generators):
     context = generators[0].context
     settings = generators[0].settings
     users = {}
-    for article in context.get("news_articles", []):
+    articles = [article for generator in generators if isinstance(generator, EditionsGenerator)
+                for article in generator.articles_read]
+    for article in articles:
         if getattr(article, "invalid", False):
             continue
         paths = STATIC_IMG_RE.findall(html_as_read(article))

@@ -41,8 +41,8 @@ from pelican import signals
 
 from newsdesk import processes
 from newsdesk.parallel import cores
-from newsdesk.plugins.editions.generator import editions_written
 from newsdesk.progress import progress
+from newsdesk.signals import editions_written
 from newsdesk.transliterate import to_cyrillic
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class Bundle:
     edition: object
     name: str  # its folder in the output, "<prefix>pagefind/<n>/"
     pages: dict  # {page: page key} to index
-    description: dict = None  # set when it is made, or when it is kept as it was
+    description: dict | None = None  # set when it is made, or when it is kept as it was
 
     @property
     def key(self):
@@ -140,7 +140,7 @@ class EditionIndex:
         self.bundles, candidates = [], []
         for number, pages in sorted(shards.items()):
             bundle = Bundle(edition, f"{self.root}{number}/", pages)
-            before = _previous_description(cache, bundle.name)
+            before = cache.folder_key(bundle.name)
             if not bundle.same_as(before) and before:
                 indexed = before["pages"]
                 changed = {page: key for page, key in pages.items()
@@ -162,7 +162,7 @@ class EditionIndex:
         self.recent = None
         if recent:
             self.recent = Bundle(edition, f"{self.root}recent/", recent)
-            self.recent.same_as(_previous_description(cache, self.recent.name))
+            self.recent.same_as(cache.folder_key(self.recent.name))
             self.bundles.append(self.recent)
 
     def write_manifest(self, output):
@@ -181,25 +181,10 @@ class EditionIndex:
                                        sort_keys=True), encoding="utf-8")
 
 
-def _previous_description(cache, name):
-    """What the last build's bundle `name` was made from, or else that of the build before
-    last (still in the staging folder); None if neither can be had."""
-    known = cache.known.get(name) if cache.previous else None
-    if isinstance(known, dict) and os.path.isdir(os.path.join(cache.previous, name)):
-        return known
-    staged = cache.staged.get(name)
-    return staged if isinstance(staged, dict) else None
-
-
 def _in_place(cache, output, bundle):
-    """Put a bundle described as already made in place: left in the staging folder, or linked
-    from the previous build. False if it has to be made."""
-    if bundle.description is not None and cache.staged.get(bundle.name) == bundle.description:
-        return True
-    if bundle.name in cache.staged:
-        shutil.rmtree(output / bundle.name)
-    if bundle.description is not None and cache.known.get(bundle.name) == bundle.description \
-            and _link_tree(Path(cache.previous) / bundle.name, output / bundle.name):
+    """Put a bundle described as already made in place (newsdesk.pagecache: left in the
+    staging folder, or linked from the previous build). False if it has to be made."""
+    if cache.keep_folder(output, bundle.name, bundle.description):
         return True
     bundle.description = None
     return False
@@ -261,19 +246,6 @@ def _link_or_copy(source, target):
         os.link(source, target)
     except OSError:  # a file system without hard links
         shutil.copyfile(source, target)
-
-
-def _link_tree(source, target):
-    """Hard-link every file of a previous bundle into the new output; False if it is gone."""
-    source, target = str(source), str(target)
-    if not os.path.isdir(source):
-        return False
-    for folder, _, files in os.walk(source):
-        destination = target + folder[len(source):]
-        os.makedirs(destination, exist_ok=True)
-        for name in files:
-            os.link(os.path.join(folder, name), os.path.join(destination, name))
-    return True
 
 
 def register():

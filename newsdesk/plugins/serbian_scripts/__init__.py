@@ -7,7 +7,7 @@ Settings (defaults in brackets):
   earlier build (newsdesk.memo), when there are at least PREFETCH_MIN [200] of them.
 """
 
-from newsdesk.plugins.editions.generator import editions_grouped, editions_translated
+from newsdesk.signals import editions_grouped, editions_translated
 
 from .derive import add_cyrillic_versions, add_latin_versions
 
