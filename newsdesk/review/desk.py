@@ -35,7 +35,7 @@ from newsdesk.sources import SourceArticle, find_sources
 from newsdesk.translate import (
     GLOSSARY,
     TranslationStage,
-    _tags,
+    article_tags,
     edition_roles,
     field_segments,
     original_version,
@@ -188,7 +188,7 @@ class Desk:
                                                 quote))
         _mark_outdated(review.segments, memory)
         for kind, name in [("category", source.fields.get("category", "")),
-                           *(("tag", tag) for tag in _tags(source))]:
+                           *(("tag", tag) for tag in article_tags(source))]:
             if name and glossary.catalog.get(name, context=kind) is not None:
                 review.segments.append(_segment(glossary, kind, name, name, [], plain_text,
                                                 True))
