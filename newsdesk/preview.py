@@ -7,20 +7,29 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 from watchfiles import Change, DefaultFilter, watch
 
 from newsdesk import written
 
+if TYPE_CHECKING:
+    from newsdesk.review.web import ReviewDesk
+
 WATCHED = ("content", "newsdesk", "pelicanconf.py")
 _DEFAULT_FILTER = DefaultFilter()
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """The preview's server, with the review desk that answers /_review/ once it has one."""
+
+    desk: "ReviewDesk | None" = None
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
@@ -28,22 +37,22 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     Every path is resolved (symlinks followed) and must stay inside the output, so no request
     (`..`, `%2e%2e`, backslashes, double slashes, a symlink pointing out) reads anything else.
-    The server's `desk` (newsdesk.review.web.ReviewDesk), if it has one, answers /_review/.
+    A PreviewServer's `desk`, if it has one, answers /_review/.
     """
 
-    def _desk(self):
-        desk = getattr(self.server, "desk", None)
+    def _desk(self) -> "ReviewDesk | None":
+        desk = self.server.desk if isinstance(self.server, PreviewServer) else None
         return desk if desk is not None and desk.owns(self.path) else None
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         desk = self._desk()
         return desk.get(self) if desk else super().do_GET()
 
-    def do_HEAD(self):
+    def do_HEAD(self) -> None:
         desk = self._desk()
         return desk.get(self) if desk else super().do_HEAD()
 
-    def do_POST(self):
+    def do_POST(self) -> None:
         desk = self._desk()
         return desk.post(self) if desk else self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
 
@@ -132,22 +141,23 @@ class Rebuilder:
     """The preview's builds, one at a time: after edits, and after the review desk's writes,
     which are then no edits to the watcher."""
 
-    def __init__(self, root, content, output, settings, journal):
+    def __init__(self, root: Path, content: Path | str | None, output: Path,
+                 settings: Path | str | None, journal: Path) -> None:
         self.root, self.content, self.output = root, content, output
         self.settings, self.journal = settings, journal
         self.lock = threading.Lock()
 
-    def build(self, journal=True):
+    def build(self, journal: bool = True) -> None:
         with self.lock:
             rebuild(self.root, self.content, self.output, self.journal if journal else None,
                     self.settings)
 
-    def edits(self, changes):
+    def edits(self, changes: Iterable[tuple[Change, str]]) -> set[tuple[Change, str]]:
         """The changes that are edits (neither a build's writes nor the desk's)."""
         with self.lock:
             return edits(changes, self.journal)
 
-    def after(self, write):
+    def after(self, write: Callable[[], list[Path]]) -> list[Path]:
         """Run `write()` (the desk's: it returns the files it wrote), then rebuild; what
         `write` returns."""
         with self.lock:
@@ -186,18 +196,19 @@ def serve_and_watch(root: Path | str, port: int = 8000, content: Path | str | No
     output = Path(output) if output else root / "output"
     handler = functools.partial(PreviewHandler, directory=str(output))
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = PreviewServer(("127.0.0.1", port), handler)
     except OSError as exc:
         raise PortBusy(f"port {port} on 127.0.0.1 is in use ({exc.strerror}); stop what uses "
                        f"it or choose another: invoke serve --port {port + 1}") from None
     with tempfile.TemporaryDirectory(prefix="newsdesk-preview-") as work:
         rebuilder = Rebuilder(root, content, output, settings, Path(work) / "written")
         rebuilder.build(journal=False)
-        server.desk = review_desk(root, content, settings, port, rebuilder.after)
+        desk = review_desk(root, content, settings, port, rebuilder.after)
+        server.desk = desk
         threading.Thread(target=server.serve_forever, daemon=True).start()
         print(f"Serving {output} on http://127.0.0.1:{port}/ (Ctrl+C stops)", flush=True)
         print(f"Review desk: http://127.0.0.1:{port}/_review/ (reviews signed as "
-              f"{server.desk.desk.reviewer})", flush=True)
+              f"{desk.desk.reviewer})", flush=True)
         paths = [root / name for name in WATCHED if (root / name).exists()]
         if content:
             paths.append(Path(content))
@@ -209,7 +220,7 @@ def serve_and_watch(root: Path | str, port: int = 8000, content: Path | str | No
             server.shutdown()
 
 
-def rebuild_on_edits(paths, rebuilder):
+def rebuild_on_edits(paths: Iterable[Path], rebuilder: Rebuilder) -> None:
     """Rebuild after each batch of edits under `paths`; what a build or the desk wrote itself
     is no edit."""
     for changes in watch(*paths, watch_filter=_watched):

@@ -272,7 +272,7 @@ class TranslationStage:
 
     def _memo_key(self, source: SourceArticle, target: str, learned: Learned) -> bytes:
         terms = [learned.get(("category", source.lang, target, source.fields.get("category", "")))]
-        terms += [learned.get(("tag", source.lang, target, tag)) for tag in _tags(source)]
+        terms += [learned.get(("tag", source.lang, target, tag)) for tag in article_tags(source)]
         # The body by its file when there is one: a version made from it (the Latin of a
         # Cyrillic file) is made the same way every time.
         return StageMemo.key(source.lang, target, sorted(source.fields.items()),
@@ -319,7 +319,7 @@ class TranslationStage:
         result.category = self.term("category", source.fields.get("category", ""), source.lang,
                                     target, learned, result.waiting_terms)
         result.tags = [self.term("tag", t, source.lang, target, learned, result.waiting_terms)
-                       for t in _tags(source)]
+                       for t in article_tags(source)]
         return result
 
     def protected_terms(self, source: SourceArticle) -> set[str]:
@@ -439,8 +439,9 @@ def _notes_current(path: Path, version: SourceArticle) -> bool:
 def field_segments(source: SourceArticle) -> list[tuple[str, str, Callable[[str], str]]]:
     """The fields of an article the stage translates, in order: (name, text, quote); the
     summary is Markdown, the others text."""
-    found = [(name, source.fields[name], markdown_text if name == "summary" else plain_text)
-             for name in ("title", "summary", "alt", "correction") if source.fields.get(name)]
+    found: list[tuple[str, str, Callable[[str], str]]] = [
+        (name, source.fields[name], markdown_text if name == "summary" else plain_text)
+        for name in ("title", "summary", "alt", "correction") if source.fields.get(name)]
     caption = caption_and_credit(source.fields.get("caption", ""),
                                  source.fields.get("credit", ""))[0]
     if caption:
@@ -463,11 +464,12 @@ def _read_terms(content_path: Path | str, path: Path) -> set[str]:
 
 def _learned_terms(groups: Mapping[str, Versions]) -> dict[tuple[str, str, str, str], str]:
     """Category and tag names that human translations already pair up."""
-    return paired_terms({source.lang: (source.fields.get("category"), _tags(source))
+    return paired_terms({source.lang: (source.fields.get("category"), article_tags(source))
                          for source in versions.values()} for versions in groups.values())
 
 
-def _tags(source: SourceArticle) -> list[str]:
+def article_tags(source: SourceArticle) -> list[str]:
+    """The tags of an article, as its `Tags` field lists them."""
     return [t.strip() for t in source.fields.get("tags", "").split(",") if t.strip()]
 
 

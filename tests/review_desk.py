@@ -11,13 +11,12 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from bs4 import BeautifulSoup
 
-from newsdesk.preview import QuietHandler
+from newsdesk.preview import PreviewServer, QuietHandler
 from newsdesk.review.desk import Desk
 from newsdesk.review.web import ReviewDesk
 
@@ -66,7 +65,7 @@ def desk_alone(content, settings_file, rebuilds=None):
 
     settings = read_settings(str(settings_file), override={"PATH": str(content)})
     handler = functools.partial(QuietHandler, directory=str(content.parent))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = PreviewServer(("127.0.0.1", 0), handler)
     port = server.server_address[1]
 
     def after(write):

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from newsdesk.dates import DateError, parse_date
 from newsdesk.memory import MACHINE_FLAG, REVIEWED_BY, MemoryFile
@@ -35,7 +36,7 @@ from newsdesk.sources import SourceArticle, find_sources
 from newsdesk.translate import (
     GLOSSARY,
     TranslationStage,
-    _tags,
+    article_tags,
     edition_roles,
     field_segments,
     original_version,
@@ -147,6 +148,8 @@ class Desk:
             if state not in STATES or key not in groups:
                 continue
             original = original_version(translation_sources(groups[key]))
+            if original is None:  # never: every key found has a version
+                continue
             counts: Counter = Counter()
             if state != "outdated":  # the stage's translation: look at its segments
                 review = self.article(target, key, groups)
@@ -173,6 +176,8 @@ class Desk:
         if edition_roles(versions, self.targets).get(target) != "machine":
             raise Refused("no-such-article", 404)
         source = original_version(translation_sources(versions))
+        if source is None:
+            raise Refused("no-such-article", 404)
         review = ArticleReview(key, target, source)
         memory = self._memory(key, target, source.lang)
         glossary = self._memory(GLOSSARY, target, source.lang)
@@ -188,7 +193,7 @@ class Desk:
                                                 quote))
         _mark_outdated(review.segments, memory)
         for kind, name in [("category", source.fields.get("category", "")),
-                           *(("tag", tag) for tag in _tags(source))]:
+                           *(("tag", tag) for tag in article_tags(source))]:
             if name and glossary.catalog.get(name, context=kind) is not None:
                 review.segments.append(_segment(glossary, kind, name, name, [], plain_text,
                                                 True))
@@ -263,6 +268,9 @@ class _NoProvider:
 
     name = "none"
 
+    def translate(self, text: str, source_lang: str, target: str) -> str:
+        raise TranslationUnavailable("the desk only reads the memory")
+
 
 class _OneSegment:
     """A provider that answers for one text only (a segment as the stage sends it): the
@@ -289,8 +297,8 @@ def _segments(source: SourceArticle) -> list[tuple[str, str, Callable[[str], str
 def _segment(memory: MemoryFile, kind: str, msgid: str, sent: str, tokens: list[str],
              quote: Callable[[str], str], glossary: bool = False) -> Segment:
     message = memory.catalog.get(msgid, context=kind)
-    translation = message.string if message is not None else ""
-    state = "pending" if not translation else \
+    translation = cast(str, message.string) if message is not None else ""
+    state = "pending" if message is None or not translation else \
         "machine" if MACHINE_FLAG in message.flags else "reviewed"
     reviewed_by = next((c.removeprefix(REVIEWED_BY) for c in (message.user_comments if message
                         else []) if c.startswith(REVIEWED_BY)), "")
@@ -307,13 +315,13 @@ def _mark_outdated(segments: list[Segment], memory: MemoryFile) -> None:
     for segment in segments:
         if segment.state == "reviewed":
             continue
-        alike = [(likeness(m.id, segment.original), n) for n, m in enumerate(old)
+        alike = [(likeness(cast(str, m.id), segment.original), n) for n, m in enumerate(old)
                  if m.context == segment.kind]
         best = max(alike, default=None)
         if best and best[0] >= OUTDATED_LIKENESS:
             message = old.pop(best[1])
-            segment.state, segment.previous = "outdated", message.id
-            segment.previous_translation = message.string
+            segment.state, segment.previous = "outdated", cast(str, message.id)
+            segment.previous_translation = cast(str, message.string)
 
 
 def _find(review: ArticleReview, ident: str, stamp: str | None) -> Segment:

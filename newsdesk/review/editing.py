@@ -9,7 +9,7 @@ by the same `restore` the build uses (newsdesk.segments).
 import difflib
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from newsdesk.segments import INLINE_RE, PLACEHOLDER, plain_text, restore
@@ -66,7 +66,7 @@ def made_safe(text: str, tokens: list[str], quote: Callable[[str], str]) -> str:
     return restore(text, tokens, quote)
 
 
-def _scan(text: str, tokens: list[str], escapes: bool):
+def _scan(text: str, tokens: list[str], escapes: bool) -> Iterator[tuple[str, int | None]]:
     """(text, None) and (token text, placeholder number) pieces of `text`: each token found at
     most once, the longest first where several start at the same place."""
     unused = sorted(range(len(tokens)), key=lambda n: -len(tokens[n]))

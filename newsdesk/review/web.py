@@ -153,8 +153,7 @@ class ReviewDesk:
     # -- pages ---------------------------------------------------------------------------------
 
     def _list(self, handler: BaseHTTPRequestHandler, query: dict[str, str]) -> None:
-        ui = query.get("ui") if query.get("ui") in LANGUAGES else \
-            _edition_of(self.desk.settings.get("DEFAULT_LANG", "sr"))
+        ui = _interface(query, _edition_of(self.desk.settings.get("DEFAULT_LANG", "sr")))
         edition = query.get("edition") if query.get("edition") in self.desk.targets else ""
         state = query.get("state") if query.get("state") in (*STATES, "human", "all") else ""
         rows = [row for row in self.desk.rows() if not edition or row.target == edition]
@@ -169,7 +168,7 @@ class ReviewDesk:
     def _article(self, handler: BaseHTTPRequestHandler, target: str, key: str,
                  query: dict[str, str], refused: Refused | None = None, ident: str = "",
                  text: str = "") -> None:
-        ui = query.get("ui") if query.get("ui") in LANGUAGES else target
+        ui = _interface(query, target)
         try:
             review = self.desk.article(target, key)
         except Refused as exc:
@@ -177,15 +176,15 @@ class ReviewDesk:
         say = words(ui)
         shown = []
         for segment in review.segments:
-            failed = refused is not None and segment.ident == ident
+            failed = refused if refused is not None and segment.ident == ident else None
             shown.append({
                 "segment": segment,
                 "original": marked(segment.original, segment.tokens),
                 "parts": parts(segment.tokens),
-                "text": text if failed and refused.word != "changed-meanwhile" else editable(
+                "text": text if failed and failed.word != "changed-meanwhile" else editable(
                     segment.translation or segment.previous_translation, segment.tokens,
                     segment.quote),
-                "error": say(refused.word, detail=refused.detail) if failed else "",
+                "error": say(failed.word, detail=failed.detail) if failed else "",
                 "changes": changes(segment.previous, segment.original)
                 if segment.previous else [],
             })
@@ -245,8 +244,8 @@ class ReviewDesk:
             handler.wfile.write(body)
 
 
-def review_desk(root: Path, content: Path | None, settings_file: Path | None, port: int,
-                after: Callable[[Callable[[], list[Path]]], list[Path]]) -> ReviewDesk:
+def review_desk(root: Path, content: Path | str | None, settings_file: Path | str | None,
+                port: int, after: Callable[[Callable[[], list[Path]]], list[Path]]) -> ReviewDesk:
     """The desk of a site folder's content (or `content`), as its settings describe it."""
     from pelican.settings import read_settings
 
@@ -256,6 +255,12 @@ def review_desk(root: Path, content: Path | None, settings_file: Path | None, po
     settings = read_settings(str(settings_file or Path(root) / SITE_SETTINGS), override=override)
     folder = Path(settings["PATH"])
     return ReviewDesk(Desk(settings, folder, reviewer_name(folder)), port, after)
+
+
+def _interface(query: dict[str, str], fallback: str) -> str:
+    """The interface language the query asks for, else `fallback`."""
+    ui = query.get("ui", "")
+    return ui if ui in LANGUAGES else fallback
 
 
 def _edition_of(code: str) -> str:

@@ -2,6 +2,7 @@
 which the Cyrillic is made (as the theme's catalogs are)."""
 
 import re
+from typing import Protocol
 
 from newsdesk.transliterate import to_cyrillic
 
@@ -102,7 +103,13 @@ WORDS = {
 }
 
 
-def words(ui: str):
+class Say(Protocol):
+    """The text of a key of WORDS in one interface language, its `{name}` fields filled in."""
+
+    def __call__(self, key: str, **fields: object) -> str: ...
+
+
+def words(ui: str) -> Say:
     """A function `(key, **fields) -> text` in the interface language `ui`."""
     ui = ui if ui in LANGUAGES else LANGUAGES[0]
 
