@@ -10,7 +10,6 @@ import datetime as dt
 import getpass
 import hashlib
 import os
-import subprocess
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+from newsdesk import processes
 from newsdesk.dates import DateError, parse_date
 from newsdesk.memory import MACHINE_FLAG, REVIEWED_BY, MemoryFile
 from newsdesk.paths import is_within
@@ -112,8 +112,8 @@ def reviewer_name(folder: Path) -> str:
     name = os.environ.get("REVIEWER", "")
     if not name.strip():
         try:
-            name = subprocess.run(["git", "config", "user.name"], cwd=folder, timeout=10,
-                                  capture_output=True, text=True, check=False).stdout
+            name = processes.run(["git", "config", "user.name"], cwd=folder, timeout=10,
+                                 capture_output=True, text=True, check=False).stdout
         except OSError:
             name = ""
     return " ".join(name.split()) or getpass.getuser()
