@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pelican import Pelican, signals
 from pelican.log import init as init_logging
@@ -35,19 +35,19 @@ class BuildFailed(Exception):
 class ProblemCollector(logging.Handler):
     """Keeps every warning and error logged while it is attached."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
-        self.records = []
+        self.records: list[logging.LogRecord] = []
 
-    def emit(self, record):
+    def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
 
-    def summary(self):
+    def summary(self) -> tuple[int, int]:
         errors = sum(r.levelno >= logging.ERROR for r in self.records)
         return errors, len(self.records) - errors
 
 
-def _exchange(a, b):
+def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically where the kernel can (renameat2 RENAME_EXCHANGE)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -58,7 +58,7 @@ def _exchange(a, b):
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def replace_folder(staging, output):
+def replace_folder(staging: Path, output: Path) -> Path | None:
     """Put the staging folder where the output is; readers see the old or the new, whole.
     Return where the old site now is (`.<output>.old-…`), or None if there was none."""
     if not output.exists():
@@ -73,7 +73,7 @@ def replace_folder(staging, output):
     return retired
 
 
-def _remove_leftovers(output):
+def _remove_leftovers(output: Path) -> None:
     """What builds of `output` that were killed left beside it: staging folders and their
     search work folders (no other build of it runs: see _output_lock), and old sites a
     background delete did not finish within ten minutes. The spare stays (pagecache)."""
@@ -86,7 +86,7 @@ def _remove_leftovers(output):
 
 
 @contextlib.contextmanager
-def _output_lock(cache, output):
+def _output_lock(cache: str | Path, output: Path) -> Iterator[None]:
     """One build of an output folder at a time: a lock on a file in the build cache (beside
     the output's page keys). A POSIX record lock (lockf) belongs to this process alone, not to
     the children it forks, and the system releases it when the process ends, however it ends.
@@ -110,7 +110,7 @@ def _output_lock(cache, output):
             lock.truncate(0)
 
 
-def _check_paths(content, output):
+def _check_paths(content: Path, output: Path) -> None:
     if not content.is_dir():
         raise BuildFailed(f"{content}: content folder not found")
     if output == content or output in content.parents or content in output.parents:
@@ -143,7 +143,9 @@ def build(content: str | Path | None = None, output: str | Path | None = None, *
         return _build(settings_file, defaults, content, output, cache, strict, overrides, force)
 
 
-def _build(settings_file, defaults, content, output, cache, strict, overrides, force):
+def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output: Path,
+           cache: str, strict: bool, overrides: dict[str, Any] | None,
+           force: bool) -> list[logging.LogRecord]:
     _remove_leftovers(output)
     pagecache.discard(cache, output, every_build=True)
     atomic.remove_orphans(cache)
@@ -158,7 +160,7 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
     reuse = defaults.get("CACHE_CONTENT") and fingerprint.content_cache_valid(cache, site_key)
     previous = None if force else pagecache.previous_build(cache, output, site_key)
     # The build before last, kept as the spare, is the staging folder when it can be reused.
-    clearing = previous and pagecache.take_spare(cache, output, site_key, staging)
+    clearing = pagecache.take_spare(cache, output, site_key, staging) if previous else None
     if not previous:
         pagecache.drop_spare(cache, output)
     settings = read_settings(
@@ -205,7 +207,7 @@ def _build(settings_file, defaults, content, output, cache, strict, overrides, f
     return collector.records
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     # A build makes mostly objects that live until it ends (articles, memos, page keys): the
     # collector would scan them all again and again while they grow, for nothing (about a
     # quarter of a one-edit rebuild at 20,000 articles). It runs where garbage is made: in the
@@ -253,7 +255,7 @@ def _page_cache_ready(keys_file: Path, previous: str | None,
             clearing.wait()
 
 
-def exit_now(status):
+def exit_now(status: int) -> NoReturn:
     """Leave without freeing the build's objects one by one (half a second per 2,000 articles):
     the process ends here, so only the output streams need flushing."""
     logging.shutdown()
