@@ -73,11 +73,11 @@ class WarningCounter(logging.Handler):
     kept article) is not kept for the next build, so it warns again (a strict build must see
     it)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
         self.count = 0
 
-    def emit(self, record):
+    def emit(self, record: logging.LogRecord) -> None:
         self.count += 1
 
 
@@ -194,7 +194,9 @@ class PageCache:
         return (key is not None and self.previous is not None and self.known.get(name) == key
                 and _link_tree(Path(self.previous) / name, Path(output_path) / name))
 
-    def _link(self, output_path, save_as):
+    def _link(self, output_path: str, save_as: str) -> bool:
+        if self.previous is None:
+            return False
         source = os.path.join(self.previous, save_as)
         target = os.path.join(output_path, save_as)
         try:
@@ -260,7 +262,7 @@ class PageCache:
         self._digests[id(article)] = result = digest.digest()
         return result
 
-    def _plain(self, value, follow=True):
+    def _plain(self, value: Any, follow: bool = True) -> Any:
         """The value as plain data (str, numbers, lists, tuples), the same in every run."""
         kind = type(value)
         if kind in _PLAIN:
@@ -281,7 +283,7 @@ class PageCache:
             return value.cache_key()
         return repr(value)
 
-    def _ref(self, article):
+    def _ref(self, article: Content) -> tuple[Any, ...]:
         """What a page shows of an article it links to."""
         known = self._refs.get(id(article))
         if known is None:
@@ -292,7 +294,7 @@ class PageCache:
         return known
 
 
-def _link_tree(source, target):
+def _link_tree(source: str | Path, target: str | Path) -> bool:
     """Hard-link every file of a previous build's folder into the new output; False if it is
     gone."""
     source, target = str(source), str(target)
@@ -309,7 +311,7 @@ def _link_tree(source, target):
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes})
 
 
-def _links_to_content(html):
+def _links_to_content(html: str) -> bool:
     """Whether the text links to other content ({filename}, |tag| …): the pattern is searched
     for only in a text where one of its words ends at a closing mark (a search that starts
     with a character class is slow on long texts, and every article has {static} links).
@@ -323,7 +325,7 @@ def _links_to_content(html):
     return False
 
 
-def _dump(value):
+def _dump(value: Any) -> bytes:
     """Bytes of plain data, the same in every run (marshal format 2 has no back-references)."""
     return marshal.dumps(value, 2)
 
@@ -340,19 +342,19 @@ def spare_folder(output: str | Path) -> Path:
     return output.with_name(f".{output.name}.spare")
 
 
-def _spare_keys_file(cache, output):
+def _spare_keys_file(cache: str | Path, output: Path) -> Path:
     path = keys_file(cache, output)
     return path.with_name(f"{path.stem}.spare.json")
 
 
-def _state_file(keys):
+def _state_file(keys: Path) -> Path:
     """Beside a keys file, which build it describes: {"site": site key, "output": the output
     folder's stamp, "keys": the keys file's stamp}. Small, so that deciding whether the keys
     may be used, and moving them on, never reads the keys themselves."""
     return keys.with_name(f"{keys.stem}.state.json")
 
 
-def _described(keys, site_key, folder):
+def _described(keys: Path, site_key: str, folder: str | Path) -> bool:
     """Whether the keys file describes `folder`, built from the site `site_key`."""
     try:
         state = json.loads(_state_file(keys).read_text(encoding="utf-8"))
@@ -363,7 +365,7 @@ def _described(keys, site_key, folder):
         return False
 
 
-def _describe(keys, site_key, folder):
+def _describe(keys: Path, site_key: str, folder: str | Path) -> None:
     _write_json(_state_file(keys), {"site": site_key, "keys": file_stamp(keys),
                                      "output": fingerprint.output_stamp(folder)})
 
@@ -387,11 +389,11 @@ class SpareClearing:
     written into the folder before `wait` returns. The keys file gives the keys of the pages
     in the folder, and is replaced by those of the pages left in it."""
 
-    def __init__(self, staging, keys_file):
+    def __init__(self, staging: Path, keys_file: Path) -> None:
         self.staging, self.keys_file = staging, keys_file
-        self.failure = None
+        self.failure: str | None = None
         read_end, write_end = os.pipe()
-        self.pid = processes.fork()
+        self.pid: int | None = processes.fork()
         if self.pid == 0:  # the clearing process: never returns into the caller's code
             try:
                 os.close(read_end)
@@ -401,7 +403,7 @@ class SpareClearing:
         os.close(write_end)
         self.pipe = read_end
 
-    def _clear(self):
+    def _clear(self) -> str | None:
         """Clear the folder and keep the keys of the pages left in it; None, or what failed."""
         try:
             pages = json.loads(self.keys_file.read_text(encoding="utf-8"))["pages"]
@@ -480,12 +482,13 @@ def delete_in_background(folder: str | Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _clear(staging, pages):
+def _clear(staging: Path, pages: dict[str, Any]) -> dict[str, Any]:
     """Delete from a staging folder every file but the pages and search bundles with a key,
     which the writers keep or unlink; return the keys of those still there."""
     root = str(staging)
     bundles = {path.rstrip("/") for path in pages if path.endswith("/")}
-    present, emptied = {}, set()
+    present: dict[str, Any] = {}
+    emptied: set[str] = set()
     for folder, folders, files in os.walk(root):
         relative = "" if folder == root else folder[len(root) + 1:] + "/"
         if relative and relative[:-1] in bundles:  # a search bundle, left whole
@@ -504,7 +507,7 @@ def _clear(staging, pages):
     return present
 
 
-def _remove_empty_parents(folder, root):
+def _remove_empty_parents(folder: str, root: str) -> None:
     """Remove `folder` and its parents up to `root` (kept) while they are empty."""
     root = os.path.normpath(root)
     folder = os.path.normpath(folder)
@@ -516,7 +519,7 @@ def _remove_empty_parents(folder, root):
         folder = os.path.dirname(folder)
 
 
-def _pending(path):
+def _pending(path: Path) -> Path:
     return Path(f"{path}.new-{os.getpid()}")
 
 
@@ -547,6 +550,6 @@ def discard(cache: str | Path, output: Path, every_build: bool = False) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def _write_json(path, data):
+def _write_json(path: Path, data: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(data, sort_keys=True).encode())
