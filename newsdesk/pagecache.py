@@ -54,6 +54,7 @@ from pelican.urlwrappers import URLWrapper
 from newsdesk import fingerprint, processes
 from newsdesk.atomic import write_atomic
 from newsdesk.memo import file_stamp
+from newsdesk.parallel import Share
 from newsdesk.paths import writable
 from newsdesk.pelican_seams import html_as_read
 
@@ -230,7 +231,7 @@ class PageCache:
         if self.file:
             _write_json(_pending(self.file), {"pages": keys})
 
-    def digest_share(self, articles: Iterable[Content], share: Any) -> dict[int, bytes]:
+    def digest_share(self, articles: Iterable[Content], share: Share) -> dict[int, bytes]:
         """The digests of this process's share of the articles ({id: digest}, to send back
         to the process that forked it, whose objects have the same ids)."""
         return {id(article): self.article(article) for article in articles if share.take()}

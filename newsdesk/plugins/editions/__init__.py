@@ -10,10 +10,10 @@ from .generator import EditionsGenerator
 from .templating import add_template_helpers
 
 
-def get_generators(_pelican):
+def get_generators(_pelican: object) -> type[EditionsGenerator]:
     return EditionsGenerator
 
 
-def register():
+def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_template_helpers)

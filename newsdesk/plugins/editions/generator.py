@@ -13,6 +13,7 @@ import re
 import string
 import tomllib
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
@@ -21,12 +22,12 @@ from typing import Any
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, Generator
-from pelican.urlwrappers import Author, Category, Tag
+from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 from pelican.writers import Writer
 
 from newsdesk.memo import Memo
 from newsdesk.pagecache import PageCache, UsesPageCache
-from newsdesk.parallel import run_shared, worker_count
+from newsdesk.parallel import Share, run_shared, worker_count
 from newsdesk.paths import readable_content_file
 from newsdesk.progress import progress
 from newsdesk.report import where
@@ -40,7 +41,7 @@ from newsdesk.slugs import with_slug
 from newsdesk.transliterate import has_cyrillic, to_cyrillic, to_latin
 from newsdesk.versions import marked_translation, original_language, paired_terms
 
-from .model import ARTICLE_URL, load_editions
+from .model import ARTICLE_URL, Edition, load_editions
 from .related import remembered_related
 from .sitemaps import write_sitemaps
 from .templating import keep_compiled_templates
@@ -69,7 +70,7 @@ def take_articles(generator: ArticlesGenerator) -> list[Article]:
 class EditionListing:
     """One edition's articles and the listings made from them."""
 
-    def __init__(self, edition, articles):
+    def __init__(self, edition: Edition, articles: Iterable[Article]) -> None:
         self.edition = edition
         self.all_articles = sorted(articles, key=attrgetter("date"), reverse=True)
         # Pages still waiting for their translation are written but not listed.
@@ -83,8 +84,9 @@ class EditionListing:
             for period, items in groupby(self.articles, key=lambda a: (a.date.year, a.date.month))
         ]
 
-    def _group(self, keys):
-        groups = defaultdict(list)
+    def _group(self, keys: Callable[[Article], Iterable[URLWrapper]]
+               ) -> list[tuple[URLWrapper, list[Article]]]:
+        groups: defaultdict[URLWrapper, list[Article]] = defaultdict(list)
         for article in self.articles:
             for key in keys(article):
                 groups[key].append(article)
@@ -135,8 +137,9 @@ class EditionsGenerator(UsesPageCache, Generator):
             members = [group[edition.code] for group in groups.values() if edition.code in group]
             self.listings[edition.code] = EditionListing(edition, members)
         for group in groups.values():
-            original = group.get(original_language({
-                lang: a.metadata for lang, a in group.items() if not _derived(a)}))
+            original_lang = original_language({
+                lang: a.metadata for lang, a in group.items() if not _derived(a)})
+            original = None if original_lang is None else group.get(original_lang)
             for article in group.values():
                 article.versions = group
                 if (original is not None and article is not original
@@ -152,9 +155,9 @@ class EditionsGenerator(UsesPageCache, Generator):
         memo.save()
         self.context["editions"] = self.editions
 
-    def _group_by_key(self, articles):
+    def _group_by_key(self, articles: list[Article]) -> dict[str, dict[str, Article]]:
         """key -> {edition code: article}; two files for one key and language is an error."""
-        groups = defaultdict(dict)
+        groups: defaultdict[str, dict[str, Article]] = defaultdict(dict)
         for article in sorted(articles, key=attrgetter("source_path")):
             group = groups[article.key]
             if article.lang in group:
@@ -166,11 +169,12 @@ class EditionsGenerator(UsesPageCache, Generator):
         return dict(sorted(groups.items()))
 
     @staticmethod
-    def _address_clashes(groups):
+    def _address_clashes(groups: Mapping[str, Mapping[str, Article]]) -> list[str]:
         """Keys whose articles would be written where another key's are (two keys that give
         one slug, `ključ` and `kljuc`, or one Slug given twice), each reported once naming both
         files; of two keys, the one that sorts later is left out."""
-        owners, clashes = {}, {}
+        owners: dict[str, str] = {}
+        clashes: dict[str, tuple[Article, str]] = {}
         for key, group in groups.items():
             for article in group.values():
                 owner = owners.setdefault(article.save_as, key)
@@ -183,7 +187,7 @@ class EditionsGenerator(UsesPageCache, Generator):
                       where(other), owner)
         return list(clashes)
 
-    def _place(self, article, edition):
+    def _place(self, article: Article, edition: Edition) -> None:
         """Give the article its edition's URL and the edition's categories, tags and authors."""
         article.edition = edition
         article.settings = edition.settings
@@ -198,7 +202,8 @@ class EditionsGenerator(UsesPageCache, Generator):
         if article.authors:
             article.author = article.authors[0]
 
-    def _rewrap(self, kind, wrapper, edition, article):
+    def _rewrap(self, kind: type[URLWrapper], wrapper: URLWrapper, edition: Edition,
+                article: Article) -> URLWrapper | None:
         """The same category, tag or author in the edition (one object for all its articles),
         keeping its slug, named in Latin letters outside the Cyrillic edition; one name in
         either script is one. A name whose slug is empty or another name's has no page of its own:
@@ -220,7 +225,8 @@ class EditionsGenerator(UsesPageCache, Generator):
             Category(self.settings["DEFAULT_CATEGORY"], edition.settings))
         return self._in_edition(kind, fallback, edition)
 
-    def _in_edition(self, kind, wrapper, edition):
+    def _in_edition(self, kind: type[URLWrapper], wrapper: URLWrapper,
+                    edition: Edition) -> URLWrapper:
         key = (edition.code, kind, wrapper.name, wrapper.slug)
         new = self._wrappers.get(key)
         if new is None:
@@ -228,7 +234,8 @@ class EditionsGenerator(UsesPageCache, Generator):
             new.slug = wrapper.slug
         return new
 
-    def _report_slug(self, kind, wrapper, article, owner):
+    def _report_slug(self, kind: type[URLWrapper], wrapper: URLWrapper, article: Article,
+                     owner: tuple[URLWrapper, Article] | None) -> None:
         what = kind.__name__.lower()
         if (what, wrapper.slug, article.source_path) in self._slugs_reported:
             return
@@ -243,7 +250,8 @@ class EditionsGenerator(UsesPageCache, Generator):
                   where(first), wrapper.slug)
 
     @staticmethod
-    def _taxonomy_counterparts(groups):
+    def _taxonomy_counterparts(groups: Mapping[str, Mapping[str, Article]]
+                               ) -> dict[tuple[str, str, str, str], str]:
         """For each edition pair, which category and tag (slug) of one is which of the other
         (newsdesk.versions.paired_terms)."""
         return paired_terms({a.edition.code: (a.category.slug, [t.slug for t in getattr(
@@ -261,7 +269,8 @@ class EditionsGenerator(UsesPageCache, Generator):
         for digests in run_shared(lambda share: cache.digest_share(articles, share), workers):
             cache.add_digests(digests)
         results = run_shared(lambda share: self._write_editions(cache, share), workers)
-        keys, unkeyed = {}, set()
+        keys: dict[str, Any] = {}
+        unkeyed: set[str] = set()
         for worker_keys, _, worker_unkeyed in results:
             keys.update(worker_keys)
             unkeyed |= worker_unkeyed
@@ -280,7 +289,8 @@ class EditionsGenerator(UsesPageCache, Generator):
                 pelican_articles.hidden_articles += [
                     a for a in listing.all_articles if a.status == "hidden"]
 
-    def _write_editions(self, cache, share):
+    def _write_editions(self, cache: PageCache, share: Share
+                        ) -> tuple[dict[str, Any], tuple[int, int], set[str]]:
         """Write this process's share of every edition; return the page keys, how many pages
         were linked and rendered, and the pages written without a key."""
         with cache:
@@ -299,7 +309,8 @@ class EditionsGenerator(UsesPageCache, Generator):
 class EditionOutput:
     """Writes one edition (the pages of it that `share` gives this process)."""
 
-    def __init__(self, generator, edition, cache, share):
+    def __init__(self, generator: EditionsGenerator, edition: Edition, cache: PageCache,
+                 share: Share) -> None:
         self.generator = generator
         self.share = share
         self.edition = edition
@@ -323,14 +334,18 @@ class EditionOutput:
                                 sorted(self.context["listed_urls"]))
         self.writer = EditionWriter(generator.output_path, edition, cache, edition_key, share)
 
-    def write(self):
+    def write(self) -> None:
         self._articles()
         self._paginated("index", self.edition.url("index"), self.listing.articles,
                         lambda e: (e.url("index"), True))
         self._simple("archives", self.edition.url("archives"),
                      lambda e: (e.url("archives"), True))
         for kind in ("categories", "tags", "authors"):
-            self._simple(kind, self.edition.url(kind), lambda e, kind=kind: (e.url(kind), True))
+
+            def url_in(e: Edition, kind: str = kind) -> tuple[str, bool]:
+                return e.url(kind), True
+
+            self._simple(kind, self.edition.url(kind), url_in)
         self._taxonomy("category", self.listing.categories)
         self._taxonomy("tag", self.listing.tags)
         self._taxonomy("author", self.listing.authors)
@@ -339,7 +354,8 @@ class EditionOutput:
         self._simple("404", self.edition.url("404"), lambda e: (e.url("404"), False))
         self._simple("search", self.edition.url("search"), lambda e: (e.url("search"), False))
 
-    def _write(self, save_as, template, alternates, url, depends_on=(), **kwargs):
+    def _write(self, save_as: str, template: str, alternates: list["Alternate"], url: str,
+               depends_on: object = (), **kwargs: Any) -> None:
         """Write a page (if it is this process's); `depends_on`: what it shows besides the
         listed articles and the switcher, None for a page rendered every time."""
         self.writer.write_page(
@@ -348,11 +364,11 @@ class EditionOutput:
             alternates=alternates, page_url=url, **kwargs,
         )
 
-    def _alternates(self, url_in):
+    def _alternates(self, url_in: "UrlIn") -> list["Alternate"]:
         """The switcher's targets: this page in every other edition."""
         return [Alternate(other, *url_in(other)) for other in self.others]
 
-    def _articles(self):
+    def _articles(self) -> None:
         articles = self.listing.all_articles
         for article in progress(articles, f"Writing {self.edition.code}",
                                 enabled=len(articles) > 500 and self.share.main):
@@ -368,22 +384,23 @@ class EditionOutput:
                         depends_on=article, article=article, category=article.category,
                         page_kind="article")
 
-    def _paginated(self, template, url, articles, url_in, **kwargs):
+    def _paginated(self, template: str, url: str, articles: list[Article], url_in: "UrlIn",
+                   **kwargs: Any) -> None:
         self._write(self.edition.save_as(url), template, self._alternates(url_in), url,
                     depends_on=sorted(kwargs.items()), articles=articles, page_kind=template,
                     **kwargs)
 
-    def _simple(self, template, url, url_in):
+    def _simple(self, template: str, url: str, url_in: "UrlIn") -> None:
         """A site-wide page (archives, lists of terms, search, 404): rendered every time."""
         self._write(self.edition.save_as(url), template, self._alternates(url_in), url,
                     depends_on=None, page_kind=template)
 
-    def _taxonomy(self, kind, groups):
+    def _taxonomy(self, kind: str, groups: list[tuple[URLWrapper, list[Article]]]) -> None:
         counterparts = self.generator.counterparts
         listings = self.generator.listings
         for wrapper, articles in groups:
 
-            def url_in(other, wrapper=wrapper):
+            def url_in(other: Edition, wrapper: URLWrapper = wrapper) -> tuple[str, bool]:
                 slug = wrapper.slug if kind == "author" else counterparts.get(
                     (kind, self.edition.code, other.code, wrapper.slug))
                 for candidate, _ in getattr(listings[other.code], _PLURAL[kind]):
@@ -394,7 +411,7 @@ class EditionOutput:
             extra = {"bio": self._bio(wrapper)} if kind == "author" else {}
             self._paginated(kind, wrapper.url, articles, url_in, **{kind: wrapper}, **extra)
 
-    def _bio(self, author):
+    def _bio(self, author: URLWrapper) -> str:
         """The author's short bio in this edition's language (Cyrillic made from Latin)."""
         bios = self.generator.bios.get(author.slug, {})
         bio = bios.get(self.edition.code) or bios.get(self.edition.language, "")
@@ -402,22 +419,27 @@ class EditionOutput:
             bio = to_cyrillic(bio)
         return bio
 
-    def _months(self):
+    def _months(self) -> None:
         months = {code: {period for period, _ in listing.months}
                   for code, listing in self.generator.listings.items()}
         for (year, month), articles in self.listing.months:
+
+            def url_in(e: Edition, y: int = year, m: int = month) -> tuple[str, bool]:
+                if (y, m) in months[e.code]:
+                    return e.url("month", year=y, month=m), True
+                return e.url("archives"), False
+
             url = self.edition.url("month", year=year, month=month)
             self._write(
-                self.edition.save_as(url), "period_archives",
-                self._alternates(lambda e, y=year, m=month: (e.url("month", year=y, month=m), True)
-                                 if (y, m) in months[e.code] else (e.url("archives"), False)),
+                self.edition.save_as(url), "period_archives", self._alternates(url_in),
                 url, depends_on=articles, articles=articles, period=articles[0].date,
                 page_kind="month",
             )
 
-    def _feeds(self):
+    def _feeds(self) -> None:
         edition, settings = self.edition, self.edition.settings
-        feeds = [("all", None, self.listing.articles)]
+        feeds: list[tuple[str, str | None, list[Article]]] = [
+            ("all", None, self.listing.articles)]
         feeds += [(f"{edition.paths['category']}-{c.slug}", c.name, arts)
                   for c, arts in self.listing.categories]
         # Feeds are read by machines elsewhere: their links are always absolute.
@@ -430,20 +452,23 @@ class EditionOutput:
 
 _PLURAL = {"category": "categories", "tag": "tags", "author": "authors"}
 
+# A page's address in another edition, and whether it is the same page there.
+UrlIn = Callable[[Edition], tuple[str, bool]]
+
 
 class ArticlePaths:
     """EDITION_ARTICLE_URL for each article, below any edition's prefix: worked out once for
     the versions of an article that have the same values for the fields it names."""
 
-    def __init__(self, pattern):
+    def __init__(self, pattern: str) -> None:
         self.pattern = pattern
         self.fields = sorted({re.split(r"[.\[]", name)[0] for _, name, _, _
                               in string.Formatter().parse(pattern) if name})
         # Only fields every article has as attributes: no need to gather all its values.
         self.simple = set(self.fields) <= {"date", "slug", "lang"}
-        self.known = {}
+        self.known: dict[tuple[Any, ...], str] = {}
 
-    def __call__(self, article):
+    def __call__(self, article: Article) -> str:
         if self.simple:  # the values url_format gives them, without working out the rest
             values = {"date": article.date, "slug": getattr(article, "slug", ""),
                       "lang": getattr(article, "lang", "en")}
@@ -465,15 +490,15 @@ class ArticlePaths:
 class Alternate:
     """This page in another edition: `same` when it is the same page, not a fallback."""
 
-    edition: object
+    edition: Edition
     url: str
     same: bool
 
-    def cache_key(self):
+    def cache_key(self) -> str:
         return f"{self.edition.code}|{self.url}|{self.same}"
 
 
-def load_bios(settings):
+def load_bios(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Authors' short bios: AUTHOR_BIOS ["authors.toml" in the content folder], a table per
     author slug with one text per language (sr, en) or edition (sr-Cyrl)."""
     path = os.path.join(settings["PATH"], settings.get("AUTHOR_BIOS", "authors.toml"))
@@ -487,7 +512,7 @@ def load_bios(settings):
         return {}
 
 
-def _derived(article):
+def _derived(article: Article) -> bool:
     """A version the build made: in the other script, or by machine translation."""
     return hasattr(article, "script_of") or bool(article.metadata.get("derived"))
 

@@ -13,7 +13,10 @@ Settings read here (defaults in brackets):
 """
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from gettext import NullTranslations
+from typing import Any
 
 from pelican.paginator import PaginationRule
 
@@ -36,28 +39,28 @@ class Edition:
     locale: str
     prefix: str
     name: str
-    paths: dict
-    settings: dict = field(repr=False)
-    translations: object = field(repr=False)
+    paths: dict[str, str]
+    settings: dict[str, Any] = field(repr=False)
+    translations: NullTranslations = field(repr=False)
     sitename: str = ""
     source: str = ""
     og_locale: str = ""
 
-    def cache_key(self):
+    def cache_key(self) -> str:
         """The edition in a page key: everything else about it is in the settings."""
         return f"edition|{self.code}"
 
     @property
-    def language(self):
+    def language(self) -> str:
         """The language part of the tag: "sr" for both Serbian scripts."""
         return self.code.split("-")[0]
 
     @property
-    def script_name(self):
+    def script_name(self) -> str:
         """The name of the edition's script, in that script, for the script switcher."""
         return {"Latn": "Latinica", "Cyrl": "Ћирилица"}.get(self.code.rpartition("-")[2], "")
 
-    def url(self, page, **values):
+    def url(self, page: str, **values: Any) -> str:
         """URL (below SITEURL) of one of the edition's pages: 'index', 'archives', 'feed', ..."""
         p = self.paths
         patterns = {
@@ -73,7 +76,7 @@ class Edition:
         }
         return self.prefix + patterns[page].format(**values)
 
-    def save_as(self, url):
+    def save_as(self, url: str) -> str:
         """The output file for a URL: folders get an index.html."""
         return url + "index.html" if url == "" or url.endswith("/") else url
 
@@ -81,7 +84,8 @@ class Edition:
 ARTICLE_URL = "{date:%Y}/{slug}/"  # EDITION_ARTICLE_URL's default
 
 
-def edition_settings(settings, prefix, paths):
+def edition_settings(settings: Mapping[str, Any], prefix: str,
+                     paths: Mapping[str, str]) -> dict[str, Any]:
     """A copy of the Pelican settings whose URL patterns point into the edition."""
     article_url = settings.get("EDITION_ARTICLE_URL", ARTICLE_URL)
     edition = dict(settings)
@@ -100,7 +104,7 @@ def edition_settings(settings, prefix, paths):
     return edition
 
 
-def load_editions(settings):
+def load_editions(settings: Mapping[str, Any]) -> list[Edition]:
     """The editions named in the settings, each with its settings and interface catalog."""
     translations_dir = os.path.join(settings["THEME"], "translations")
     editions = []
@@ -120,7 +124,7 @@ def load_editions(settings):
     return editions
 
 
-def _outlet(settings, spec, sitename):
+def _outlet(settings: Mapping[str, Any], spec: Mapping[str, Any], sitename: str) -> str:
     """The outlet named in an edition's bylines when an article gives no Source."""
     source = settings.get("SITE_SOURCE")
     if not source or source == settings["SITENAME"]:
@@ -128,6 +132,6 @@ def _outlet(settings, spec, sitename):
     return _in_script(spec, source)
 
 
-def _in_script(spec, name):
+def _in_script(spec: Mapping[str, Any], name: str) -> str:
     """A name as an edition writes it: in Cyrillic in a Cyrillic edition."""
     return to_cyrillic(name) if spec["code"].endswith("-Cyrl") else name

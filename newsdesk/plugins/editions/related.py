@@ -8,9 +8,14 @@ remembered between builds (`remembered_related`): an edit to an article's text r
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from newsdesk.memo import Memo
 
 
-def remembered_related(articles, limit, memo):
+def remembered_related(articles: Sequence[Any], limit: int,
+                       memo: Memo) -> dict[int, list[Any]]:
     """`related_articles`, taken from `memo` (a newsdesk.memo.Memo) when the same articles
     in the same order have the same tags and categories."""
     shape = [(a.key, [t.slug for t in getattr(a, "tags", ())], a.category.slug)
@@ -26,23 +31,25 @@ def remembered_related(articles, limit, memo):
                                                                       strict=True)}
 
 
-def related_articles(articles, limit, window=None):
+def related_articles(articles: Sequence[Any], limit: int,
+                     window: int | None = None) -> dict[int, list[Any]]:
     """Map each article to at most `limit` related ones; `articles` sorted newest first."""
     window = window or max(limit * 2, 4)
     rank = {id(a): i for i, a in enumerate(articles)}
-    by_tag, by_category = defaultdict(list), defaultdict(list)
+    by_tag: defaultdict[str, list[Any]] = defaultdict(list)
+    by_category: defaultdict[str, list[Any]] = defaultdict(list)
     for article in articles:
         for tag in getattr(article, "tags", ()):
             by_tag[tag.slug].append(article)
         by_category[article.category.slug].append(article)
-    position = {}
+    position: dict[tuple[int, int], int] = {}
     for group in (*by_tag.values(), *by_category.values()):
         for i, article in enumerate(group):
             position[id(group), id(article)] = i
 
-    related = {}
+    related: dict[int, list[Any]] = {}
     for article in articles:
-        scores = Counter()
+        scores: Counter[int] = Counter()
         groups = [(by_tag[t.slug], 2) for t in getattr(article, "tags", ())]
         groups.append((by_category[article.category.slug], 1))
         for group, weight in groups:

@@ -8,25 +8,35 @@ Settings (defaults in brackets):
 
 import datetime as dt
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from newsdesk.paths import writable
+
+from .model import Edition
+
+if TYPE_CHECKING:
+    from .generator import EditionListing
 
 SITEMAP_LIMIT = 50_000
 NEWS_LIMIT = 1_000
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
-def write_sitemaps(output_path, origin, editions, listings, sitename, settings):
+def write_sitemaps(output_path: str, origin: str, editions: Sequence[Edition],
+                   listings: Mapping[str, "EditionListing"], sitename: str,
+                   settings: Mapping[str, Any]) -> None:
     """Write sitemap.xml (an index), one sitemap per edition, news-sitemap.xml, robots.txt."""
     output = Path(output_path)
 
-    def _write(path, text):
+    def _write(path: Path, text: str) -> None:
         writable(settings, path).write_text(text, encoding="utf-8")
 
     names = []
-    links = {}  # the language alternates of each group of versions, shared by its versions
+    # the language alternates of each group of versions, shared by its versions
+    links: dict[int, str] = {}
     for edition in editions:
         entries = [_home_entry(edition, editions, origin)]
         entries += [_article_entry(a, origin, editions, links)
@@ -47,20 +57,21 @@ def write_sitemaps(output_path, origin, editions, listings, sitename, settings):
            f"Sitemap: {origin}/sitemap.xml\nSitemap: {origin}/news-sitemap.xml\n")
 
 
-def _alternates(pairs):
+def _alternates(pairs: Iterable[tuple[str, str]]) -> str:
     links = "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href={quoteattr(url)}/>'
                     for code, url in pairs)
     return links
 
 
-def _home_entry(edition, editions, origin):
+def _home_entry(edition: Edition, editions: Sequence[Edition], origin: str) -> str:
     pairs = [(e.code, f"{origin}/{e.url('index')}") for e in editions]
     pairs.append(("x-default", f"{origin}/{editions[0].url('index')}"))
     return (f"<url><loc>{escape(origin)}/{escape(edition.url('index'))}</loc>"
             f"{_alternates(pairs)}</url>\n")
 
 
-def _article_entry(article, origin, editions, links):
+def _article_entry(article: Any, origin: str, editions: Sequence[Edition],
+                   links: dict[int, str]) -> str:
     """An article's <url>; `links` keeps the alternates of its versions (worked out once for
     all of them, the versions being one dict shared by the group)."""
     alternates = links.get(id(article.versions))
@@ -75,7 +86,8 @@ def _article_entry(article, origin, editions, links):
             f"<lastmod>{modified.isoformat(timespec='seconds')}</lastmod>{alternates}</url>\n")
 
 
-def _news_sitemap(editions, listings, origin, sitename, settings):
+def _news_sitemap(editions: Sequence[Edition], listings: Mapping[str, "EditionListing"],
+                  origin: str, sitename: str, settings: Mapping[str, Any]) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     now = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC))
     since = now - dt.timedelta(hours=settings.get("SITEMAP_NEWS_HOURS", 48))

@@ -1,13 +1,19 @@
 """schema.org NewsArticle data for an article page (JSON-LD)."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from markupsafe import Markup
 
+from .model import Edition
 
-def news_article_data(article, edition, origin, sitename, image=None):
+
+def news_article_data(article: Any, edition: Edition, origin: str, sitename: str,
+                      image: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The JSON-LD object describing an article; `image` as made by the figures plugin
     (share_image)."""
     url = f"{origin}/{article.url}"
-    data = {
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "@id": url,
@@ -41,6 +47,6 @@ def news_article_data(article, edition, origin, sitename, image=None):
     return data
 
 
-def _text(html):
+def _text(html: str | None) -> str:
     """The text of an HTML fragment (a summary)."""
     return " ".join(Markup(html or "").striptags().split())

@@ -17,9 +17,12 @@ reused (newsdesk.build: code, theme or settings changed).
 
 import functools
 import os
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from babel.dates import format_date, format_skeleton
-from jinja2 import FileSystemBytecodeCache, pass_context
+from jinja2 import Environment, FileSystemBytecodeCache, pass_context
+from jinja2.runtime import Context, Macro
 
 from .structured import news_article_data
 
@@ -27,7 +30,7 @@ from .structured import news_article_data
 DATE_CACHE_SIZE = 65536
 
 
-def add_template_helpers(generator):
+def add_template_helpers(generator: Any) -> None:
     generator.env.globals.update(news_article_data=news_article_data, remembered=remembered,
                                  same_word=same_word)
     generator.env.filters.update(
@@ -43,13 +46,13 @@ def add_template_helpers(generator):
 WORD_ENDINGS = frozenset("aeiousаеиоу")
 
 
-def same_word(a, b):
+def same_word(a: object, b: object) -> bool:
     """Whether two names are one word but for its ending: Vest and Vesti, Analiza and
     Analize, Intervju and Intervjui, News and News (not Vest and Vesna)."""
     return _stem(str(a)) == _stem(str(b))
 
 
-def _stem(name):
+def _stem(name: str) -> str:
     word = name.strip().casefold()
     for _ in range(2):
         if len(word) > 3 and word[-1] in WORD_ENDINGS:
@@ -57,7 +60,7 @@ def _stem(name):
     return word
 
 
-def keep_compiled_templates(env, settings):
+def keep_compiled_templates(env: Environment, settings: Mapping[str, Any]) -> None:
     """Keep the environment's compiled templates in the build cache between builds."""
     if not settings.get("CACHE_CONTENT"):
         return
@@ -68,19 +71,19 @@ def keep_compiled_templates(env, settings):
         env.bytecode_cache.clear()  # file by file: the folder stays for a build using it
 
 
-def _babel_filter(format_value):
+def _babel_filter(format_value: Callable[[Any, str], str]) -> Callable[[Context, Any], str]:
     """A Jinja filter formatting a date with the locale of the edition being written."""
     cached = functools.lru_cache(maxsize=DATE_CACHE_SIZE)(format_value)
 
     @pass_context
-    def babel_filter(context, value):
+    def babel_filter(context: Context, value: Any) -> str:
         return cached(value, context["edition"].locale)
 
     return babel_filter
 
 
 @pass_context
-def remembered(context, macro, *args, **kwargs):
+def remembered(context: Context, macro: Macro, *args: Any, **kwargs: Any) -> Any:
     """`macro(*args, **kwargs)`, rendered once per edition, page address base and arguments.
 
     Objects are told apart by identity; the arguments are kept with the output, so an
@@ -96,7 +99,7 @@ def remembered(context, macro, *args, **kwargs):
     return store[key][2]
 
 
-def _identity(value):
+def _identity(value: object) -> object:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return id(value)

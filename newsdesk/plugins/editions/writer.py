@@ -2,8 +2,17 @@
 titles as written; pages whose inputs did not change are linked from the previous build
 (newsdesk.pagecache)."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from jinja2 import Template
 from pelican.paginator import Paginator
 from pelican.writers import Writer
+
+from newsdesk.pagecache import PageCache
+from newsdesk.parallel import Share
+
+from .model import Edition
 
 # The site's tagline, translated by the theme's catalog (the templates use the same string).
 TAGLINE = "News and analysis from Serbia and Europe"
@@ -12,15 +21,16 @@ TAGLINE = "News and analysis from Serbia and Europe"
 class EditionWriter(Writer):
     """Writes one edition's files, each page through the page cache."""
 
-    def __init__(self, output_path, edition, cache, edition_key, share):
+    def __init__(self, output_path: str, edition: Edition, cache: PageCache, edition_key: str,
+                 share: Share) -> None:
         super().__init__(output_path, settings=edition.settings)
         self.edition = edition
         self.share = share  # which pages this process writes (newsdesk.parallel)
         self.cache = cache
         self.edition_key = edition_key
 
-    def write_page(self, name, template, context, *, template_name, url, depends_on,
-                   **kwargs):
+    def write_page(self, name: str, template: Template, context: dict[str, Any], *,
+                   template_name: str, url: str, depends_on: object, **kwargs: Any) -> None:
         """Write a page (one per listing page for a paginated template). `depends_on` is what
         the page shows besides the articles listed on it; None: always rendered."""
         articles = kwargs.get("articles")
@@ -47,13 +57,15 @@ class EditionWriter(Writer):
                 page.object_list, page.number, paginator.num_pages, len(articles))
             self._write(page.save_as, key, template, context, template_name, url, page_kwargs)
 
-    def _write(self, name, key, template, context, template_name, url, kwargs):
+    def _write(self, name: str, key: str | None, template: Template, context: dict[str, Any],
+               template_name: str, url: str, kwargs: dict[str, Any]) -> None:
         relative = self.settings["RELATIVE_URLS"]
         self.cache.write(self.output_path, name, key, lambda: self.write_file(
             name, template, context, relative, paginated={}, template_name=template_name,
             url=url, **kwargs))
 
-    def write_feed_cached(self, elements, context, path, feed_type, feed_title):
+    def write_feed_cached(self, elements: Sequence[Any], context: dict[str, Any], path: str,
+                          feed_type: str, feed_title: str | None) -> None:
         """A feed, linked from the previous build when its entries did not change."""
         if not self.share.take():
             return
@@ -63,7 +75,8 @@ class EditionWriter(Writer):
         self.cache.write(self.output_path, path, key, lambda: self.write_feed(
             elements, context, path, path, feed_type=feed_type, feed_title=feed_title))
 
-    def _create_new_feed(self, feed_type, feed_title, context):
+    def _create_new_feed(self, feed_type: str, feed_title: str | None,
+                         context: dict[str, Any]) -> Any:
         feed = super()._create_new_feed(feed_type, feed_title, context)
         # Names and titles are text: Pelican would strip what looks like a tag from them.
         feed.feed["title"] = " - ".join(filter(None, (context["SITENAME"], feed_title)))
@@ -73,6 +86,6 @@ class EditionWriter(Writer):
         feed.feed["description"] = feed.feed["subtitle"] = tagline
         return feed
 
-    def _add_item_to_the_feed(self, feed, item):
+    def _add_item_to_the_feed(self, feed: Any, item: Any) -> None:
         super()._add_item_to_the_feed(feed, item)
         feed.items[-1]["title"] = item.title

@@ -19,7 +19,7 @@ from .pipeline import (
 )
 
 
-def register():
+def register() -> None:
     signals.readers_init.connect(add_markdown_extension)
     signals.content_object_init.connect(check_article_images)
     signals.all_generators_finalized.connect(process_site_images)

@@ -6,5 +6,5 @@ from newsdesk.signals import editions_translate
 from .derive import add_machine_translations
 
 
-def register():
+def register() -> None:
     editions_translate.connect(add_machine_translations)

@@ -11,7 +11,7 @@ from .prefetch import prefetch_articles
 from .reader import use_news_reader
 
 
-def register():
+def register() -> None:
     logging.getLogger("pelican.contents").addFilter(ReportedLinkFilter())
     signals.readers_init.connect(use_news_reader)
     signals.article_generator_init.connect(keep_articles)

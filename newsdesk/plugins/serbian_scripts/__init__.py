@@ -12,6 +12,6 @@ from newsdesk.signals import editions_grouped, editions_translated
 from .derive import add_cyrillic_versions, add_latin_versions
 
 
-def register():
+def register() -> None:
     editions_grouped.connect(add_latin_versions)
     editions_translated.connect(add_cyrillic_versions)
