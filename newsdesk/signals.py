@@ -9,7 +9,12 @@ editions_written that writes a file of its own does so through `cache.write` and
 the staging folder shares files with the live site (newsdesk.pagecache).
 """
 
+from typing import Any
+
 from blinker import signal
+
+# What the first three send: {key: {edition code: article}} (Pelican articles).
+Groups = dict[str, dict[str, Any]]
 
 # 1st, groups=…: add versions derived from the articles as written (Latin from Cyrillic).
 editions_grouped = signal("editions_grouped")

@@ -32,6 +32,7 @@ from newsdesk.paths import readable_content_file
 from newsdesk.progress import progress
 from newsdesk.report import where
 from newsdesk.signals import (
+    Groups,
     editions_grouped,
     editions_translate,
     editions_translated,
@@ -155,7 +156,7 @@ class EditionsGenerator(UsesPageCache, Generator):
         memo.save()
         self.context["editions"] = self.editions
 
-    def _group_by_key(self, articles: list[Article]) -> dict[str, dict[str, Article]]:
+    def _group_by_key(self, articles: list[Article]) -> Groups:
         """key -> {edition code: article}; two files for one key and language is an error."""
         groups: defaultdict[str, dict[str, Article]] = defaultdict(dict)
         for article in sorted(articles, key=attrgetter("source_path")):

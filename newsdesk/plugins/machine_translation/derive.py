@@ -2,6 +2,8 @@
 
 import logging
 from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
 from markdown import Markdown
 from pelican.contents import Article
@@ -9,12 +11,15 @@ from pelican.urlwrappers import Category, Tag
 
 from newsdesk.memo import TextMemo
 from newsdesk.pelican_seams import html_as_read
+from newsdesk.providers import Provider
 from newsdesk.report import where
 from newsdesk.sanitize import clean_html, report_removed
+from newsdesk.signals import Groups
 from newsdesk.slugs import make_slug, with_slug
-from newsdesk.sources import SourceMemo
+from newsdesk.sources import SourceArticle, SourceMemo
 from newsdesk.translate import (
     StageMemo,
+    Translation,
     TranslationStage,
     provider_problems,
     translation_sources,
@@ -23,14 +28,15 @@ from newsdesk.translate import (
 log = logging.getLogger(__name__)
 
 
-def add_machine_translations(generator, groups):
+def add_machine_translations(generator: Any, groups: Groups) -> None:
     settings = generator.settings
     files = SourceMemo(settings)
     sources = {key: translation_sources({lang: _source(a, files) for lang, a in versions.items()
                                          if not hasattr(a, "script_of")})
                for key, versions in groups.items()}
     files.save()
-    stage = TranslationStage(settings, settings["PATH"], memo=StageMemo(settings))
+    provider = Provider(settings)
+    stage = TranslationStage(settings, settings["PATH"], provider, memo=StageMemo(settings))
     results = stage.run(sources, show_progress=True)
     markdown = _body_markdown(settings)
     markdown.prefill([text for translation in results.values() for text in (
@@ -44,8 +50,8 @@ def add_machine_translations(generator, groups):
             pending.append(f"{original.source_path} → {target}")
     markdown.save()
     if stage.stats.segments:
-        print(stage.stats.summary(stage.provider))
-    for level, message in provider_problems(stage.provider, stage.stats):
+        print(stage.stats.summary(provider))
+    for level, message in provider_problems(provider, stage.stats):
         log.log(level, message)
     if pending:
         level = logging.ERROR if settings.get("STRICT") else logging.INFO
@@ -53,7 +59,7 @@ def add_machine_translations(generator, groups):
                 len(pending), "; ".join(pending))
 
 
-def _source(article, files):
+def _source(article: Any, files: SourceMemo) -> SourceArticle:
     """What the author wrote."""
     source = files.read(article.source_path)
     lead = getattr(article, "lead_image", None)
@@ -63,7 +69,7 @@ def _source(article, files):
     return source
 
 
-def _body_markdown(settings):
+def _body_markdown(settings: Mapping[str, Any]) -> TextMemo:
     """Markdown to safe HTML (newsdesk.sanitize) for translated texts, with what was removed,
     remembered between builds (newsdesk.memo): Pelican's set-up without the metadata
     extension, so that a translated first paragraph that starts "Word: ..." is text, not a
@@ -73,14 +79,15 @@ def _body_markdown(settings):
                             if e not in ("markdown.extensions.meta", "meta")]
     markdown = Markdown(**config)
 
-    def convert(text):
+    def convert(text: str) -> tuple[str, list[str]]:
         markdown.reset()
         return clean_html(markdown.convert(text), settings)
 
     return TextMemo(convert, settings, "translated-html")
 
 
-def _derived_article(original, translation, target, markdown, generator):
+def _derived_article(original: Any, translation: Translation, target: str, markdown: TextMemo,
+                     generator: Any) -> Any:
     """The article in the target language; while any of its translation waits, it shows the
     original's texts as written (title, summary, body, photo texts), none half translated."""
     meta = {k: v for k, v in original.metadata.items()
@@ -88,6 +95,7 @@ def _derived_article(original, translation, target, markdown, generator):
     meta.update(derived=True, lang=target, key=original.key, slug=make_slug(original.key))
     if original.authors:  # as the version translated from spells them (Latin for Cyrillic)
         meta.update(author=original.authors[0], authors=list(original.authors))
+    removed: list[str]
     if translation.pending:
         body, removed = html_as_read(original), []
         meta["title"] = original.title
@@ -119,7 +127,8 @@ def _derived_article(original, translation, target, markdown, generator):
     return article
 
 
-def _translated_texts(meta, translation, markdown):
+def _translated_texts(meta: dict[str, Any], translation: Translation, markdown: TextMemo
+                      ) -> tuple[str, list[str]]:
     """Put the translated fields into `meta`; the body's HTML and what was removed from it."""
     fields = translation.fields
     for name in ("title", "caption", "alt", "credit", "correction"):

@@ -3,19 +3,27 @@
 import copy
 import functools
 import os
+from collections.abc import Callable, Collection, Iterator, Mapping
+from typing import Any
 
-from pelican.urlwrappers import Author, Category, Tag
+from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 from newsdesk.memo import TextMemo
 from newsdesk.paths import readable_content_file
 from newsdesk.pelican_seams import html_as_read, set_html
+from newsdesk.signals import Groups
 from newsdesk.slugs import with_slug
 from newsdesk.transliterate import html_to_script, to_cyrillic, to_latin
 
 LATIN, CYRILLIC = "sr-Latn", "sr-Cyrl"
 
+Convert = Callable[[str], str]
+Wrap = Callable[[type[URLWrapper], URLWrapper], URLWrapper]
+# Converted categories, tags and authors by (kind, name, slug), shared between versions.
+Made = dict[tuple[type[URLWrapper], str, str], URLWrapper]
 
-def add_latin_versions(generator, groups):
+
+def add_latin_versions(generator: Any, groups: Groups) -> None:
     """A Latin version of every article an author wrote in Cyrillic only."""
     for versions in groups.values():
         if CYRILLIC in versions and LATIN not in versions:
@@ -28,7 +36,7 @@ def add_latin_versions(generator, groups):
                 mine.slug = theirs.slug
 
 
-def add_cyrillic_versions(generator, groups):
+def add_cyrillic_versions(generator: Any, groups: Groups) -> None:
     """A Cyrillic version of every Latin one, human or machine-translated."""
     keep = _keep_list(generator.settings)
     convert = functools.partial(to_cyrillic, keep=keep)
@@ -43,7 +51,7 @@ def add_cyrillic_versions(generator, groups):
     html.prefill([text for article in converted for text in (
         html_as_read(article), article.metadata.get("summary", ""))])
     text.prefill([article.title for article in converted])
-    wrappers = {}
+    wrappers: Made = {}
     serbian_terms = {(kind, wrapper.slug) for versions in groups.values()
                      for lang in (LATIN, CYRILLIC) if lang in versions
                      for kind, wrapper in _terms(versions[lang])
@@ -57,24 +65,25 @@ def add_cyrillic_versions(generator, groups):
     text.save()
 
 
-def _html_converter(convert):
+def _html_converter(convert: Convert) -> Convert:
     return lambda html: html_to_script(html, convert)
 
 
-def _wrappers(a, b):
+def _wrappers(a: Any, b: Any) -> Iterator[tuple[URLWrapper, URLWrapper]]:
     yield a.category, b.category
     yield from zip(getattr(a, "tags", []), getattr(b, "tags", []), strict=True)
     yield from zip(a.authors, b.authors, strict=True)
 
 
-def _terms(article):
+def _terms(article: Any) -> Iterator[tuple[type[URLWrapper], URLWrapper]]:
     yield Category, article.category
     for tag in getattr(article, "tags", []):
         yield Tag, tag
 
 
-def script_version(article, lang, convert, generator, convert_html, keep_slugs=True,
-                   wrappers=None, serbian_terms=()):
+def script_version(article: Any, lang: str, convert: Convert, generator: Any,
+                   convert_html: Convert, keep_slugs: bool = True, wrappers: Made | None = None,
+                   serbian_terms: Collection[tuple[type[URLWrapper], str]] = ()) -> Any:
     """The article with every text a reader sees converted (`convert_html` for its HTML);
     URLs and slugs stay the same. `wrappers`: a dict in which categories, tags and authors
     are shared between the versions made with the same `convert`.
@@ -96,7 +105,7 @@ def script_version(article, lang, convert, generator, convert_html, keep_slugs=T
         wrap = functools.partial(_shared, wrappers, wrap)
     waiting = set(getattr(article, "waiting_terms", ()))
 
-    def wrap_term(kind, wrapper):
+    def wrap_term(kind: type[URLWrapper], wrapper: URLWrapper) -> URLWrapper:
         if wrapper.name in waiting and (kind, wrapper.slug) not in serbian_terms:
             return wrapper
         return wrap(kind, wrapper)
@@ -111,7 +120,8 @@ def script_version(article, lang, convert, generator, convert_html, keep_slugs=T
     return version
 
 
-def _convert_texts(version, article, convert, convert_html):
+def _convert_texts(version: Any, article: Any, convert: Convert,
+                   convert_html: Convert) -> None:
     version.title = convert(article.title)
     summary = article.metadata.get("summary")
     set_html(version, convert_html(html_as_read(article)),
@@ -123,7 +133,8 @@ def _convert_texts(version, article, convert, convert_html):
             "caption"]), alt=convert(article.lead_image["alt"]))
 
 
-def _shared(made, wrap, kind, wrapper):
+def _shared(made: Made, wrap: Wrap, kind: type[URLWrapper], wrapper: URLWrapper
+            ) -> URLWrapper:
     """The converted category, tag or author already made for this name and slug, if any."""
     key = (kind, wrapper.name, wrapper.slug)
     if key not in made:
@@ -131,7 +142,8 @@ def _shared(made, wrap, kind, wrapper):
     return made[key]
 
 
-def _converted(kind, wrapper, convert, settings, keep_slug):
+def _converted(kind: type[URLWrapper], wrapper: URLWrapper, convert: Convert,
+               settings: Mapping[str, Any], keep_slug: bool) -> URLWrapper:
     new = kind(convert(wrapper.name), settings)
     if keep_slug:
         new.slug = wrapper.slug  # URLs are ASCII and shared by the two scripts
@@ -140,12 +152,12 @@ def _converted(kind, wrapper, convert, settings, keep_slug):
 
 
 @functools.lru_cache(maxsize=8)
-def _read_keep_list(path, _mtime):
+def _read_keep_list(path: str, _mtime: int) -> tuple[str, ...]:
     with open(path, encoding="utf-8") as fp:
         return tuple(ln.strip() for ln in fp if ln.strip() and not ln.startswith("#"))
 
 
-def _keep_list(settings):
+def _keep_list(settings: Mapping[str, Any]) -> tuple[str, ...]:
     path = os.path.join(settings["PATH"], settings.get("KEEP_AS_WRITTEN",
                                                        "translations/keep-as-written.txt"))
     if not readable_content_file(settings["PATH"], path):
