@@ -32,27 +32,34 @@ import shutil
 import tempfile
 import zlib
 from collections import defaultdict
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pagefind_bin
 from pelican import signals
 
 from newsdesk import processes
+from newsdesk.pagecache import PageCache
 from newsdesk.parallel import cores
+from newsdesk.plugins.editions.generator import EditionsGenerator
+from newsdesk.plugins.editions.model import Edition
 from newsdesk.progress import progress
 from newsdesk.signals import editions_written
 from newsdesk.transliterate import to_cyrillic
 
 log = logging.getLogger(__name__)
 
+PageKeys = dict[str, str | None]  # {page: its key (newsdesk.pagecache), None if it has none}
+
 # Endings of Serbian nouns and adjectives, longest first; a query word keeps at least 3 letters.
 SERBIAN_ENDINGS = ("ovima", "evima", "ijama", "ama", "ima", "oma", "ema", "ove", "eve", "ova",
                    "eva", "om", "em", "og", "eg", "oj", "ih", "im", "u", "a", "e", "i", "o")
 
 
-def search_endings(edition):
+def search_endings(edition: Edition) -> list[str]:
     """The endings the search page strips from a query in this edition."""
     if edition.language != "sr":
         return []
@@ -61,16 +68,16 @@ def search_endings(edition):
     return list(SERBIAN_ENDINGS)
 
 
-def add_template_helpers(generator):
+def add_template_helpers(generator: Any) -> None:
     generator.env.globals["search_endings"] = search_endings
 
 
-def shard_of(key, shards):
+def shard_of(key: str, shards: int) -> int:
     """The shard of an article: by its key, so it stays in the same one for good."""
     return zlib.crc32(key.encode()) % shards
 
 
-def build_index(generator, cache, keys):
+def build_index(generator: EditionsGenerator, cache: PageCache, keys: dict[str, Any]) -> None:
     """Index every edition's articles: each shard whose pages changed is indexed again, or,
     while few pages changed, kept as it is and those pages are indexed in the edition's recent
     bundle. A bundle the same as in the build before last is left in the staging folder
@@ -84,7 +91,7 @@ def build_index(generator, cache, keys):
     count = max(1, settings.get("SEARCH_SHARDS", 8))
     plans = []
     for edition in generator.editions:
-        shards = defaultdict(dict)
+        shards: defaultdict[int, PageKeys] = defaultdict(dict)
         for article in generator.listings[edition.code].all_articles:
             if not getattr(article, "translation_pending", 0):
                 shards[shard_of(article.key, count)][article.save_as] = keys.get(article.save_as)
@@ -112,18 +119,18 @@ def build_index(generator, cache, keys):
 class Bundle:
     """One Pagefind bundle: the pages to index, or the description of the bundle it is."""
 
-    edition: object
+    edition: Edition
     name: str  # its folder in the output, "<prefix>pagefind/<n>/"
-    pages: dict  # {page: page key} to index
-    description: dict | None = None  # set when it is made, or when it is kept as it was
+    pages: PageKeys  # to index
+    description: dict[str, Any] | None = None  # set when it is made, or when it is kept as it was
 
     @property
-    def key(self):
+    def key(self) -> str | None:
         values = list(self.pages.values())
         return None if None in values else hashlib.sha1(
             repr(sorted(self.pages.items())).encode()).hexdigest()
 
-    def same_as(self, before):
+    def same_as(self, before: dict[str, Any] | None) -> bool:
         """Take `before` (a previous bundle's description) if it was made from these pages."""
         if before and self.key is not None and before["key"] == self.key:
             self.description = before
@@ -134,10 +141,12 @@ class EditionIndex:
     """The bundles of one edition: its shards, and the recent bundle with the pages that changed
     in the shards kept as they were."""
 
-    def __init__(self, edition, shards, cache, recent_max):
+    def __init__(self, edition: Edition, shards: Mapping[int, PageKeys], cache: PageCache,
+                 recent_max: int) -> None:
         self.edition = edition
         self.root = f"{edition.prefix}pagefind/"
-        self.bundles, candidates = [], []
+        self.bundles: list[Bundle] = []
+        candidates: list[tuple[Bundle, dict[str, Any], PageKeys, set[str]]] = []
         for number, pages in sorted(shards.items()):
             bundle = Bundle(edition, f"{self.root}{number}/", pages)
             before = cache.folder_key(bundle.name)
@@ -147,7 +156,9 @@ class EditionIndex:
                            if key is None or indexed.get(page, [None])[0] != key[:16]}
                 candidates.append((bundle, before, changed, indexed.keys() - pages.keys()))
             self.bundles.append(bundle)
-        recent, self.superseded, taken = {}, {}, 0
+        recent: PageKeys = {}
+        self.superseded: dict[str, str] = {}
+        taken = 0
         # Keep the shards with the fewest changes, as long as the recent bundle stays small.
         for bundle, before, changed, gone in sorted(candidates,
                                                     key=lambda c: len(c[2]) + len(c[3])):
@@ -159,13 +170,13 @@ class EditionIndex:
             self.superseded.update({before["pages"][page][1]: _url(page)
                                     for page in (changed.keys() | gone)
                                     if page in before["pages"]})
-        self.recent = None
+        self.recent: Bundle | None = None
         if recent:
             self.recent = Bundle(edition, f"{self.root}recent/", recent)
             self.recent.same_as(cache.folder_key(self.recent.name))
             self.bundles.append(self.recent)
 
-    def write_manifest(self, output):
+    def write_manifest(self, output: Path) -> None:
         """shards.json: the bundles, and the pages in kept shards that are no longer as indexed
         there ({Pagefind's id: URL}; the search page leaves them out, and lists each URL
         once: Pagefind's ids are short hashes, unique within one bundle only)."""
@@ -181,7 +192,7 @@ class EditionIndex:
                                        sort_keys=True), encoding="utf-8")
 
 
-def _in_place(cache, output, bundle):
+def _in_place(cache: PageCache, output: Path, bundle: Bundle) -> bool:
     """Put a bundle described as already made in place (newsdesk.pagecache: left in the
     staging folder, or linked from the previous build). False if it has to be made."""
     if cache.keep_folder(output, bundle.name, bundle.description):
@@ -190,7 +201,7 @@ def _in_place(cache, output, bundle):
     return False
 
 
-def _pagefind(output, bundle):
+def _pagefind(output: Path, bundle: Bundle) -> tuple[Bundle, str] | None:
     """Run Pagefind on the bundle's pages and describe what it made; None, or (bundle,
     message) if it failed."""
     # Beside the output, so that its pages can be linked into it.
@@ -198,7 +209,7 @@ def _pagefind(output, bundle):
         # Pagefind walks its whole site folder: it gets one holding only these pages, at their
         # paths in the output (which make their URLs).
         site = Path(folder) / "site"
-        made = set()
+        made: set[str] = set()
         for page in bundle.pages:
             target = os.path.join(site, page)
             parent = os.path.dirname(target)
@@ -227,27 +238,27 @@ def _pagefind(output, bundle):
     return None
 
 
-def page_ids(folder):
+def page_ids(folder: str | Path) -> dict[str, str]:
     """{URL: Pagefind's id} of the pages in a bundle (its fragments: gzipped JSON, named by id)."""
-    ids = {}
+    ids: dict[str, str] = {}
     for fragment in Path(folder, "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         ids[json.loads(data)["url"]] = fragment.name.removesuffix(".pf_fragment")
     return ids
 
 
-def _url(page):
+def _url(page: str) -> str:
     """The URL Pagefind gives a page of the output."""
     return "/" + page.removesuffix("index.html")
 
 
-def _link_or_copy(source, target):
+def _link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target)
     except OSError:  # a file system without hard links
         shutil.copyfile(source, target)
 
 
-def register():
+def register() -> None:
     signals.generator_init.connect(add_template_helpers)
     editions_written.connect(build_index)
