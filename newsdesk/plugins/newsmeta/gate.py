@@ -8,6 +8,8 @@ Settings (defaults in brackets):
 
 import logging
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from newsdesk.paths import PathRefused, is_within, link_leading_out, writable
 from newsdesk.report import where
@@ -18,7 +20,7 @@ STATIC_FILE_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", 
                      ".csv")
 
 
-def drop_outside_links(generator):
+def drop_outside_links(generator: Any) -> None:
     """{static} links that lead outside the content folder or to no file are not read as
     static files (the article that has them is reported by newsmeta.metadata)."""
     root = generator.path
@@ -27,12 +29,12 @@ def drop_outside_links(generator):
                              or not os.path.isfile(os.path.join(root, link))})
 
 
-def publishable_static_files(generator):
+def publishable_static_files(generator: Any) -> None:
     """Leave out of the static files every one the site must not publish, each reported once."""
     settings = generator.settings
     root = generator.path
     types = tuple(settings.get("STATIC_FILE_TYPES", STATIC_FILE_TYPES))
-    reported = set()
+    reported: set[str] = set()
     kept = []
     for static in generator.staticfiles:
         relative = static.get_relative_source_path()
@@ -48,7 +50,8 @@ def publishable_static_files(generator):
     generator.staticfiles[:] = kept
 
 
-def _problem(root, relative, static, settings, types):
+def _problem(root: str, relative: str, static: Any, settings: Mapping[str, Any],
+             types: tuple[str, ...]) -> tuple[int, str, str] | None:
     """(log level, what to name, what is wrong) for a static file not to publish, or None."""
     link = link_leading_out(root, relative)
     if link:

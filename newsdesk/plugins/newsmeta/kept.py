@@ -20,6 +20,8 @@ import io
 import logging
 import os
 import pickle
+from collections.abc import Mapping
+from typing import IO, Any
 
 from newsdesk.memo import Memo, file_stamp
 from newsdesk.pagecache import WarningCounter
@@ -29,37 +31,38 @@ from .metadata import files_used, url_wrappers
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, file, shared):
+    def __init__(self, file: IO[bytes], shared: Mapping[str, object]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.names = {id(obj): name for name, obj in shared.items()}
 
-    def persistent_id(self, obj):
+    def persistent_id(self, obj: object) -> str | None:
         return self.names.get(id(obj))
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, file, shared):
+    def __init__(self, file: IO[bytes], shared: Mapping[str, object]) -> None:
         super().__init__(file)
         self.shared = shared
 
-    def persistent_load(self, pid):
+    def persistent_load(self, pid: str) -> object:
         return self.shared[pid]
 
 
 class KeptArticles:
     """Takes the place of an ArticlesGenerator's own (generator-level) content cache."""
 
-    def __init__(self, generator):
+    def __init__(self, generator: Any) -> None:
         self.root = generator.path
         self.memo = Memo(generator.settings, "articles")
         self.shared = {"settings": generator.settings, "context": generator.context,
                        "reader-settings": generator.readers.settings}
         self.problems = WarningCounter()
-        self.mark, self.checked = {}, {}
+        self.mark: dict[str, tuple[int, tuple[int, int] | None]] = {}
+        self.checked: dict[str, bool] = {}
         self.pelican_save = generator.save_cache
         self.readers = generator.readers
 
-    def usable(self, path):
+    def usable(self, path: str) -> bool:
         """Whether an article is kept for this content-relative path and nothing it was made
         from changed since (asked by the prefetch, then by Pelican: checked once)."""
         if path not in self.checked:
@@ -69,7 +72,7 @@ class KeptArticles:
                 file_stamp(dependency) == was for dependency, was in kept[1])
         return self.checked[path]
 
-    def get(self, path, default=None):
+    def get(self, path: str, default: Any = None) -> Any:
         """The article kept for this content-relative path, if usable."""
         if self.usable(path):
             kept = self.memo.get(path)
@@ -78,7 +81,7 @@ class KeptArticles:
         self.mark[path] = (self.problems.count, file_stamp(os.path.join(self.root, path)))
         return default
 
-    def put(self, path, article):
+    def put(self, path: str, article: Any) -> None:
         """Keep an article Pelican has just made and checked, unless that logged a problem."""
         count, stamp = self.mark.pop(path, (None, None))
         if count != self.problems.count or stamp is None or article.status == "draft":
@@ -90,7 +93,7 @@ class KeptArticles:
         used = [(p, file_stamp(p)) for p in files_used(article)]
         self.memo.put(path, (stamp, used, buffer.getvalue()))
 
-    def save(self):
+    def save(self) -> None:
         self.pelican_save()
         self.memo.save()
         empty_reader_cache(self.readers)  # nothing in it is needed again
@@ -98,7 +101,7 @@ class KeptArticles:
         logging.getLogger().removeHandler(self.problems)
 
 
-def keep_articles(generator):
+def keep_articles(generator: Any) -> None:
     """Give an ArticlesGenerator the kept articles as its content cache (CACHE_CONTENT)."""
     if not generator.settings.get("CACHE_CONTENT"):
         return

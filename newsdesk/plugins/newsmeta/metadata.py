@@ -11,6 +11,8 @@ import functools
 import logging
 import os
 import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from pelican.contents import Article
 from pelican.readers import ensure_metadata_list
@@ -28,7 +30,7 @@ from newsdesk.transliterate import serbian_script
 
 log = logging.getLogger(__name__)
 # {static} links reported missing, and the warning Pelican logs for each when it renders.
-REPORTED_LINKS = set()
+REPORTED_LINKS: set[str] = set()
 PELICAN_UNRESOLVED = "Unable to find '%s', skipping url replacement."
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -38,7 +40,7 @@ LINKED_FILE_RE = re.compile(r"""\{(?:static|attach)\}([^"')\s>]+)""")
 ARTICLE_TEMPLATE_RE = re.compile(r"^article(?:-[a-z0-9]+)*$")
 
 
-def content_file(article, link):
+def content_file(article: Any, link: str) -> str:
     """The content-relative path a {static} link or Image value points to."""
     link = link.split("#")[0].split("?")[0]
     link = re.sub(r"^\{(static|attach)\}", "", link)
@@ -48,12 +50,12 @@ def content_file(article, link):
 
 
 @functools.lru_cache(maxsize=4096)
-def _image_size(path, _mtime):
+def _image_size(path: str, _mtime: int) -> tuple[int, int]:
     with Image.open(path) as image:
         return image.size
 
 
-def image_size(path):
+def image_size(path: str) -> tuple[int, int] | tuple[None, None]:
     """(width, height) of an image file, read from its header; (None, None) if unreadable."""
     try:
         return _image_size(path, os.stat(path).st_mtime_ns)
@@ -62,7 +64,7 @@ def image_size(path):
         return None, None
 
 
-def normalise_article(content):
+def normalise_article(content: Any) -> None:
     if not isinstance(content, Article):
         return
     settings = content.settings
@@ -79,8 +81,9 @@ def normalise_article(content):
         _linked_files(content, settings)  # files were checked
 
 
-def _language(article):
+def _language(article: Any) -> None:
     article.invalid = False
+    code: str | None
     if article.metadata.get("derived"):  # named as its original: its Lang is its own
         code = str(article.metadata.get("lang", article.lang))
     else:
@@ -104,7 +107,7 @@ def _language(article):
     article.lang = tag
 
 
-def _key_and_slug(article):
+def _key_and_slug(article: Any) -> None:
     article.key = article_key(article.source_path or "", article.metadata)
     problem = key_problem(article.key)
     if problem:
@@ -119,7 +122,7 @@ def _key_and_slug(article):
         article.slug = make_slug(article.slug, article.settings)
 
 
-def _template(article, settings):
+def _template(article: Any, settings: Mapping[str, Any]) -> None:
     """An article's page comes from an article template of the theme, nothing else."""
     name = article.metadata.get("template")
     if name is None:
@@ -130,13 +133,13 @@ def _template(article, settings):
         article.invalid = True
 
 
-def _theme_has(settings, name):
+def _theme_has(settings: Mapping[str, Any], name: str) -> bool:
     folders = [os.path.join(settings["THEME"], "templates"),
                *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
     return any(os.path.isfile(os.path.join(folder, name)) for folder in folders)
 
 
-def _content_type(article):
+def _content_type(article: Any) -> None:
     value = str(article.metadata.get("type", "news")).strip().lower().replace("-", " ")
     if value not in CONTENT_TYPES:
         log.error("%s: unknown Type '%s'; use one of %s", where(article), value,
@@ -145,7 +148,7 @@ def _content_type(article):
     article.content_type = value
 
 
-def _authors(article, settings):
+def _authors(article: Any, settings: Mapping[str, Any]) -> None:
     """`Author: A, B` names two authors, as `Authors:` does."""
     author = article.metadata.get("author")
     if author is not None and "authors" not in article.metadata:
@@ -159,7 +162,7 @@ def _authors(article, settings):
         article.authors = []
 
 
-def _lead_image(article, settings):
+def _lead_image(article: Any, settings: Mapping[str, Any]) -> None:
     article.lead_image = None
     image = article.metadata.get("image")
     if not image:
@@ -186,7 +189,7 @@ def _lead_image(article, settings):
     }
 
 
-def _inside_content(article, settings, link, path):
+def _inside_content(article: Any, settings: Mapping[str, Any], link: object, path: str) -> bool:
     """Whether a linked file stays inside the content folder; if not, the article is left
     out with an error naming the link."""
     if is_within(settings["PATH"], path):
@@ -196,7 +199,7 @@ def _inside_content(article, settings, link, path):
     return False
 
 
-def url_wrappers(values):
+def url_wrappers(values: Iterable[object]) -> Iterator[URLWrapper]:
     """The categories, tags and authors among these values (alone or in lists)."""
     for value in values:
         for item in value if isinstance(value, list) else [value]:
@@ -204,7 +207,7 @@ def url_wrappers(values):
                 yield item
 
 
-def files_used(article):
+def files_used(article: Any) -> list[str]:
     """The other content files an article's checks looked at: lead photo and linked files."""
     root = article.settings["PATH"]
     links = [article.metadata["image"]] if article.metadata.get("image") else []
@@ -213,7 +216,7 @@ def files_used(article):
     return sorted(path for path in paths if is_within(root, path))
 
 
-def _linked_files(article, settings):
+def _linked_files(article: Any, settings: Mapping[str, Any]) -> None:
     links = LINKED_FILE_RE.findall(html_as_read(article))
     outside = [link for link in links
                if not is_within(settings["PATH"], content_file(article, link))]
@@ -234,12 +237,12 @@ class ReportedLinkFilter(logging.Filter):
     """Pelican's own warning for a {static} link it cannot resolve, left out when the link
     was reported here already (so that each missing file is reported once)."""
 
-    def filter(self, record):
-        return not (record.msg == PELICAN_UNRESOLVED and record.args
-                    and record.args[0] in REPORTED_LINKS)
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.msg == PELICAN_UNRESOLVED and isinstance(record.args, tuple)
+                    and bool(record.args) and record.args[0] in REPORTED_LINKS)
 
 
-def _plain_images(article, settings):
+def _plain_images(article: Any, settings: Mapping[str, Any]) -> None:
     """Images referred to by a path of the site (`/images/x.jpg`) or one relative to the
     article (`../images/x.jpg`) rather than {static}: each missing one is reported once."""
     for src in dict.fromkeys(PLAIN_IMG_RE.findall(html_as_read(article))):

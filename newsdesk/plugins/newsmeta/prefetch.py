@@ -11,18 +11,19 @@ stale files it is not worth forking.
 
 import logging
 import os
+from typing import Any
 
-from newsdesk.parallel import RecordCollector, replay, run_shared, worker_count
+from newsdesk.parallel import RecordCollector, Share, replay, run_shared, worker_count
 from newsdesk.pelican_seams import without_discarded
 
 from .metadata import url_wrappers
 
 log = logging.getLogger(__name__)
 
-_DONE = set()
+_DONE: set[int] = set()
 
 
-def prefetch_articles(generator):
+def prefetch_articles(generator: Any) -> None:
     """On the generator's first article: read every stale article file in parallel."""
     if id(generator) in _DONE:
         return
@@ -42,7 +43,7 @@ def prefetch_articles(generator):
     if len(stale) < settings.get("PREFETCH_MIN", 200):
         return
 
-    def read_share(share):
+    def read_share(share: Share) -> tuple[list[tuple[str, Any]], list[logging.LogRecord]]:
         root = logging.getLogger()
         handlers, collect = root.handlers, RecordCollector()
         root.handlers = [collect]
@@ -71,7 +72,7 @@ def prefetch_articles(generator):
     log.info("%d article file(s) read on %d processes", len(stale), workers)
 
 
-def _with_settings(metadata, settings):
+def _with_settings(metadata: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
     """Metadata from a worker, its categories, tags and authors given this process's settings
     (each came back with its own copy, which every cache would then store again)."""
     for wrapper in url_wrappers(metadata.values()):

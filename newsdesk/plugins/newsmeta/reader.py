@@ -12,8 +12,11 @@ control characters, lists or quotes nested too deeply, a date that is not a date
 import logging
 import os
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from markdown import Markdown
+from markdown.preprocessors import Preprocessor
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import pelican_open
@@ -39,10 +42,12 @@ class Unreadable(Exception):
 
 
 class NewsMarkdownReader(MarkdownReader):
-    _markdown = None
-    _meta = None  # the metadata preprocessor and its priority, which Pelican deregisters
+    _markdown: Markdown | None = None
+    # the metadata preprocessor and its priority, which Pelican deregisters: set with _markdown
+    _meta: tuple[Preprocessor, float]
+    _md: Any  # Pelican's name for the Markdown of the file read; the meta extension adds .Meta
 
-    def process_metadata(self, name, value):
+    def process_metadata(self, name: str, value: str) -> Any:
         """Dates as newsdesk.dates reads them; categories, tags and authors get their slugs
         by newsdesk.slugs."""
         if name in DATE_FIELDS:
@@ -56,25 +61,27 @@ class NewsMarkdownReader(MarkdownReader):
                 with_slug(item)
         return processed
 
-    def _parse_metadata(self, meta):
+    def _parse_metadata(self, meta: Mapping[str, list[str]]) -> dict[str, Any]:
         """A field left empty (`Modified:`) counts as not given."""
         given = {name: values for name, values in meta.items() if "".join(values).strip()}
         return super()._parse_metadata(given)
 
-    def _reset_markdown(self):
+    def _reset_markdown(self) -> Markdown:
         """This reader's Markdown instance, as Pelican would set it up for a new file."""
         if self._markdown is None:
             self._markdown = Markdown(**self.settings["MARKDOWN"])
             registry = self._markdown.preprocessors
+            # Markdown's Registry has no public way to read a priority, nor its stubs _priority
             self._meta = registry["meta"], next(
-                item.priority for item in registry._priority if item.name == "meta")
+                item.priority for item in registry._priority  # type: ignore[attr-defined]
+                if item.name == "meta")
         elif "meta" not in self._markdown.preprocessors:
             preprocessor, priority = self._meta
             self._markdown.preprocessors.register(preprocessor, "meta", priority)
         self._markdown.reset()
         return self._markdown
 
-    def read(self, source_path):
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """(HTML, metadata), or an empty stub with status `skip` after one error naming the
         file."""
         try:
@@ -83,7 +90,7 @@ class NewsMarkdownReader(MarkdownReader):
             log.error("%s: %s", where(source_path), exc)
             return "", dict(LEFT_OUT)
 
-    def _read(self, source_path):
+    def _read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         outside = link_leading_out(self.settings["PATH"], _relative(source_path, self.settings))
         if outside:
             raise Unreadable(f"'{outside}' is a link to a file outside the content folder; "
@@ -105,7 +112,7 @@ class NewsMarkdownReader(MarkdownReader):
         except ValueError as exc:
             raise Unreadable(str(exc)) from None
 
-    def _safe(self, content, metadata):
+    def _safe(self, content: str, metadata: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """The body and summary without what newsdesk.sanitize removes, which is reported
         and noted as `html_removed` (so that a translation reports only what it adds)."""
         content, removed = clean_html(content, self.settings)
@@ -118,11 +125,11 @@ class NewsMarkdownReader(MarkdownReader):
         return content, metadata
 
 
-def _relative(source_path, settings):
+def _relative(source_path: str, settings: Mapping[str, Any]) -> str:
     return os.path.relpath(os.path.abspath(source_path), os.path.abspath(settings["PATH"]))
 
 
-def _check_fields(source_path, meta):
+def _check_fields(source_path: str, meta: Mapping[str, object]) -> None:
     """A warning for each field that is not one (a typo, a field in another language)."""
     for name in meta:
         if name not in FIELDS + OTHER_FIELDS:
@@ -132,7 +139,7 @@ def _check_fields(source_path, meta):
                         name.capitalize(), hint)
 
 
-def _check_nesting(text):
+def _check_nesting(text: str) -> None:
     """Lists and quotes nested deeper than MAX_NESTING are refused before Markdown sees them
     (its time grows with the square of the depth: a few thousand levels take minutes)."""
     for number, line in enumerate(text.splitlines(), 1):
@@ -144,7 +151,7 @@ def _check_nesting(text):
                              "levels deep; flatten them")
 
 
-def _check_characters(text):
+def _check_characters(text: str) -> None:
     match = CONTROL_RE.search(text)
     if match:
         line = text.count("\n", 0, match.start()) + 1
@@ -153,7 +160,7 @@ def _check_characters(text):
                          f"U+{ord(match.group()):04X}; delete it")
 
 
-def use_news_reader(readers):
+def use_news_reader(readers: Any) -> None:
     for extension in NewsMarkdownReader.file_extensions:
         if extension in readers.reader_classes:
             readers.reader_classes[extension] = NewsMarkdownReader
