@@ -307,6 +307,10 @@ class EditionsGenerator(UsesPageCache, Generator):
         return cache.keys, (cache.linked, cache.rendered), cache.unkeyed
 
 
+# A page's address in another edition, and whether it is the same page there.
+UrlIn = Callable[[Edition], tuple[str, bool]]
+
+
 class EditionOutput:
     """Writes one edition (the pages of it that `share` gives this process)."""
 
@@ -365,7 +369,7 @@ class EditionOutput:
             alternates=alternates, page_url=url, **kwargs,
         )
 
-    def _alternates(self, url_in: "UrlIn") -> list["Alternate"]:
+    def _alternates(self, url_in: UrlIn) -> list["Alternate"]:
         """The switcher's targets: this page in every other edition."""
         return [Alternate(other, *url_in(other)) for other in self.others]
 
@@ -385,13 +389,13 @@ class EditionOutput:
                         depends_on=article, article=article, category=article.category,
                         page_kind="article")
 
-    def _paginated(self, template: str, url: str, articles: list[Article], url_in: "UrlIn",
+    def _paginated(self, template: str, url: str, articles: list[Article], url_in: UrlIn,
                    **kwargs: Any) -> None:
         self._write(self.edition.save_as(url), template, self._alternates(url_in), url,
                     depends_on=sorted(kwargs.items()), articles=articles, page_kind=template,
                     **kwargs)
 
-    def _simple(self, template: str, url: str, url_in: "UrlIn") -> None:
+    def _simple(self, template: str, url: str, url_in: UrlIn) -> None:
         """A site-wide page (archives, lists of terms, search, 404): rendered every time."""
         self._write(self.edition.save_as(url), template, self._alternates(url_in), url,
                     depends_on=None, page_kind=template)
@@ -452,9 +456,6 @@ class EditionOutput:
 
 
 _PLURAL = {"category": "categories", "tag": "tags", "author": "authors"}
-
-# A page's address in another edition, and whether it is the same page there.
-UrlIn = Callable[[Edition], tuple[str, bool]]
 
 
 class ArticlePaths:
