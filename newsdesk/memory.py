@@ -26,6 +26,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from newsdesk import written
 from newsdesk.atomic import leftovers, write_atomic
+from newsdesk.fields import caption_and_credit
 from newsdesk.paths import is_within
 
 MACHINE_FLAG = "fuzzy"
@@ -80,10 +81,29 @@ class MemoryFile:
         """The entry for a segment, or None; marks it as still in use."""
         self.used.add((text, kind))
         message = self.catalog.get(text, context=kind)
+        if message is None and kind == "caption":
+            message = self._caption_kept_with_credit(text)
         if message is None or not message.string:
             return None
         return Entry(cast(str, message.string), MACHINE_FLAG not in message.flags,
                      _provider(message))
+
+    def _caption_kept_with_credit(self, caption: str) -> Message | None:
+        """An entry of a photo's caption written when its credit was still part of the text
+        (`Caption. [Credit]`), moved to the caption alone with its review state kept."""
+        for message in list(self.catalog):
+            if message.context != "caption" or not isinstance(message.id, str):
+                continue
+            old_caption, credit = caption_and_credit(message.id)
+            if credit and old_caption == caption:
+                translation = caption_and_credit(cast(str, message.string))[0]
+                self.catalog.delete(message.id, context="caption")
+                self.catalog.add(caption, translation, context="caption",
+                                 flags=message.flags, auto_comments=message.auto_comments,
+                                 user_comments=message.user_comments)
+                self.changed = True
+                return self.catalog.get(caption, context="caption")
+        return None
 
     def record(self, kind: str, text: str, translation: str, provider: str) -> None:
         """Store a machine translation (or a pending segment, with translation "")."""

@@ -1,17 +1,21 @@
 """Markdown split into the segments a translator sees, and put back together.
 
 A document becomes a list of pieces: literal Markdown that is never sent (code blocks, block
-markers, URLs) and segments (paragraphs, headings, list items, quotes, table cells, image alt
-texts and captions). Inside a segment, links, emphasis, inline code, inline HTML, footnote marks,
-URLs and do-not-translate terms are replaced by numbered placeholders; an answer must bring every
-placeholder back, or the segment stays untranslated. What the provider wrote around them is text:
-it is escaped once for the place the segment goes (Markdown, an image's quoted title, a table
-cell), or kept as it is for a field shown as text (title, lead caption, alt text).
+markers, URLs, photo credits) and segments (paragraphs, headings, list items, quotes, table
+cells, image alt texts and captions). Inside a segment, links, emphasis, inline code, inline
+HTML, footnote marks, URLs and do-not-translate terms are replaced by numbered placeholders; an
+answer must bring every placeholder back, or the segment stays untranslated. What the
+provider wrote around them is text: it is escaped once for the place the segment goes
+(Markdown, an image's quoted title, a table cell), or kept as it is for a field shown as text
+(title, lead caption, alt text). A segment's `fit` makes any translation of it, the memory's
+too, stay where it goes (an image's title).
 """
 
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from newsdesk.fields import caption_and_credit
 
 PLACEHOLDER = "⟦{}⟧"
 PLACEHOLDER_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
@@ -42,11 +46,13 @@ TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\
 @dataclass
 class Segment:
     """A piece of text to translate; `kind` says what it is (paragraph, heading, caption...),
-    `quote` how a provider's text is made safe where it goes (see restore)."""
+    `quote` how a provider's text is made safe where it goes (see restore), `fit` how any
+    translation of it is kept where it goes (see Document.render)."""
 
     kind: str
     text: str
     quote: Callable[[str], str] | None = None
+    fit: Callable[[str], str] | None = None
 
 
 @dataclass
@@ -56,8 +62,13 @@ class Document:
     pieces: list[str | Segment] = field(default_factory=list)
 
     def render(self, translate: Callable[[Segment], str]) -> str:
-        """The Markdown with each segment replaced by translate(segment)."""
-        return "".join(translate(p) if isinstance(p, Segment) else p for p in self.pieces)
+        """The Markdown with each segment replaced by translate(segment), fitted."""
+        out = []
+        for piece in self.pieces:
+            if isinstance(piece, Segment):
+                piece = piece.fit(translate(piece)) if piece.fit else translate(piece)
+            out.append(piece)
+        return "".join(out)
 
 
 def normalise(text: str) -> str:
@@ -111,8 +122,11 @@ def _split_block(block: list[str], doc: Document) -> None:
     if len(block) == 1 and (m := IMAGE_BLOCK_RE.match(first)):
         doc.pieces += [m.group(1), *_maybe(Segment("alt", m.group("alt"))), m.group(3)]
         if m.group("title") is not None:
-            doc.pieces += [m.group(4), *_maybe(Segment("caption", m.group("title"),
-                                                       image_title_text)), m.group(6)]
+            caption, credit = caption_and_credit(m.group("title"))
+            credit = f"[{credit}]" if credit else ""  # never sent: the author's, as written
+            doc.pieces += [m.group(4), *_maybe(Segment("caption", caption, image_title_text,
+                                                       image_title)),
+                           " " + credit if caption and credit else credit, m.group(6)]
         doc.pieces.append(m.group(7) + "\n")
         return
     for pattern, kind in ((HEADING_RE, "heading"), (FOOTNOTE_DEF_RE, "footnote")):
@@ -230,8 +244,15 @@ def table_cell_text(text: str) -> str:
 
 
 def image_title_text(text: str) -> str:
-    """markdown_text for an image's quoted title, which becomes its figure's caption: no quote
-    that would end the title, no brackets that would read as a credit."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    """markdown_text for an image's quoted title, which becomes its figure's caption."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return image_title(re.sub(r"([`\\*_{}])", r"\\\1", text))
+
+
+def image_title(text: str) -> str:
+    """A caption kept inside its image's quoted title, whoever wrote it (image_title_text, an
+    editor in the memory): no quote that would end the title (a single one may too), no
+    bracket that would read as a credit, no backslash that would escape the closing quote."""
+    text = text.replace('"', "&quot;").replace("'", "&#39;")
     text = text.replace("[", "&#91;").replace("]", "&#93;")
-    return re.sub(r"([`\\*_{}])", r"\\\1", text)
+    return text + "\\" if (len(text) - len(text.rstrip("\\"))) % 2 else text

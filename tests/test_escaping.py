@@ -45,7 +45,7 @@ ALT_EN = "People [on] \"the\" square <img src=x onerror=alert(1)> & more"
 PARAGRAPH_EN = ("Unions are <em>unhappy</em> & AT&amp;T says <script>alert(1)</script> [no] "
                 "*really* {: .x }")
 FIGURE_ALT_EN = "Workers \"in\" the street] <x> & co"
-FIGURE_CAPTION_EN = "Workers \"in front\") of [the] factory <u> & co. ⟦0⟧"
+FIGURE_CAPTION_EN = "Workers \"in front\") of [the] factory <u> & co's ('own')"
 BANNER_EN = "A banner [on the fence]"
 CELL_EN = "against | for <b> & co"
 ANSWERS = {
@@ -55,7 +55,7 @@ ANSWERS = {
     "Ljudi na trgu ispred Skupštine": ALT_EN,
     "Sindikati su nezadovoljni novim zakonom.": PARAGRAPH_EN,
     "Radnici na ulici": FIGURE_ALT_EN,
-    "Radnici ispred fabrike. ⟦0⟧": FIGURE_CAPTION_EN,
+    "Radnici ispred fabrike.": FIGURE_CAPTION_EN,
     "Transparent na ogradi": BANNER_EN,
     "protiv zakona": CELL_EN,
 }
@@ -124,7 +124,7 @@ def test_machine_translations_show_every_character_the_provider_wrote(content, t
     figures = body.select("figure")
     assert len(figures) == 2, body
     assert figures[0].img["alt"] == FIGURE_ALT_EN
-    assert text(figures[0].figcaption) == FIGURE_CAPTION_EN.replace("⟦0⟧", "FoNet/MILA ĐURIĆ")
+    assert text(figures[0].figcaption) == f"{FIGURE_CAPTION_EN} FoNet/MILA ĐURIĆ"
     assert figures[0].select_one(".credit").text == "FoNet/MILA ĐURIĆ"
     assert text(figures[1].figcaption) == BANNER_EN
     assert not figures[1].select(".credit"), "the provider's brackets are not a credit"
@@ -235,7 +235,7 @@ def test_photo_captions_and_credits_are_text(content, tmp_path):
         caption, credit = convert(PHOTO_CAPTION), "Tanjug & <FoNet>"
         for figure in html.select("figure"):  # the lead photo and the one in the text
             shown = figure.select_one(".credit").text
-            assert shown in (credit, convert(credit))  # a lead photo's credit stays as written
+            assert shown == credit  # a credit stays as written in both scripts
             assert text(figure.figcaption) == f"{caption} {shown}", prefix
         assert len(html.select("figure")) == 2
         assert html.select_one("figure.lead-figure img")["alt"] == caption

@@ -59,7 +59,7 @@ The debate starts on Monday.
 SEGMENTS = [  # what the Serbian article sends, each exactly once
     "Vlada usvojila budžet za sledeću godinu", "Skupština će o predlogu raspravljati sledeće "
     "nedelje.", "Sednica vlade u Beogradu.", "Šta sledi", "Rasprava u Skupštini",
-    "Glasanje do kraja meseca", "Zgrada vlade u Beogradu", "Zgrada vlade. ⟦0⟧",
+    "Glasanje do kraja meseca", "Zgrada vlade u Beogradu", "Zgrada vlade.",
 ]
 ARTICLE_URL = "en/2024/vest/index.html"
 

@@ -2,7 +2,8 @@
 
 ![What the photo shows](photo.jpg "Caption. [AGENCY/PHOTOGRAPHER]") becomes
 <figure><img alt="What the photo shows" src="photo.jpg"><figcaption>Caption.
-<span class="credit">AGENCY/PHOTOGRAPHER</span></figcaption></figure>.
+<span class="credit" translate="no">AGENCY/PHOTOGRAPHER</span></figcaption></figure>: a
+credit is a name, kept as written in both scripts.
 An alt text of "" marks a decorative image (alt="" on purpose).
 """
 
@@ -49,7 +50,8 @@ class FigureProcessor(Treeprocessor):
             figcaption = etree.SubElement(figure, "figcaption")
             figcaption.text = caption + (" " if caption and credit else "")
             if credit:
-                etree.SubElement(figcaption, "span", {"class": "credit"}).text = credit
+                etree.SubElement(figcaption, "span", {"class": "credit", "translate": "no"}
+                                 ).text = credit
         return figure
 
 

@@ -3,6 +3,7 @@
 import logging
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
@@ -26,6 +27,7 @@ from newsdesk.translate import (
 )
 
 log = logging.getLogger(__name__)
+FIGURE = '<figure class="figure">'  # a photo of the text (plugins/figures)
 
 
 def add_machine_translations(generator: Any, groups: Groups) -> None:
@@ -46,7 +48,7 @@ def add_machine_translations(generator: Any, groups: Groups) -> None:
         original = groups[key][translation.source.lang]
         article = _derived_article(original, translation, target, markdown, generator)
         groups[key][target] = article
-        if translation.pending:
+        if article.translation_pending:
             pending.append(f"{original.source_path} → {target}")
     markdown.save()
     if stage.stats.segments:
@@ -95,14 +97,18 @@ def _derived_article(original: Any, translation: Translation, target: str, markd
     meta.update(derived=True, lang=target, key=original.key, slug=make_slug(original.key))
     if original.authors:  # as the version translated from spells them (Latin for Cyrillic)
         meta.update(author=original.authors[0], authors=list(original.authors))
-    removed: list[str]
-    if translation.pending:
+    removed: list[str] = []
+    pending = translation.pending
+    if not pending:
+        texts: dict[str, Any] = {}
+        body, removed = _translated_texts(texts, translation, markdown)
+        pending = _lost_figures(original, body, translation, generator.settings) > 0
+        meta.update(texts)
+    if pending:
         body, removed = html_as_read(original), []
         meta["title"] = original.title
         if "summary" in original.metadata:
             meta["summary"] = original.metadata["summary"]
-    else:
-        body, removed = _translated_texts(meta, translation, markdown)
     if removed:
         meta["html_removed"] = removed
     settings = generator.settings
@@ -118,13 +124,29 @@ def _derived_article(original: Any, translation: Translation, target: str, markd
                       context=generator.context)
     article.translation_of = original
     article.machine_translation = True
-    article.translation_pending = translation.pending
-    article.translation_reviewed = translation.fully_reviewed
-    if translation.pending:
+    article.translation_pending = pending
+    article.translation_reviewed = translation.fully_reviewed and not pending
+    if pending:
         article.lead_image, article.correction = original.lead_image, original.correction
     # the category and tags still in the original's words, shown as written in every script
     article.waiting_terms = tuple(translation.waiting_terms)
     return article
+
+
+def _lost_figures(original: Any, body: str, translation: Translation,
+                  settings: Mapping[str, Any]) -> int:
+    """How many photos of the text the translation no longer shows as figures (a caption or
+    alt text in the memory that breaks its image's Markdown), reported as an error: the
+    article then waits, shown in the original, until the memory is corrected."""
+    lost = html_as_read(original).count(FIGURE) - body.count(FIGURE)
+    if lost > 0:
+        memory = (Path(settings["PATH"]) / settings.get("TRANSLATION_MEMORY", "translations")
+                  / translation.target / f"{translation.source.key}.po")
+        log.error("%s → %s: %d photo(s) in the text lost their figure in the translation: a "
+                  "caption or alt text in %s breaks its image; the article is shown in the "
+                  "original until it is corrected", where(original), translation.target, lost,
+                  where(memory))
+    return max(lost, 0)
 
 
 def _translated_texts(meta: dict[str, Any], translation: Translation, markdown: TextMemo
