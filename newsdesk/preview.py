@@ -26,6 +26,12 @@ WATCHED = ("content", "newsdesk", "pelicanconf.py")
 _DEFAULT_FILTER = DefaultFilter()
 
 
+def own_hosts(port: int) -> tuple[str, str]:
+    """The `Host` of a request for the preview on 127.0.0.1:`port`: any other is refused (a
+    page on another name that resolves to 127.0.0.1, DNS rebinding, reads nothing)."""
+    return f"127.0.0.1:{port}", f"localhost:{port}"
+
+
 class PreviewServer(ThreadingHTTPServer):
     """The preview's server, with the review desk that answers /_review/ once it has one."""
 
@@ -37,8 +43,19 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     Every path is resolved (symlinks followed) and must stay inside the output, so no request
     (`..`, `%2e%2e`, backslashes, double slashes, a symlink pointing out) reads anything else.
-    A PreviewServer's `desk`, if it has one, answers /_review/.
+    A request naming another `Host` than the server's own (own_hosts) gets 421, whatever it
+    asks. A PreviewServer's `desk`, if it has one, answers /_review/.
     """
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        address = self.server.server_address
+        host = (self.headers.get("Host") or "").strip().lower()
+        if isinstance(address, tuple) and host in own_hosts(address[1]):
+            return True
+        self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "Unknown host")
+        return False
 
     def _desk(self) -> "ReviewDesk | None":
         desk = self.server.desk if isinstance(self.server, PreviewServer) else None

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from newsdesk.secrets import redact
-from newsdesk.transliterate import has_cyrillic, to_latin
+from newsdesk.transliterate import serbian_in_latin
 
 if TYPE_CHECKING:
     from newsdesk.engines import Attempt, ProviderSession, _Engine
@@ -134,9 +134,7 @@ class Provider:
                 log.info("translation provider %s: %s", self.name, self.disabled_reason)
             raise
         self.failures_in_a_row = 0
-        if target.startswith("sr") and has_cyrillic(answer):
-            answer = to_latin(answer)  # Google answers Serbian in Cyrillic
-        return answer
+        return serbian_in_latin(answer, target)  # Google answers Serbian in Cyrillic
 
     def _translate_piece(self, text: str, source: str, target: str) -> str:
         attempts = self._http().attempts

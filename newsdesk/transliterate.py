@@ -144,6 +144,12 @@ def has_cyrillic(text: str) -> bool:
     return any("\u0400" <= ch <= "\u04ff" for ch in text)
 
 
+def serbian_in_latin(text: str, target: str) -> str:
+    """A translation into `target` as the memory keeps it: a Serbian one in Latin script
+    (the Cyrillic edition is made from the Latin one)."""
+    return to_latin(text) if target.startswith("sr") and has_cyrillic(text) else text
+
+
 TAG_RE = re.compile(r"<!--.*?-->|<[^>]+>", re.DOTALL)
 ATTRIBUTE_TEXT_RE = re.compile(r'(\s(?:alt|title)=")([^"]*)(")')
 VERBATIM_TAGS = ("code", "pre", "script", "style", "kbd", "samp")

@@ -45,11 +45,14 @@ def output(tmp_path):
     return site
 
 
-def raw_get(base, path, method="GET"):
-    """Send `path` exactly as written (http.client does not normalise it)."""
+def raw_get(base, path, method="GET", host=None):
+    """Send `path` exactly as written (http.client does not normalise it); `host`: the Host
+    header instead of the server's own ("": none)."""
     connection = http.client.HTTPConnection(urlsplit(base).hostname, urlsplit(base).port,
                                             timeout=10)
-    connection.putrequest(method, path, skip_accept_encoding=True)
+    connection.putrequest(method, path, skip_host=host is not None, skip_accept_encoding=True)
+    if host:
+        connection.putheader("Host", host)
     connection.endheaders()
     response = connection.getresponse()
     body = response.read()
@@ -90,6 +93,21 @@ def test_the_output_itself_is_still_served(output):
         assert raw_get(base, "/nema/") == (404, NOT_FOUND)
         assert raw_get(base, "/de/nema") == (404, NOT_FOUND)
         assert raw_get(base, "/%2e%2e/") == (200, HOME), "`..` stays at home"
+
+
+@pytest.mark.build
+def test_a_request_naming_another_host_is_refused(output):
+    """A page on a name that resolves to 127.0.0.1 (DNS rebinding) reads nothing of the preview."""
+    with serve_folder(output) as base:
+        port = urlsplit(base).port
+        assert raw_get(base, "/", host=f"localhost:{port}") == (200, HOME)
+        for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1.nip.io:{port}",
+                     "127.0.0.1", f"127.0.0.1:{port + 1}", ""):
+            for method, path in (("GET", "/"), ("HEAD", "/"), ("GET", "/sr-cyrl/vesti/"),
+                                 ("GET", "/nema/"), ("POST", "/_review/save")):
+                status, body = raw_get(base, path, method, host)
+                assert status == 421, (host, method, path, status)
+                assert "Pregled" not in body and "Вести" not in body, (host, path)
 
 
 ARTICLE = """Title: Čitaonice u Nišu rade do ponoći

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from bs4 import BeautifulSoup
 
 from newsdesk.review.editing import editable, made_safe
@@ -30,6 +30,31 @@ CORRECTED_SR = ("Kritičari kažu da su iznosi mali u odnosu na potrebe regiona;
 def memory_files(content):
     return {p: p.read_bytes() for p in sorted((content / "translations").rglob("*"))
             if p.is_file()}
+
+
+def read_memory(po):
+    with po.open("rb") as fp:
+        return read_po(fp, abort_invalid=True)
+
+
+def edited_in_poedit(po, strings):
+    """Entries of a memory file changed as a translator does in Poedit: {(context, start of the
+    msgid): msgstr}, each left a machine translation ("Needs work")."""
+    catalog = read_memory(po)
+    for message in catalog:
+        for (context, start), string in strings.items():
+            if message.context == context and message.id.startswith(start):
+                message.string = string
+                message.flags.add("fuzzy")
+    with po.open("wb") as fp:
+        write_po(fp, catalog, width=100)
+
+
+def segment_item(page, original_start):
+    """The `li.segment` of a review page whose original starts so."""
+    return next(li for li in BeautifulSoup(page, "html.parser").select("li.segment")
+                if li.select_one(".original .text, .original .diff").get_text().startswith(
+                    original_start))
 
 
 def explainer_form(base):
@@ -159,6 +184,94 @@ desk.save("sr-Latn", "eu-growth-plan-explainer", segment.ident, {CORRECTED_SR!r}
     assert CORRECTED_SR[:40] in po.read_text(encoding="utf-8")
 
 
+@pytest.mark.build
+def test_text_saved_as_shown_approves_what_a_po_editor_wrote_byte_for_byte(tmp_path):
+    content = copy_content(tmp_path)
+    po = content / "translations/sr-Latn/eu-growth-plan-explainer.po"
+    paragraph = ("Novac se ne isplaćuje odjednom: svaka zemlja ima „reformsku agendu” & plan "
+                 "<b>mera</b>.")
+    heading = "Šta to znači za <i>Srbiju</i> & region?"
+    edited_in_poedit(po, {("paragraph", "The money is not paid"): paragraph,
+                          ("heading", "What it means"): heading})
+    with desk_alone(content, write_settings(tmp_path)) as base:
+        status, _, page = request(base, EXPLAINER)
+        fields = next(f for text, f in segment_forms(page).items()
+                      if text.startswith("The money is not paid"))
+        assert fields["text"] == paragraph, "shown as the translator wrote it"
+        saved = request(base, "/_review/save",
+                        {**fields, "token": token_of(page), "action": "save"})
+        assert saved[0] == 303, saved
+        entry = read_memory(po).get(next(m.id for m in read_memory(po)
+                                         if m.id.startswith("The money")), context="paragraph")
+        assert entry.string == paragraph, "approved as stored, not escaped again"
+        assert "fuzzy" not in entry.flags
+        assert entry.user_comments[-1].startswith(f"Reviewed-by: {REVIEWER}, ")
+        before = {(m.context, m.id): m.string for m in read_memory(po) if m.id}
+        assert request(base, "/_review/save", {
+            "token": token_of(page), "edition": "sr-Latn", "key": "eu-growth-plan-explainer",
+            "action": "approve-all"})[0] == 303
+    catalog = read_memory(po)
+    assert {(m.context, m.id): m.string for m in catalog if m.id} == before
+    assert not [m for m in catalog if m.id and "fuzzy" in m.flags]
+    assert catalog.get("What it means for Serbia", context="heading").string == heading
+
+
+@pytest.mark.build
+def test_cyrillic_typed_for_the_latin_edition_is_saved_in_latin(tmp_path):
+    content = copy_content(tmp_path)
+    memory = content / "translations/sr-Latn"
+    with desk_alone(content, write_settings(tmp_path)) as base:
+        status, _, page = request(base, EXPLAINER)
+        forms = segment_forms(page)
+        for original, typed in (("What it means for Serbia", "Шта то значи за Србију?"),
+                                ("economy", "економија & финансије")):
+            answer = request(base, "/_review/save", {**forms[original], "token": token_of(page),
+                                                     "action": "save", "text": typed})
+            assert answer[0] == 303, answer
+    heading = read_memory(memory / "eu-growth-plan-explainer.po").get(
+        "What it means for Serbia", context="heading")
+    assert heading.string == "Šta to znači za Srbiju?"
+    tag = read_memory(memory / "glossary.po").get("economy", context="tag")
+    assert tag.string == "ekonomija & finansije" and "fuzzy" not in tag.flags
+
+
+@pytest.mark.build
+def test_a_save_from_an_out_of_date_page_keeps_the_editors_text(tmp_path):
+    content = copy_content(tmp_path)
+    po = content / "translations/sr-Latn/eu-growth-plan-explainer.po"
+    meanwhile = "Kritičari kažu da je novca malo; pristalice — da podstiče reformatore."
+    with desk_alone(content, write_settings(tmp_path)) as base:
+        old = explainer_form(base)
+        other_tab = {**old, "text": meanwhile}
+        assert request(base, "/_review/save", other_tab)[0] == 303
+        status, _, page = request(base, "/_review/save", {**old, "ui": "en"})
+        assert status == 409
+        item = segment_item(page, MACHINE_PARAGRAPH)
+        assert item.select_one("textarea").get_text() == CORRECTED_SR, "nothing typed is lost"
+        assert item.select_one(".stored").get_text() == meanwhile
+        assert "Your text is kept in the field" in item.select_one("[role=alert]").get_text()
+        again = segment_forms(page)[item.select_one(".original .text").get_text()]
+        assert request(base, "/_review/save", {**again, "token": token_of(page),
+                                               "action": "save"})[0] == 303
+    assert read_memory(po).get(next(m.id for m in read_memory(po) if m.id.startswith(
+        MACHINE_PARAGRAPH)), context="paragraph").string == CORRECTED_SR
+
+
+@pytest.mark.build
+def test_a_desk_address_of_no_article_is_a_plain_not_found_page(tmp_path):
+    content = copy_content(tmp_path)
+    with desk_alone(content, write_settings(tmp_path)) as base:
+        for path, heading in (("/_review/sr-Latn/nema-takvog-clanka/", "Nije pronađeno"),
+                              ("/_review/sr-Latn/nema-takvog-clanka/?ui=en", "Not found"),
+                              ("/_review/sr-Cyrl/eu-growth-plan-explainer/", "Није пронађено"),
+                              ("/_review/en/eu-growth-plan-explainer/", "Not found"),  # original
+                              ("/_review/sr-Latn/a/b/c?ui=en", "Not found")):
+            status, _, page = request(base, path)
+            soup = BeautifulSoup(page, "html.parser")
+            assert status == 404 and soup.h1.get_text() == heading, (path, soup.h1)
+            assert soup.title.get_text().startswith(heading)
+
+
 # -- pending and outdated ----------------------------------------------------------------------
 
 
@@ -229,6 +342,33 @@ def test_an_outdated_segment_shows_the_change_of_its_original(tmp_path):
                     if "six instalments" in li.select_one(".original").get_text())
     assert reviewed.select_one(".state").get_text() == "Reviewed"
     assert not reviewed.select(".diff")
+
+
+@pytest.mark.build
+def test_an_article_is_counted_and_listed_in_every_state_it_has_a_segment_in(tmp_path):
+    content = copy_content(tmp_path)
+    article = content / "articles/2024/eu-growth-plan-explainer.en.md"
+    text = article.read_text(encoding="utf-8").replace(
+        "The money is not paid out at once.",
+        "The money is not paid out in one go, but in six instalments.")
+    article.write_text(text + "\nThe first instalment is due in spring, after Brussels "
+                       "checks the reforms.\n", encoding="utf-8")
+    output = tmp_path / "output"
+    assert run_build(content, output).returncode == 0  # no provider: the new text waits
+    with desk_alone(content, write_settings(build_folder(output))) as base:
+        soup = BeautifulSoup(request(base, "/_review/?ui=en")[2], "html.parser")
+        counts = {li.select_one(".state")["class"][1].removeprefix("state-"):
+                  int(li.strong.get_text()) for li in soup.select("ul.counts li")}
+        for state, count in counts.items():
+            listed = BeautifulSoup(request(base, f"/_review/?state={state}&ui=en")[2],
+                                   "html.parser").select("tbody tr")
+            assert len(listed) == count, (state, count, [r.get_text() for r in listed])
+            if state in ("pending", "outdated"):
+                rows = [r for r in listed if "Growth Plan" in r.get_text()]
+                assert rows, f"the explainer has a segment {state} and is listed so"
+                assert rows[0].select("td")[2].select_one(f".state-{state}")
+    assert counts["pending"] >= 1 and counts["outdated"] >= 1
+    assert "counted in every state" in soup.select_one("#counts-title + p").get_text()
 
 
 # -- the published site ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from newsdesk.dates import DateError, parse_date
 from newsdesk.memory import MACHINE_FLAG, REVIEWED_BY, MemoryFile
 from newsdesk.paths import is_within
 from newsdesk.providers import Provider, TranslationUnavailable
-from newsdesk.review.editing import likeness, made_safe
+from newsdesk.review.editing import editable, likeness, made_safe
 from newsdesk.segments import (
     BrokenMarkup,
     markdown_text,
@@ -43,6 +43,7 @@ from newsdesk.translate import (
     status_report,
     translation_sources,
 )
+from newsdesk.transliterate import serbian_in_latin
 
 STATES = ("machine", "pending", "outdated", "reviewed")  # in the order the list names them
 TO_REVIEW = ("machine", "pending", "outdated")
@@ -79,6 +80,15 @@ class Segment:
         """What the segment held when the editor opened it (a save of something else fails)."""
         return hashlib.sha256(f"{self.state}\0{self.translation}".encode()).hexdigest()[:16]
 
+    @property
+    def shown(self) -> str:
+        """The text the desk puts in the segment's field (newsdesk.review.editing.editable)."""
+        return editable(self.translation or self.previous_translation, self.tokens, self.quote)
+
+    def unchanged(self, text: str) -> bool:
+        """Whether `text` is the stored translation as the desk showed it."""
+        return bool(self.translation) and normalise(text) == normalise(self.shown)
+
 
 @dataclass
 class ArticleReview:
@@ -99,7 +109,8 @@ class Row:
 
     key: str
     target: str
-    state: str  # one of STATES, or "human" for an outdated human translation
+    # Each of STATES one of its segments is in; ("human",) for an outdated human translation.
+    states: tuple[str, ...]
     title: str
     source_lang: str
     date: dt.datetime | None
@@ -151,16 +162,14 @@ class Desk:
             if original is None:  # never: every key found has a version
                 continue
             counts: Counter = Counter()
+            states: tuple[str, ...] = ("human",)
             if state != "outdated":  # the stage's translation: look at its segments
-                review = self.article(target, key, groups)
-                counts = review.counts
-                state = next((s for s in ("outdated", "pending", "machine") if counts[s]),
-                             "reviewed")
+                counts = self.article(target, key, groups).counts
+                states = tuple(name for name in STATES if counts[name])
                 detail = ""
             else:
-                state = "human"
                 detail = groups[key][target].path.relative_to(self.content).as_posix()
-            rows.append(Row(key, target, state, original.fields.get("title", key),
+            rows.append(Row(key, target, states, original.fields.get("title", key),
                             original.lang, _date(original), counts, detail))
         rows.sort(key=lambda row: (row.date is not None, row.date and row.date.timestamp(),
                                    row.key), reverse=True)
@@ -207,14 +216,18 @@ class Desk:
     # -- writing -------------------------------------------------------------------------------
 
     def save(self, target: str, key: str, ident: str, text: str, stamp: str) -> list[Path]:
-        """The editor's translation of one segment, as reviewed; the files written. Refused
-        for a segment that is not the article's, that changed since the editor opened it, or
-        text that breaks a protected part."""
+        """The editor's translation of one segment, as reviewed; the files written. Text as the
+        desk showed it approves the stored translation as it is; new text is made safe, and
+        Latin in a Serbian edition. Refused for a segment that is not the article's, that
+        changed since the editor opened it, or text that breaks a protected part."""
         with self.lock:
             review = self.article(target, key)
             segment = _find(review, ident, stamp)
             if not text.strip():
                 raise Refused("empty", 422)
+            if segment.unchanged(text):
+                return self._write(review, [(segment, segment.translation)])
+            text = serbian_in_latin(text, target)
             try:
                 translation = normalise(text) if segment.glossary \
                     else made_safe(text, segment.tokens, segment.quote)

@@ -1,7 +1,7 @@
 """The desk's pages under /_review/ of the preview server (newsdesk.preview).
 
-Safe on a laptop: the preview listens on 127.0.0.1 only; every desk request must name this
-server in its `Host` (127.0.0.1:PORT or localhost:PORT: no DNS rebinding); every write is a
+Safe on a laptop: the preview listens on 127.0.0.1 only and answers only requests that name
+it in their `Host` (newsdesk.preview.own_hosts: no DNS rebinding); every write is a
 POST carrying the server's own random token (no request from another site) and names an entry
 of the memory by the article's key, its edition and the entry's hash, all checked against the
 site's own (newsdesk.review.desk). Pages are Jinja2 templates with autoescape: whatever the
@@ -20,8 +20,9 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from newsdesk.preview import own_hosts
 from newsdesk.review.desk import STATES, TO_REVIEW, Desk, Refused, reviewer_name
-from newsdesk.review.editing import changes, editable, marked, parts
+from newsdesk.review.editing import changes, marked, parts
 from newsdesk.review.words import LANGUAGES, OWN_NAMES, words
 
 PREFIX = "/_review"
@@ -59,8 +60,6 @@ class ReviewDesk:
     # -- requests ------------------------------------------------------------------------------
 
     def get(self, handler: BaseHTTPRequestHandler) -> None:
-        if not self._host_allowed(handler):
-            return self._plain(handler, HTTPStatus.MISDIRECTED_REQUEST, "unknown host")
         url = urlsplit(handler.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         parts_ = [p for p in url.path.removeprefix(PREFIX).split("/") if p]
@@ -75,8 +74,6 @@ class ReviewDesk:
         return self._error_page(handler, Refused("no-such-article", 404), query.get("ui"))
 
     def post(self, handler: BaseHTTPRequestHandler) -> None:
-        if not self._host_allowed(handler):
-            return self._plain(handler, HTTPStatus.MISDIRECTED_REQUEST, "unknown host")
         form = self._form(handler)
         ui = form.get("ui") if form else None
         if form is None or urlsplit(handler.path).path != f"{PREFIX}/save":
@@ -118,15 +115,11 @@ class ReviewDesk:
 
     # -- checks --------------------------------------------------------------------------------
 
-    def _host_allowed(self, handler: BaseHTTPRequestHandler) -> bool:
-        host = (handler.headers.get("Host") or "").strip().lower()
-        return host in (f"127.0.0.1:{self.port}", f"localhost:{self.port}")
-
     def _origin_allowed(self, handler: BaseHTTPRequestHandler) -> bool:
         """A browser's Origin, when it sends one, is this server."""
         origin = handler.headers.get("Origin")
-        return origin is None or origin.lower() in (f"http://127.0.0.1:{self.port}",
-                                                    f"http://localhost:{self.port}")
+        return origin is None or origin.lower() in [f"http://{host}"
+                                                    for host in own_hosts(self.port)]
 
     def _token_matches(self, token: str) -> bool:
         return hmac.compare_digest(token.encode(), self.token.encode())
@@ -157,9 +150,9 @@ class ReviewDesk:
         edition = query.get("edition") if query.get("edition") in self.desk.targets else ""
         state = query.get("state") if query.get("state") in (*STATES, "human", "all") else ""
         rows = [row for row in self.desk.rows() if not edition or row.target == edition]
-        counts = Counter(row.state for row in rows)
-        shown = [row for row in rows if state == "all" or row.state == state
-                 or (not state and row.state in (*TO_REVIEW, "human"))]
+        counts = Counter(name for row in rows for name in row.states)
+        wanted = {state} if state and state != "all" else {*TO_REVIEW, "human"}
+        shown = [row for row in rows if state == "all" or wanted.intersection(row.states)]
         page = self._render("list.html", ui, rows=shown, counts=counts,
                             states=(*STATES, "human"), edition=edition, state=state,
                             targets=self.desk.targets, here=PREFIX + "/")
@@ -181,9 +174,9 @@ class ReviewDesk:
                 "segment": segment,
                 "original": marked(segment.original, segment.tokens),
                 "parts": parts(segment.tokens),
-                "text": text if failed and failed.word != "changed-meanwhile" else editable(
-                    segment.translation or segment.previous_translation, segment.tokens,
-                    segment.quote),
+                "text": text if failed else segment.shown,  # nothing typed is lost
+                "stored": segment.shown if failed and failed.word == "changed-meanwhile"
+                else "",
                 "error": say(failed.word, detail=failed.detail) if failed else "",
                 "changes": changes(segment.previous, segment.original)
                 if segment.previous else [],
@@ -201,8 +194,12 @@ class ReviewDesk:
 
     def _error_page(self, handler: BaseHTTPRequestHandler, refused: Refused,
                     ui: str | None) -> None:
+        """A refused write ("Not saved"), or a page that is not there ("Not found")."""
         ui = ui if ui in LANGUAGES else LANGUAGES[0]
+        reading = handler.command in ("GET", "HEAD")
         page = self._render("error.html", ui,
+                            heading="not-found" if reading and refused.status == 404
+                            else "error",
                             message=words(ui)(refused.word, detail=refused.detail),
                             back=PREFIX + "/", here=PREFIX + "/")
         self._html(handler, HTTPStatus(refused.status), page)
@@ -216,9 +213,6 @@ class ReviewDesk:
 
     def _html(self, handler: BaseHTTPRequestHandler, status: HTTPStatus, page: str) -> None:
         self._send(handler, status, page.encode("utf-8"), "text/html; charset=utf-8")
-
-    def _plain(self, handler: BaseHTTPRequestHandler, status: HTTPStatus, text: str) -> None:
-        self._send(handler, status, text.encode(), "text/plain; charset=utf-8")
 
     def _static(self, handler: BaseHTTPRequestHandler, name: str) -> None:
         self._send(handler, HTTPStatus.OK, (HERE / "static" / name).read_bytes(), STATIC[name])

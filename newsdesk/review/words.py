@@ -24,6 +24,10 @@ WORDS = {
     "to-review": ("To review", "Za pregled"),
     "filter": ("Show", "Prikaži"),
     "counts": ("Articles by state", "Članci po stanju"),
+    "counts-legend": ("An article is counted in every state one of its segments is in, and "
+                      "listed under each of them.",
+                      "Članak se broji u svakom stanju u kom je neki njegov segment i navodi "
+                      "se pod svakim od njih."),
     "article": ("Article", "Članak"),
     "date": ("Date", "Datum"),
     "segments": ("Segments", "Segmenti"),
@@ -82,12 +86,16 @@ WORDS = {
     "done-sent": ("The provider's translation is below, to review.",
                   "Prevod servisa je ispod, za pregled."),
     "error": ("Not saved", "Nije sačuvano"),
+    "not-found": ("Not found", "Nije pronađeno"),
     "empty": ("Write a translation first.", "Prvo napišite prevod."),
     "broken-markup": ("Every placeholder (⟦0⟧, ⟦1⟧…) must stay exactly once.",
                       "Svaka oznaka (⟦0⟧, ⟦1⟧…) mora ostati tačno jednom."),
-    "changed-meanwhile": ("This segment changed since the page was opened; it is shown as it "
-                          "is now.", "Segment se promenio otkako je stranica otvorena; "
-                          "prikazan je kakav je sada."),
+    "changed-meanwhile": ("This segment changed since the page was opened. Your text is kept "
+                          "in the field, the one saved meanwhile is below it; save again to "
+                          "replace it.", "Segment se promenio otkako je stranica otvorena. "
+                          "Vaš tekst je ostao u polju, a onaj sačuvan u međuvremenu je ispod "
+                          "njega; sačuvajte ponovo da biste ga zamenili."),
+    "stored-now": ("Saved meanwhile", "Sačuvano u međuvremenu"),
     "no-such-segment": ("This article has no such segment.", "Članak nema takav segment."),
     "no-such-article": ("No machine translation of such an article in that edition.",
                         "Nema mašinskog prevoda takvog članka u tom izdanju."),
