@@ -57,11 +57,12 @@ def _tree(digest: "hashlib._Hash", folder: Path | str, skip: tuple[str, ...] = (
 
 
 def inputs(settings: Mapping[str, Any], articles: bool = True,
-           files_digest: str | None = None) -> str:
+           files_digest: str | None = None, provider: bool = True) -> str:
     """One hash of everything the build of these settings reads.
 
     articles=False leaves out the articles, the translation memory and other text inputs:
     the key of the build cache (kept articles, memos), whose entries check their own files.
+    provider=False leaves out the MT_* environment (which provider translates).
     """
     digest = hashlib.sha256()
     values = {k: v for k, v in settings.items()
@@ -71,8 +72,9 @@ def inputs(settings: Mapping[str, Any], articles: bool = True,
     for package in PACKAGES:
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{package}={metadata.version(package)}\n".encode())
-    digest.update(json.dumps(sorted((k, v) for k, v in os.environ.items()
-                                    if k.startswith("MT_"))).encode())
+    if provider:
+        digest.update(json.dumps(sorted((k, v) for k, v in os.environ.items()
+                                        if k.startswith("MT_"))).encode())
     digest.update((files_digest or files(settings, articles)).encode())
     return digest.hexdigest()
 
@@ -90,8 +92,9 @@ def files(settings: Mapping[str, Any], articles: bool = True, content: bool = Tr
 
 def site_code(settings: Mapping[str, Any]) -> str:
     """One hash of what makes every page and checks it, the content left out: the settings,
-    the theme, the plugins, this package and the library versions."""
-    return inputs(settings, files_digest=files(settings, content=False))
+    the theme, the plugins, this package and the library versions. The provider is left out:
+    what it changes is in the pages, which the check compares one by one."""
+    return inputs(settings, files_digest=files(settings, content=False), provider=False)
 
 
 def content_cache_valid(cache: Path | str, key: str) -> bool:
