@@ -27,14 +27,14 @@ REVIEWER = "Milica Jovanović"
 
 
 @contextmanager
-def preview(folder, content, output, settings, env=None):
+def preview(folder, content, output, settings=None, env=None):
     """`serve_and_watch` (newsdesk.preview) of `content` in a child process: (base URL, its
     output lines)."""
     port = free_port()
     (folder / "pelicanconf.py").write_text("from newsdesk.defaults import *\n")  # a site folder
     code = ("from newsdesk.preview import serve_and_watch; "
             f"serve_and_watch({str(folder)!r}, {port}, {str(content)!r}, {str(output)!r}, "
-            f"{str(settings)!r})")
+            f"{str(settings) if settings else None!r})")
     process = subprocess.Popen(
         [sys.executable, "-u", "-c", code], cwd=folder, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,

@@ -2,11 +2,6 @@
 
 import http.client
 import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
 from urllib.parse import urlsplit
 
@@ -14,7 +9,7 @@ import pytest
 
 from newsdesk.preview import serve_folder
 
-from .conftest import ROOT
+from .review_desk import preview
 
 SECRET = "TAJNA-lozinka-urednistva-Čačak"
 HOME = "<h1>Početna: Pregled</h1>"
@@ -128,19 +123,6 @@ def test_one_edit_is_one_rebuild(tmp_path):
     (content / "translations").mkdir()
     article = content / "articles" / "citaonice-nis.sr.md"
     article.write_text(ARTICLE, encoding="utf-8")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    (tmp_path / "pelicanconf.py").write_text("from newsdesk.defaults import *\n")  # a site folder
-    code = ("from newsdesk.preview import serve_and_watch; "
-            f"serve_and_watch({str(tmp_path)!r}, {port}, {str(content)!r}, "
-            f"{str(tmp_path / 'output')!r})")
-    serve = subprocess.Popen(
-        [sys.executable, "-u", "-c", code], cwd=tmp_path, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "MT_PROVIDER": "none"})
-    lines = []
-    threading.Thread(target=lambda: lines.extend(serve.stdout), daemon=True).start()
 
     def wait_for(text, after=0, seconds=300):
         deadline = time.monotonic() + seconds
@@ -150,8 +132,7 @@ def test_one_edit_is_one_rebuild(tmp_path):
             time.sleep(0.1)
         raise AssertionError(f"no {text!r} in:\n{''.join(lines)}")
 
-    try:
-        wait_for("Serving")
+    with preview(tmp_path, content, tmp_path / "output") as (_, lines):
         time.sleep(3)  # the watcher starts
         memory = content / "translations" / "en" / "citaonice-nis.po"
         before = memory.read_bytes()
@@ -164,13 +145,6 @@ def test_one_edit_is_one_rebuild(tmp_path):
         rebuilds = [line for line in lines[seen:] if "rebuilding" in line]
         assert len(rebuilds) == 1, "".join(lines[seen:])
         assert not [line for line in lines[built:] if line.strip()], "".join(lines[built:])
-    finally:
-        serve.send_signal(signal.SIGINT)
-        try:
-            serve.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            serve.kill()
-            serve.wait()
 
 
 def test_a_memory_write_is_the_runs_own_only_while_it_holds_what_the_run_wrote(tmp_path,
