@@ -47,10 +47,12 @@ def lint(c):
     c.run(f"{quote(PYTHON)} -m mypy", pty=sys.stdout.isatty())
 
 
-@task(help={"k": "only tests matching this expression"})
-def test(c, k=None):
-    """Run the whole test suite."""
-    c.run(f"{quote(PYTHON)} -m pytest" + (f" -k {quote(k)}" if k else ""),
+@task(help={"k": "only tests matching this expression",
+            "workers": "test processes (pytest-xdist): 'auto' is one per core, 0 runs in this one"})
+def test(c, k=None, workers="auto"):
+    """Run the whole test suite, spread over the cores."""
+    spread = f" -n {quote(str(workers))} --dist worksteal" if str(workers) != "0" else ""
+    c.run(f"{quote(PYTHON)} -m pytest{spread}" + (f" -k {quote(k)}" if k else ""),
           pty=sys.stdout.isatty())
 
 
