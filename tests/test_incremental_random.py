@@ -1,8 +1,8 @@
 """A random sequence of the edits a newsroom makes, each followed by a rebuild: the rebuilt site
 must be the site a clean build of the same inputs makes.
 
-NEWSDESK_RANDOM_STEPS sets the number of steps (default 8; CI runs 20: .ci/run), NEWSDESK_RANDOM_SEED the seed
-(default: a new one each run, named in the failure so that it can be replayed).
+NEWSDESK_RANDOM_STEPS sets the number of steps (default 8; .ci/run sets 20), NEWSDESK_RANDOM_SEED
+the seed (default: a new one each run, named in the failure so that it can be replayed).
 """
 
 import os
