@@ -8,7 +8,7 @@ target of a symbolic link) is resolved, symbolic links and `..` included, before
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,21 +25,24 @@ class PathRefused(ValueError):
     """A path that leads outside the folder it must stay in."""
 
 
+def _resolve(root: Path | str, path: Path | str) -> tuple[str, str, bool]:
+    """(root resolved, `path` resolved against it, whether the second is inside the first)."""
+    real_root = os.path.realpath(root)
+    resolved = os.path.realpath(os.path.join(real_root, path))
+    inside = resolved == real_root or resolved.startswith(real_root.rstrip(os.sep) + os.sep)
+    return real_root, resolved, inside
+
+
 def within(root: Path | str, path: Path | str) -> Path:
     """`path` (absolute, or relative to `root`) resolved; PathRefused if it is outside `root`."""
-    root = Path(os.path.realpath(root))
-    resolved = Path(os.path.realpath(Path(root, path)))
-    if resolved != root and root not in resolved.parents:
-        raise PathRefused(f"'{path}' leads outside {root}")
-    return resolved
+    real_root, resolved, inside = _resolve(root, path)
+    if not inside:
+        raise PathRefused(f"'{path}' leads outside {real_root}")
+    return Path(resolved)
 
 
 def is_within(root: Path | str, path: Path | str) -> bool:
-    try:
-        within(root, path)
-    except PathRefused:
-        return False
-    return True
+    return _resolve(root, path)[2]
 
 
 def readable_content_file(content_root: Path | str, path: Path | str) -> bool:
@@ -74,20 +77,20 @@ def key_problem(key: str) -> str | None:
     return None
 
 
-def write_roots(settings: Mapping[str, Any]) -> tuple[str, ...]:
-    """Where a build with these settings may write (the translation memory only while it is
-    inside the content folder)."""
-    content = settings["PATH"]
-    memory = os.path.join(content, settings.get("TRANSLATION_MEMORY", "translations"))
-    return (settings["OUTPUT_PATH"], settings["CACHE_PATH"],
-            *[memory] * is_within(content, memory))
+def write_roots(settings: Mapping[str, Any]) -> Iterator[str]:
+    """Where a build with these settings may write, most used first (the translation memory
+    only while it is inside the content folder)."""
+    yield settings["OUTPUT_PATH"]
+    yield settings["CACHE_PATH"]
+    memory = os.path.join(settings["PATH"], settings.get("TRANSLATION_MEMORY", "translations"))
+    if is_within(settings["PATH"], memory):
+        yield memory
 
 
 def writable(settings: Mapping[str, Any], path: Path | str) -> Path:
     """`path`, if a build with these settings may write it: inside the output folder, the build
     cache or the translation memory. Every write and copy of the build asks here first."""
-    for root in write_roots(settings):
-        if is_within(root, path):
-            return Path(path)
+    if any(is_within(root, path) for root in write_roots(settings)):
+        return Path(path)
     raise PathRefused(f"refusing to write {path}: outside the output, the build cache and "
                       "the translation memory")
