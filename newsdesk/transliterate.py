@@ -140,8 +140,11 @@ def _plain_words_to_cyrillic(text: str) -> str:
     return LATIN_WORD_RE.sub(lambda m: _word_to_cyrillic(m.group()), text)
 
 
+CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+
+
 def has_cyrillic(text: str) -> bool:
-    return any("\u0400" <= ch <= "\u04ff" for ch in text)
+    return CYRILLIC_RE.search(text) is not None
 
 
 def serbian_in_latin(text: str, target: str) -> str:
