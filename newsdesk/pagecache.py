@@ -138,11 +138,11 @@ class PageCache:
         """Link the page from the previous output if its key is the same, else render(); the
         key is kept for the next build unless rendering logged a warning. A page still in
         the staging folder with the same key is left there."""
-        writable(self.settings, os.path.join(output_path, save_as))
-        if key is not None and self.staged.get(save_as) == key:
+        if key is not None and self.staged.get(save_as) == key:  # nothing to write
             self.keys[save_as] = key
             self.linked += 1
             return
+        writable(self.settings, os.path.join(output_path, save_as))
         if save_as in self.staged:  # never written through: the live site may share the file
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(os.path.join(output_path, save_as))
