@@ -174,14 +174,16 @@ def timed(args: Sequence[str | Path], cwd: Path = ROOT, env: Mapping[str, str] |
         threading.Thread(target=wait, daemon=True).start()
         deadline = started + limit if limit else math.inf
         held = 0  # KiB
-        while not done.is_set() and time.perf_counter() < deadline:
-            looked = time.perf_counter()
-            held = max(held, descendants_memory(process.pid))
-            pause = max(POLL, 20 * (time.perf_counter() - looked))  # 5% of a core at most
-            done.wait(min(pause, max(0.0, deadline - time.perf_counter())))
-        finished = done.is_set()
-        if not finished:
-            stop(process.pid, done)
+        try:
+            while not done.is_set() and time.perf_counter() < deadline:
+                looked = time.perf_counter()
+                held = max(held, descendants_memory(process.pid))
+                pause = max(POLL, 20 * (time.perf_counter() - looked))  # 5% of a core at most
+                done.wait(min(pause, max(0.0, deadline - time.perf_counter())))
+        finally:  # also when the bench is interrupted: the group has no terminal to hear it
+            finished = done.is_set()
+            if not finished:
+                stop(process.pid, done)
         output = log_path.read_text(encoding="utf-8", errors="replace")
         largest = int(largest_path.read_text() or 0) if largest_path.exists() else 0
     if finished and process.returncode:
