@@ -51,6 +51,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -237,6 +238,25 @@ def _pss(pid: int) -> int:
     return 0
 
 
+def in_child(work: Callable[[], object]) -> None:
+    """Run `work` in a forked process: what it held is not the bench's for the rest of the run
+    (the corpus's articles, to fill their memory)."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            work()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]):
+        raise RuntimeError(f"{work.__name__} failed")
+
+
 class Bench:
     def __init__(self, articles: int, runs: int, workdir: Path | str,
                  peer_timeout: float = PEER_TIMEOUT) -> None:
@@ -251,8 +271,10 @@ class Bench:
     # -- inputs ------------------------------------------------------------------------------
 
     def prepare(self) -> None:
+        filled = self.work / "memory-filled"  # the fill ended: a killed one is done again
         if not (self.corpus / "articles").is_dir():
             print(f"making a corpus of {self.articles} articles …", flush=True)
+            filled.unlink(missing_ok=True)
             shutil.rmtree(self.corpus, ignore_errors=True)
             subprocess.run([sys.executable, str(CORPUS_SCRIPT), "--articles", str(self.articles),
                             "--out", str(self.corpus)], check=True)
@@ -261,8 +283,10 @@ class Bench:
                             "--flavor", "hugo", "--out", str(self.hugo)], check=True)
             shutil.copytree(DATA / "hugo", self.hugo, dirs_exist_ok=True)
         self.remove_new_articles()  # of a bench that was killed
-        if not (self.corpus / "translations").is_dir():
-            self.fill_memory()
+        if not filled.exists():
+            shutil.rmtree(self.corpus / "translations", ignore_errors=True)
+            in_child(self.fill_memory)
+            filled.touch()
         self.settings = self.write_settings()
 
     def fill_memory(self, paths: Sequence[Path] = ()) -> None:
