@@ -391,6 +391,10 @@ class Bench:
             return
         sample = build(run)
         self.samples[name].append(sample)
+        logs = self.work / "logs"  # what each build printed, to see where its time went
+        logs.mkdir(exist_ok=True)
+        (logs / f"{name.replace(', ', '-').replace(' ', '-')}-{run + 1}.log").write_text(
+            sample.log, encoding="utf-8")
         took = f"{sample.seconds:.1f} s" if sample.finished else \
             f"did not finish in {self.peer_timeout:.0f} s"
         print(f"  {name} run {run + 1}: {took}, {sample.peak:.0f} MiB", flush=True)

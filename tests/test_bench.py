@@ -97,6 +97,8 @@ def test_the_breaking_story_is_built_in_three_editions_from_the_memory(bench):
         assert '"translator": {"@type": "Organization", "name": "Machine translation"}' \
             in english
         assert "notice-pending" not in english and "data-pagefind-body" in english
+        log = (work / "logs" / f"ours-new-article-{run}.log").read_text(encoding="utf-8")
+        assert ": 0 error(s), 0 warning(s)" in log, log
     front = (site / "index.html").read_text(encoding="utf-8")
     assert f"/2026/{NEW_KEY}-1/" in front and f"/2026/{NEW_KEY}-2/" in front  # the newest
     assert not list((work / "corpus").rglob(f"{NEW_KEY}-*"))
