@@ -32,12 +32,14 @@ def i18n(c, check=False):
 
 @task(help={"articles": "corpus sizes, comma-separated (default 2000)",
             "runs": "runs per measurement; the median is reported (default 3)",
+            "peer_timeout": "seconds after which a peer's build is stopped (default 3600)",
             "check": "time the site check instead: in full, and after a one-article edit"})
-def bench(c, articles="2000", runs=3, check=False):
-    """Time cold, unchanged and one-edit builds against plain Pelican, i18n_subsites and Hugo."""
+def bench(c, articles="2000", runs=3, peer_timeout=3600, check=False):
+    """Time cold, unchanged, one-edit and new-article builds against plain Pelican,
+    i18n_subsites and Hugo."""
     sizes = [size.strip() for size in str(articles).split(",") if size.strip()]
     run_module(c, "newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs),
-               *["--check"] * check)
+               "--peer-timeout", str(peer_timeout), *["--check"] * check)
 
 
 @task

@@ -25,7 +25,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from newsdesk import written
-from newsdesk.atomic import leftovers, write_atomic
+from newsdesk.atomic import leftovers, remove_orphans, write_atomic
 from newsdesk.fields import caption_and_credit
 from newsdesk.paths import is_within
 
@@ -50,10 +50,14 @@ class MemoryFile:
     """The memory of one article in one target language."""
 
     def __init__(self, root: Path | str, key: str, target: str, source_lang: str,
-                 refused: str | None = None) -> None:
-        """`refused`: why the file must not be read or written (it is then empty)."""
+                 refused: str | None = None, swept: set[Path] | None = None) -> None:
+        """`refused`: why the file must not be read or written (it is then empty). `swept`:
+        the folders a run of many saves already cleared of what killed runs left, shared by its
+        memory files (clearing a folder of a file per article at every save is quadratic);
+        None clears the file's own leftovers at each save."""
         self.path = Path(root) / target / f"{key}.po"
         self.key, self.target, self.source_lang = key, target, source_lang
+        self.swept = swept
         self.broken = refused  # why the file cannot be used: it is then never written
         self.catalog = self._new()
         self.seen: bytes | None = None  # the file's bytes as this run read or wrote them
@@ -166,7 +170,7 @@ class MemoryFile:
             data = _po_bytes(self._merged(on_disk, unused if drop_unused else set()))
             changes = on_disk is None or data not in (old, _po_bytes(on_disk))
             if changes:
-                _replace(self.path, data)
+                _replace(self.path, data, self.swept)
                 # what another run or an editor saved meanwhile is theirs, not this run's
                 if old == self.seen:
                     written.record(self.path, data)
@@ -291,9 +295,13 @@ def _po_bytes(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def _replace(path: Path, data: bytes) -> None:
+def _replace(path: Path, data: bytes, swept: set[Path] | None) -> None:
     """Write `path` whole; called under the folder's lock, so any older temporary file of it
-    was left by a run that was killed, and goes."""
-    for stale in leftovers(path):
-        stale.unlink()
+    was left by a run that was killed, and goes. `swept`: see MemoryFile."""
+    if swept is None:
+        for stale in leftovers(path):
+            stale.unlink()
+    elif path.parent not in swept:
+        remove_orphans(path.parent)
+        swept.add(path.parent)
     write_atomic(path, data, durable=True)

@@ -201,6 +201,7 @@ class TranslationStage:
         self.stats = Stats()
         self.glossaries: dict[str, MemoryFile] = {}
         self.reported: set[Path] = set()  # memory files reported as unreadable
+        self.swept: set[Path] = set()  # see MemoryFile
 
     # -- whole groups --------------------------------------------------------------------------
 
@@ -287,7 +288,7 @@ class TranslationStage:
         """The memory file of a key in a target language. One that cannot be read is reported
         once and left as it is: its segments wait, shown in the original."""
         refused = "its folder is a link out of the content folder" if self.root_outside else None
-        memory = MemoryFile(self.root, key, target, source_lang, refused)
+        memory = MemoryFile(self.root, key, target, source_lang, refused, self.swept)
         if memory.broken:
             if isinstance(self.provider, _MemoryOnly):
                 raise _NotInMemory(memory.path)  # reported by the process that asks

@@ -705,3 +705,26 @@ def test_memory_files_are_written_whole_with_the_usual_permissions(content, tmp_
     po = content / "translations" / "en" / "vest.po"
     assert po.stat().st_mode & 0o777 == 0o666 & ~umask
     assert not [p.name for p in po.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_run_of_many_saves_clears_each_memory_folder_of_killed_runs_files_once(tmp_path):
+    """A memory folder holds a file per article: a run that saves many clears what killed
+    runs left in it at its first save there, not at every save (quadratic); a single save (the
+    review desk's) clears its file's own."""
+    from newsdesk.memory import MemoryFile
+
+    dead = 2**22 + 1  # above any pid Linux gives
+    folder = tmp_path / "translations" / "en"
+    folder.mkdir(parents=True)
+    swept: set = set()
+    for n, key in enumerate(("a", "b")):
+        stale = folder / f".{key}.po.{dead}.{n}.tmp"
+        stale.write_bytes(b"half")
+        memory = MemoryFile(folder.parent, key, "en", "sr-Latn", swept=swept)
+        memory.record("title", "Naslov", "Title", "test")
+        assert memory.save()
+        assert stale.exists() == (key == "b"), key
+    memory = MemoryFile(folder.parent, "b", "en", "sr-Latn")
+    memory.record("title", "Naslov", "Headline", "test")
+    assert memory.save()
+    assert not list(folder.glob(".*.tmp"))
