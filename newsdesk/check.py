@@ -484,7 +484,7 @@ class Report:
                  if self.mode == "incremental check" else "")
         tools = ", ".join(
             ["no vnu" if self.vnu is None else f"{self.vnu} with vnu",
-             f"{'no' if self.axe is None else self.axe} in Chromium with axe"])
+             "no axe" if self.axe is None else f"{self.axe} in Chromium with axe"])
         times = ", ".join(f"{part} {seconds:.1f} s" for part, seconds in self.times.items())
         return (f"{self.mode}: {scope}checked {self.pages} pages and {self.feeds} feeds "
                 f"({tools}): {len(problems)} problem(s)\ntimes: {times}")
@@ -550,20 +550,30 @@ def run_checks(output: Path | str, origin: str, skip: Collection[str] = (), *,
                      for problem in check_hreflang(site, name)]
     report.pages = len(read.keys() & site.pages)
     report.feeds = len(read.keys() & site.feeds)
-    if "vnu" not in skip:
-        report.vnu = len(changed & site.pages)
-        if report.vnu:
-            with report.timing("vnu"):
-                problems += check_vnu(site, changed & site.pages, workers)
-    if "axe" not in skip:
-        report.axe = len(axe_pages(site))
-        if report.axe:
-            with report.timing("axe"):
-                problems += check_axe(site)
+    problems += _vnu_and_axe(site, report, changed & site.pages, skip, workers)
     if state is not None and not problems:
         with report.timing("state"):
             state.save(code, skip, site.manifest, graph, texts)
     return report, problems
+
+
+def _vnu_and_axe(site: Site, report: Report, pages: set[str], skip: Collection[str],
+                 workers: int) -> list[Problem]:
+    """vnu's problems, then axe's: the two tools (a Java VM and Chromium) run side by side."""
+    report.vnu = None if "vnu" in skip else len(pages)
+    report.axe = None if "axe" in skip else len(axe_pages(site))
+
+    def vnu() -> list[Problem]:
+        with report.timing("vnu"):
+            return check_vnu(site, pages, workers)
+
+    with ThreadPoolExecutor(1) as pool:
+        found = pool.submit(vnu) if report.vnu else None
+        axe: list[Problem] = []
+        if report.axe:
+            with report.timing("axe"):
+                axe = check_axe(site)
+        return (found.result() if found else []) + axe
 
 
 def _read(site: Site, report: Report, names: set[str], workers: int) -> dict[str, Reading]:
