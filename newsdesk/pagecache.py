@@ -18,8 +18,9 @@ The site as a whole (code, theme, photos, settings, library versions) is not in 
 newsdesk.build offers the previous build's keys only when those are the same
 (`fingerprint.inputs(..., articles=False)`), so a change to any of them renders every page.
 
-Contract with the theme: a listing page depends on the articles it lists and on how many the
-whole listing has (`articles|length`), not on the rest of the listing; the site-wide pages
+Contract with the theme: a listing page depends on the articles it lists, its own place and
+label and its neighbours' (newsdesk.plugins.editions.pagination), and only the first page on
+how many the whole listing has (`articles|length`), not on the rest of the listing; the site-wide pages
 (archives, the lists of sections, topics and authors, search, 404) are always rendered.
 
 What newsdesk.build hands the editions generator for one build is a PageCacheConfig (without
