@@ -51,7 +51,8 @@ class EditionWriter(Writer):
             # A page shows its own articles and neighbours; only the first, the listing's
             # length.
             key = None if depends_on is None else self.cache.key(
-                self.edition_key, template_name, save_as, depends_on, page.object_list, page,
+                self.edition_key, template_name, save_as, depends_on,
+                [self.cache.listed(article) for article in page.object_list], page,
                 len(articles) if page.first else None)
             self._write(save_as, key, template, context, template_name, url,
                         dict(kwargs, articles_page=page))
