@@ -216,6 +216,11 @@ def test_a_new_article_renders_only_the_first_pages_of_its_listings(tmp_path):
     assert {"2026/poplave/index.html", "sr-cyrl/2026/poplave/index.html",
             "feeds/all.atom.xml", "en/feeds/all.atom.xml"} <= made
     assert any(name.startswith("en/2026/") for name in made)
+    # The older articles' related reading now names the new one: their own pages show it, the
+    # listings and month pages that list them do not.
+    assert "2026/izlozba-u-muzeju/index.html" in made
+    assert not {"arhiva/2026/03/index.html", "arhiva/2024/01/index.html",
+                "arhiva/2024/02/index.html"} & made
     assert rendered_count(log) == len(made), sorted(made)
     assert "Поплаве у западној Србији" in (site / "sr-cyrl/index.html").read_text(encoding="utf-8")
 

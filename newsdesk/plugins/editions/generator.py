@@ -435,9 +435,10 @@ class EditionOutput:
                 return e.url("archives"), False
 
             url = self.edition.url("month", year=year, month=month)
+            listed = [self.writer.cache.listed(article) for article in articles]
             self._write(
                 self.edition.save_as(url), "period_archives", self._alternates(url_in),
-                url, depends_on=articles, articles=articles, period=articles[0].date,
+                url, depends_on=listed, articles=articles, period=articles[0].date,
                 page_kind="month",
             )
 
