@@ -46,14 +46,16 @@ def culture_pair(content, key, date, title):
                   category="Culture", tags="Belgrade", body="A text about culture.")
 
 
-def breaking(content, key, title, date, category, category_en):
+def breaking(content, key, title, date, category, category_en, topic=("", "")):
     """The breaking story: written in Cyrillic in a `.sr.md` file, dated as Serbians write
-    dates, on Beograd, by Nikola Đorđević, with its English version."""
-    write_article(content, key, "sr", title=title, date=date,
-                  author="Никола Ђорђевић", category=category, tags="Београд",
+    dates, on Beograd and a new `topic` (Serbian, English) if one is given, by Nikola
+    Đorđević, with its English version."""
+    write_article(content, key, "sr", title=title, date=date, author="Никола Ђорђевић",
+                  category=category, tags=", ".join(filter(None, ("Београд", topic[0]))),
                   body="Влада је на ванредној седници усвојила пакет помоћи.")
     write_article(content, key, "en", title=f"Breaking: {key}", date=date,
-                  author="Nikola Đorđević", category=category_en, tags="Belgrade",
+                  author="Nikola Đorđević", category=category_en,
+                  tags=", ".join(filter(None, ("Belgrade", topic[1]))),
                   body="The government adopted an aid package at an emergency session.")
 
 
@@ -201,7 +203,9 @@ def test_a_new_article_renders_only_the_first_pages_of_its_listings(tmp_path):
     assert switcher == {"en": "/en/", "sr-Cyrl": "/sr-cyrl/"}, "the listing's first page"
     before = snapshot(site)
 
-    breaking(content, "poplave", "Поплаве у западној Србији", "2.12.2026.", "Култура", "Culture")
+    # on a topic new to the site: each edition gets its page, and the story links to it
+    breaking(content, "poplave", "Поплаве у западној Србији", "2.12.2026.", "Култура", "Culture",
+             topic=("поплаве", "floods"))
     log = build(content, site, settings)
     after = snapshot(site)
     check_listings(site)
@@ -212,6 +216,8 @@ def test_a_new_article_renders_only_the_first_pages_of_its_listings(tmp_path):
     made = rendered(before, after)
     expected = set().union(*(first_pages(e, "culture" if e == "en" else "kultura")
                              for e in EDITIONS))
+    expected |= {"tema/poplave/index.html", "sr-cyrl/tema/poplave/index.html",
+                 "en/tag/floods/index.html"}
     assert listing_pages_in(made) == expected
     assert {"2026/poplave/index.html", "sr-cyrl/2026/poplave/index.html",
             "feeds/all.atom.xml", "en/feeds/all.atom.xml"} <= made
@@ -223,6 +229,8 @@ def test_a_new_article_renders_only_the_first_pages_of_its_listings(tmp_path):
                 "arhiva/2024/02/index.html"} & made
     assert rendered_count(log) == len(made), sorted(made)
     assert "Поплаве у западној Србији" in (site / "sr-cyrl/index.html").read_text(encoding="utf-8")
+    story = read_html(site / "sr-cyrl/2026/poplave/index.html")
+    assert story.select_one('.tags a[href="/sr-cyrl/tema/poplave/"]').text == "поплаве"
 
 
 @pytest.mark.build
