@@ -37,7 +37,6 @@ FILENAME_METADATA = ""
 ARTICLE_TRANSLATION_ID = None  # the editions plugin groups translations by key
 WITH_FUTURE_DATES = False  # an article dated in the future waits for a later build
 DEFAULT_PAGINATION = 5
-DEFAULT_ORPHANS = 0
 SUMMARY_MAX_LENGTH = 40
 
 # The editions plugin writes every listing and feed per edition (newsdesk/plugins/editions);

@@ -18,9 +18,11 @@ The site as a whole (code, theme, photos, settings, library versions) is not in 
 newsdesk.build offers the previous build's keys only when those are the same
 (`fingerprint.inputs(..., articles=False)`), so a change to any of them renders every page.
 
-Contract with the theme: a listing page depends on the articles it lists and on how many the
-whole listing has (`articles|length`), not on the rest of the listing; the site-wide pages
-(archives, the lists of sections, topics and authors, search, 404) are always rendered.
+Contract with the theme: a listing page depends on the articles it lists (all of each but its
+related reading: `PageCache.listed`), on its own place and label and its neighbours'
+(newsdesk.plugins.editions.pagination), and only the first page on how many the whole listing
+has (`articles|length`), not on the rest of the listing; the site-wide pages (archives, the
+lists of sections, topics and authors, search, 404) are always rendered.
 
 What newsdesk.build hands the editions generator for one build is a PageCacheConfig (without
 one, every page is rendered and no key is kept):
@@ -66,7 +68,7 @@ _SKIP = frozenset({"settings", "_context", "metadata", "edition", "versions", "r
                    "translation_of", "script_of", "get_content", "_content"})
 _CROSS_LINK_WORDS = ("filename", "attach", "index", "category", "tag", "author")
 _CROSS_LINK = re.compile(rf"[{{|](?:{'|'.join(_CROSS_LINK_WORDS)})[}}|]")
-_LINKS = frozenset({"versions", "related", "translation_of", "script_of"})
+_LINKS = frozenset({"versions", "translation_of", "script_of"})  # and "related", apart
 
 
 class WarningCounter(logging.Handler):
@@ -122,7 +124,7 @@ class PageCache:
         self.keys: dict[str, Any] = {}
         self.unkeyed: set[str] = set()  # pages written without a key
         self.linked = self.rendered = 0
-        self._digests: dict[int, bytes] = {}
+        self._digests: dict[int, tuple[bytes, bytes]] = {}
         self._refs: dict[int, tuple] = {}
         self.warnings = WarningCounter()
 
@@ -231,16 +233,25 @@ class PageCache:
         if self.file:
             _write_json(_pending(self.file), {"pages": keys})
 
-    def digest_share(self, articles: Iterable[Content], share: Share) -> dict[int, bytes]:
-        """The digests of this process's share of the articles ({id: digest}, to send back
-        to the process that forked it, whose objects have the same ids)."""
-        return {id(article): self.article(article) for article in articles if share.take()}
+    def digest_share(self, articles: Iterable[Content], share: Share
+                     ) -> dict[int, tuple[bytes, bytes]]:
+        """The digests of this process's share of the articles ({id: (digest, as listed)},
+        to send back to the process that forked it, whose objects have the same ids)."""
+        return {id(article): self._digest(article) for article in articles if share.take()}
 
-    def add_digests(self, digests: dict[int, bytes]) -> None:
+    def add_digests(self, digests: dict[int, tuple[bytes, bytes]]) -> None:
         self._digests.update(digests)
 
     def article(self, article: Content) -> bytes:
         """An article's digest: everything about it a page can show (memoised per build)."""
+        return self._digest(article)[0]
+
+    def listed(self, article: Content) -> bytes:
+        """The digest of an article as a listing shows it: all but its related reading (which
+        a newer article changes), shown on its own page only."""
+        return self._digest(article)[1]
+
+    def _digest(self, article: Content) -> tuple[bytes, bytes]:
         known = self._digests.get(id(article))
         if known is not None:
             return known
@@ -260,7 +271,9 @@ class PageCache:
                 value = sorted(value.items())
             state.append((name, self._plain(value, follow=False)))
         digest.update(_dump(state))
-        self._digests[id(article)] = result = digest.digest()
+        listed = digest.copy()
+        digest.update(_dump(self._plain(getattr(article, "related", None), follow=False)))
+        self._digests[id(article)] = result = (digest.digest(), listed.digest())
         return result
 
     def _plain(self, value: Any, follow: bool = True) -> Any:

@@ -21,11 +21,11 @@ pytestmark = pytest.mark.build
 
 EDITIONS = {"sr-Latn": "", "en": "en/"}
 LISTINGS = {
-    "sr-Latn": ["index.html", "strana/2/index.html", "kategorija/politika/index.html",
+    "sr-Latn": ["index.html", "kategorija/politika/index.html",
                 "tema/srbija/index.html", "autor/milena-antonijevic/index.html",
                 "arhiva/index.html", "arhiva/2024/02/index.html", "kategorije/index.html",
                 "teme/index.html", "autori/index.html", "404.html"],
-    "en": ["en/index.html", "en/page/2/index.html", "en/category/politics/index.html",
+    "en": ["en/index.html", "en/category/politics/index.html",
            "en/tag/serbia/index.html", "en/author/milena-antonijevic/index.html",
            "en/archives/index.html", "en/archives/2024/02/index.html",
            "en/categories/index.html", "en/tags/index.html", "en/authors/index.html",
@@ -118,7 +118,6 @@ def test_switcher_on_listings_leads_to_the_same_listing(site):
         "/en/category/health/"
     assert switcher(read_html(site / "en/tag/healthcare/index.html"))["sr-Latn"]["href"] == \
         "/tema/zdravstvo/"
-    assert switcher(read_html(site / "strana/2/index.html"))["en"]["href"] == "/en/"
     assert switcher(read_html(site / "en/author/nikola-djordjevic/index.html"))["sr-Latn"][
         "href"] == "/autor/nikola-djordjevic/"
     assert switcher(read_html(site / "arhiva/2024/01/index.html"))["en"]["href"] == \
@@ -138,8 +137,7 @@ def test_article_awaiting_translation_is_shown_in_the_original_with_a_notice(pen
     assert not en.select("link[rel=alternate][hreflang]")
     feed = (site / "en/feeds/all.atom.xml").read_text(encoding="utf-8")
     assert "citaonice-nocu" not in feed
-    listed = [a["href"] for p in ("en/index.html", "en/page/2/index.html")
-              for a in read_html(site / p).select(".teaser-title a")]
+    listed = [a["href"] for a in read_html(site / "en/index.html").select(".teaser-title a")]
     assert "/en/2024/citaonice-nocu/" not in listed
     sr_notice = read_html(site / "2024/eu-growth-plan-explainer/index.html").select_one(
         ".notice-pending strong")
@@ -236,9 +234,10 @@ def test_home_page_has_lead_story_and_list(site):
     lead = html.select_one(".lead-story .teaser-lead")
     assert lead.h2.a["href"] == "/2024/srbija-i-rusija-obecale-dublju-saradnju/"
     assert lead.img["fetchpriority"] == "high"
-    assert len(html.select(".latest .teaser")) == 4
-    assert html.select_one(".pagination a[rel=next]")["href"] == "/strana/2/"
-    assert html.select_one(".pagination span").text == "Strana 1 od 2"
+    # 8 articles, fewer than 2 × DEFAULT_PAGINATION: all on the front page, no archive page
+    # (tests/test_archive_pages.py: listings that have them)
+    assert len(html.select(".latest .teaser")) == 7
+    assert not html.select(".pagination") and not (site / "strana").exists()
 
 
 @pytest.mark.parametrize("feed,lang,count", [

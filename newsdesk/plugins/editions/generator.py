@@ -332,11 +332,12 @@ class EditionOutput:
                                                               self.listing.tags,
                                                               self.listing.authors)
                                          for w, _ in groups})
-        # What every page of the edition shows: the switchers, the sections, the term links.
+        # What every page of the edition shows: the switchers, the sections (and which of them
+        # a kicker links to). Which tags and authors have a page is in the keys of the article
+        # pages that name them: a new one does not make every page again.
         edition_key = cache.key(edition, generator.editions, edition.sitename,
                                 self.context["SITE_ORIGIN"],
-                                [category for category, _ in self.listing.categories],
-                                sorted(self.context["listed_urls"]))
+                                [category for category, _ in self.listing.categories])
         self.writer = EditionWriter(generator.output_path, edition, cache, edition_key, share)
 
     def write(self) -> None:
@@ -385,8 +386,10 @@ class EditionOutput:
                 else:
                     same = not getattr(version, "translation_pending", 0)
                     alternates.append(Alternate(other, version.url, same))
+            terms = [*getattr(article, "tags", []), *article.authors]
+            linked = [term.url for term in terms if term.url in self.context["listed_urls"]]
             self._write(article.save_as, article.template, alternates, article.url,
-                        depends_on=article, article=article, category=article.category,
+                        depends_on=(article, linked), article=article, category=article.category,
                         page_kind="article")
 
     def _paginated(self, template: str, url: str, articles: list[Article], url_in: UrlIn,
@@ -435,9 +438,10 @@ class EditionOutput:
                 return e.url("archives"), False
 
             url = self.edition.url("month", year=year, month=month)
+            listed = [self.writer.cache.listed(article) for article in articles]
             self._write(
                 self.edition.save_as(url), "period_archives", self._alternates(url_in),
-                url, depends_on=articles, articles=articles, period=articles[0].date,
+                url, depends_on=listed, articles=articles, period=articles[0].date,
                 page_kind="month",
             )
 

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from gettext import NullTranslations
 from typing import Any
 
-from pelican.paginator import PaginationRule
-
 from newsdesk.catalogs import load_translations
 from newsdesk.transliterate import to_cyrillic
 
@@ -95,12 +93,6 @@ def edition_settings(settings: Mapping[str, Any], prefix: str,
         url = f"{prefix}{paths[kind]}/{{slug}}/"
         edition[f"{kind.upper()}_URL"] = url
         edition[f"{kind.upper()}_SAVE_AS"] = url + "index.html"
-    page = paths["page"]
-    edition["PAGINATION_PATTERNS"] = [
-        PaginationRule(1, "{url}", "{save_as}"),
-        PaginationRule(2, f"{{base_name}}/{page}/{{number}}/",
-                       f"{{base_name}}/{page}/{{number}}/index.html"),
-    ]
     return edition
 
 

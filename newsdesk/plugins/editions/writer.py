@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from jinja2 import Template
-from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from newsdesk.pagecache import PageCache
 from newsdesk.parallel import Share
 
 from .model import Edition
+from .pagination import listing_pages
 
 # The site's tagline, translated by the theme's catalog (the templates use the same string).
 TAGLINE = "News and analysis from Serbia and Europe"
@@ -42,20 +42,20 @@ class EditionWriter(Writer):
                 self.edition_key, template_name, name, url, depends_on)
             self._write(name, key, template, context, template_name, url, kwargs)
             return
-        per_page = paginated[template_name] or self.settings["DEFAULT_PAGINATION"]
-        paginator = Paginator(name, url, articles, self.settings, per_page)
-        pages = [paginator.page(number) for number in range(1, paginator.num_pages + 1)]
-        for index, page in enumerate(pages):
+        per_page = paginated[template_name] or self.settings["DEFAULT_PAGINATION"] or 0
+        for page in listing_pages(articles, per_page, url, self.edition.paths["page"],
+                                  self.edition.locale):
             if not self.share.take():
                 continue
-            page_kwargs = dict(
-                kwargs, articles_paginator=paginator, articles_page=page,
-                articles_previous_page=pages[index - 1] if index else None,
-                articles_next_page=pages[index + 1] if index + 1 < len(pages) else None)
+            save_as = name if page.first else self.edition.save_as(page.url)
+            # A page shows its own articles and neighbours; only the first, the listing's
+            # length.
             key = None if depends_on is None else self.cache.key(
-                self.edition_key, template_name, page.save_as, page.url, depends_on,
-                page.object_list, page.number, paginator.num_pages, len(articles))
-            self._write(page.save_as, key, template, context, template_name, url, page_kwargs)
+                self.edition_key, template_name, save_as, depends_on,
+                [self.cache.listed(article) for article in page.object_list], page,
+                len(articles) if page.first else None)
+            self._write(save_as, key, template, context, template_name, url,
+                        dict(kwargs, articles_page=page))
 
     def _write(self, name: str, key: str | None, template: Template, context: dict[str, Any],
                template_name: str, url: str, kwargs: dict[str, Any]) -> None:

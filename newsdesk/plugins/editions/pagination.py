@@ -1,0 +1,82 @@
+"""Listing pages cut into fixed chunks counted from the oldest article: what an archive page
+shows never changes when newer articles are published, so a new article makes only the first
+page of each listing it is in again (and, when a chunk is cut, that chunk and its older
+neighbour).
+
+With n articles and P per page there are m = max(0, n // P - 1) archive pages. Archive page
+k (1 … m) holds the oldest-first articles [(k-1)·P, k·P), shown newest first, at the
+listing's URL followed by the edition's word for a page and k (`/strana/1/` holds the
+oldest); the first page, at the listing's own URL, holds the newest n − m·P (P to 2P−1 once
+n ≥ P). A page links to its newer and older neighbour; an archive page is labelled by the
+dates it covers, never by its place among a count of pages that changes with every article.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from babel.dates import format_interval
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A neighbouring page: its URL and label ("" for the first page)."""
+
+    url: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of a listing; `number` 0 is the first page, k archive page k."""
+
+    number: int
+    url: str
+    object_list: Sequence[Any]
+    label: str
+    newer: PageLink | None
+    older: PageLink | None
+
+    @property
+    def first(self) -> bool:
+        return self.number == 0
+
+    @property
+    def link(self) -> PageLink:
+        return PageLink(self.url, self.label)
+
+    def cache_key(self) -> str:
+        """What the page shows of itself and its neighbours (its articles apart)."""
+        return repr((self.number, self.url, self.label, self.newer, self.older))
+
+
+def archive_page_count(count: int, per_page: int) -> int:
+    """How many archive pages a listing of `count` articles has (`per_page` 0: none)."""
+    return max(0, count // per_page - 1) if per_page > 0 else 0
+
+
+def listing_pages(articles: Sequence[Any], per_page: int, url: str, page_word: str,
+                  locale: str) -> list[ListingPage]:
+    """The pages of a listing of `articles` (newest first) at `url`: the first page, then the
+    archive pages from the newest to the oldest. Labels are dates in Babel's `locale`."""
+    count = len(articles)
+    archived = archive_page_count(count, per_page)
+    chunks = [(0, articles[:count - archived * per_page])]
+    # archive page k holds the oldest-first articles [(k-1)·P, k·P): newest first, those are
+    # articles[n - k·P : n - (k-1)·P]
+    chunks += [(k, articles[count - k * per_page:count - (k - 1) * per_page])
+               for k in range(archived, 0, -1)]
+    urls = [url] + [f"{url}{page_word}/{k}/" for k in range(archived, 0, -1)]
+    labels = ["" if k == 0 else dates_label(chunk, locale) for k, chunk in chunks]
+    links = [PageLink(u, label) for u, label in zip(urls, labels, strict=True)]
+    return [ListingPage(k, urls[i], chunk, labels[i],
+                        newer=links[i - 1] if i else None,
+                        older=links[i + 1] if i + 1 < len(links) else None)
+            for i, (k, chunk) in enumerate(chunks)]
+
+
+def dates_label(articles: Sequence[Any], locale: str) -> str:
+    """The dates a page's articles (newest first) cover: "28. nov – 02. dec 2026.", or one
+    date."""
+    return format_interval(articles[-1].date.date(), articles[0].date.date(), "yMMMd",
+                           locale=locale)
