@@ -217,7 +217,7 @@ class TranslationStage:
         todo: list[Job] = []
         for key, original, target in jobs:
             memo_key = self._memo_key(original, target, learned) if self.memo else None
-            known = self.memo and self.memo.get(memo_key)
+            known = self.memo.get(memo_key) if self.memo and memo_key else None
             if known:
                 results[key, target], found[key, target] = known, memo_key
             else:

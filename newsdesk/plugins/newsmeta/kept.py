@@ -4,8 +4,8 @@ Pelican's content cache would keep what the Markdown reader made of a file; maki
 from that, with every plugin's checks, still costs about half a millisecond per file, most of
 a rebuild's reading at tens of thousands of articles. Here each Article is pickled as Pelican
 and the plugins leave it, the moment Pelican has checked it, into the build cache
-(CACHE_PATH/articles.pickle, a newsdesk.memo.Memo: dropped whenever code, theme, photos or
-settings change). The settings and the shared context are left out of each pickle and joined
+(the memo `articles`, newsdesk.memo: dropped whenever code, theme, photos or settings
+change). The settings and the shared context are left out of each pickle and joined
 again when it is loaded. This takes the place of Pelican's reader cache between builds:
 newsdesk.build does not load that, and it is saved empty (within a build it still hands the
 files read in parallel, newsmeta.prefetch, to Pelican).
@@ -97,7 +97,7 @@ class KeptArticles:
         self.pelican_save()
         self.memo.save()
         empty_reader_cache(self.readers)  # nothing in it is needed again
-        self.memo.known = self.memo.used = {}
+        self.memo.forget()
         logging.getLogger().removeHandler(self.problems)
 
 
