@@ -29,7 +29,7 @@ import os
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE checks (output TEXT PRIMARY KEY, data BLOB);
 """
 Key = str | bytes
+BATCH = 500  # keys asked for in one query (SQLite takes up to 32766 parameters)
 
 
 def lock_file(cache: str | Path, output: str | Path) -> Path:
@@ -142,8 +143,19 @@ class Store:
 
     def memo(self, name: str, key: Key) -> Any:
         """The memo entry, or None."""
-        rows = self._rows("SELECT value FROM memo WHERE name=? AND key=?", name, _key(key))
+        rows = self._rows("SELECT value FROM memo WHERE name=? AND key=?", name, stored_key(key))
         return pickle.loads(rows[0][0]) if rows else None
+
+    def memos(self, name: str, keys: Iterable[Key]) -> dict[bytes, Any]:
+        """{stored key: value} of the memo entries of `keys` that there are (read in batches)."""
+        wanted = [stored_key(key) for key in keys]
+        found: dict[bytes, Any] = {}
+        for start in range(0, len(wanted), BATCH):
+            batch = wanted[start:start + BATCH]
+            found.update((key, pickle.loads(value)) for key, value in self._rows(
+                f"SELECT key, value FROM memo WHERE name=? AND key IN "
+                f"({','.join('?' * len(batch))})", name, *batch))
+        return found
 
     def site_key(self) -> str | None:
         rows = self._rows("SELECT value FROM meta WHERE name='site'")
@@ -181,7 +193,7 @@ class Transaction:
 
     def put_memo(self, name: str, entries: Mapping[Key, object]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", (
-            (name, _key(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            (name, stored_key(key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             for key, value in entries.items()))
 
     def memo_size(self, name: str) -> int:
@@ -191,7 +203,8 @@ class Transaction:
         """Delete the memo's entries but those of `keys`."""
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY)")
         self.db.execute("DELETE FROM used")
-        self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((_key(k),) for k in keys))
+        self.db.executemany("INSERT OR IGNORE INTO used VALUES (?)",
+                            ((stored_key(k),) for k in keys))
         self.db.execute("DELETE FROM memo WHERE name=? AND key NOT IN (SELECT key FROM used)",
                         (name,))
         self.db.execute("DELETE FROM used")
@@ -247,7 +260,8 @@ def store(cache: str | Path) -> Store:
     return found
 
 
-def _key(key: Key) -> bytes:
+def stored_key(key: Key) -> bytes:
+    """A memo key as the table keeps it."""
     if isinstance(key, bytes):
         return b"b" + key
     if isinstance(key, str):

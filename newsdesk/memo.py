@@ -45,6 +45,15 @@ class Memo:
         value = self.got[key] = self.store.memo(self.name, key)
         return value
 
+    def prefetch(self, keys: Iterable[Key]) -> None:
+        """Read the entries of `keys` in a few queries, rather than one each when asked."""
+        if not self.reuse or self.store is None:
+            return
+        wanted = {buildstate.stored_key(key): key for key in keys if key not in self.got}
+        found = self.store.memos(self.name, wanted.values())
+        for stored, key in wanted.items():
+            self.got[key] = found.get(stored)
+
     def put(self, key: Key, value: object) -> None:
         got = self.got.pop(key, None)
         if got is not None and got is value:
@@ -115,6 +124,7 @@ class TextMemo(Memo):
         """Work out, on READ_WORKERS forked processes, the texts not remembered yet (when there
         are at least PREFETCH_MIN of them: fewer are not worth forking)."""
         keyed = {self._key(text): text for text in texts}
+        self.prefetch(keyed)
         missing = [(key, text) for key, text in keyed.items() if self.get(key) is None]
         if len(missing) < self.minimum or self.workers <= 1:
             return

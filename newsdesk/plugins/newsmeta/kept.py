@@ -20,7 +20,7 @@ import io
 import logging
 import os
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
 
 from newsdesk.memo import Memo, file_stamp
@@ -59,12 +59,18 @@ class KeptArticles:
         self.problems = WarningCounter()
         self.mark: dict[str, tuple[int, tuple[int, int] | None]] = {}
         self.checked: dict[str, bool] = {}
+        self.files: Callable[[], Iterable[str]] | None = lambda: generator.get_files(
+            generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"])
         self.pelican_save = generator.save_cache
         self.readers = generator.readers
 
     def usable(self, path: str) -> bool:
         """Whether an article is kept for this content-relative path and nothing it was made
-        from changed since (asked by the prefetch, then by Pelican: checked once)."""
+        from changed since (asked by the prefetch, then by Pelican: checked once). The first
+        question reads the kept copies of every article file in a few queries."""
+        if self.files is not None:
+            self.memo.prefetch(self.files())
+            self.files = None
         if path not in self.checked:
             kept = self.memo.get(path)
             self.checked[path] = kept is not None and kept[0] == file_stamp(
