@@ -121,3 +121,19 @@ def test_a_small_change_writes_only_what_changed(tmp_path):
     memo.save()
     values = rows(tmp_path, "SELECT value FROM memo WHERE name='test'")
     assert sorted(pickle.loads(value) for (value,) in values) == ["NOV", "TEKST 1"]
+
+
+def test_the_first_use_of_the_build_state_deletes_the_caches_it_replaced(tmp_path):
+    legacy = ["articles.pickle", "sources.pickle.add", "pages-0123456789abcdef.json",
+              "pages-0123456789abcdef.state.json", "pages-0123456789abcdef.lock",
+              "build-state.json", "content-cache-key", "check-state/0123.pickle"]
+    kept = ["images/abc/original.jpg", "templates/x.cache", "ArticlesGenerator-Readers"]
+    for name in legacy + kept:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"old")
+    settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "REUSE_CACHE": True}
+    assert TextMemo(str.upper, settings, "test")("tekst") == "TEKST"
+    assert [name for name in legacy if (tmp_path / name).exists()] == []
+    assert not (tmp_path / "check-state").exists()
+    assert all((tmp_path / name).read_bytes() == b"old" for name in kept)
+    assert (tmp_path / buildstate.FILE).is_file()
