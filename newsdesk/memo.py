@@ -30,9 +30,9 @@ class Memo:
 
     def __init__(self, settings: Mapping[str, Any], name: str) -> None:
         self.name = name
-        self.enabled = bool(settings.get("CACHE_CONTENT", False))
-        self.reuse = self.enabled and bool(settings.get("REUSE_CACHE"))
-        self.store = buildstate.store(settings["CACHE_PATH"]) if self.enabled else None
+        enabled = bool(settings.get("CACHE_CONTENT", False))
+        self.reuse = enabled and bool(settings.get("REUSE_CACHE"))
+        self.store = buildstate.store(settings["CACHE_PATH"]) if enabled else None
         self.used: dict[Key, Any] = {}
         self.kept: set[Key] = set()  # keys used with the value the store has
         self.got: dict[Key, Any] = {}  # values read from the store, until put

@@ -69,7 +69,8 @@ class KeptArticles:
         from changed since (asked by the prefetch, then by Pelican: checked once). The first
         question reads the kept copies of every article file in a few queries."""
         if self.files is not None:
-            self.memo.prefetch(self.files())
+            if self.memo.reuse:
+                self.memo.prefetch(self.files())
             self.files = None
         if path not in self.checked:
             kept = self.memo.get(path)
