@@ -3,9 +3,11 @@
 Each page the editions plugin writes gets a key: a hash of the template, the page's place and
 what it shows (objects by their `cache_key()`, every article on it by its digest: text,
 metadata, URLs, flags, and the title, URL and date of the articles it links to: versions,
-original, related reading). When the previous build of the same output folder wrote that page
-with the same key, the file is hard-linked from it into the new output instead of rendered
-again. Hand edits inside the output folder are not noticed (`--force` renders every page).
+original, related reading). An object of a kind not known here must declare its key
+(`cache_key()`): the build stops otherwise, rather than take it by its repr. When the previous
+build of the same output folder wrote that page with the same key, the file is hard-linked
+from it into the new output instead of rendered again. Hand edits inside the output folder
+are not noticed (`--force` renders every page).
 
 The folder a build replaces is kept beside the output as the spare (`.<output>.spare`), with its
 keys, and becomes the next build's staging folder (newsdesk.build): there, a page whose key is
@@ -43,7 +45,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -252,7 +254,9 @@ class PageCache:
         return result
 
     def _plain(self, value: Any, follow: bool = True) -> Any:
-        """The value as plain data (str, numbers, lists, tuples), the same in every run."""
+        """The value as plain data (str, numbers, lists, tuples), the same in every run; an
+        object that is none of the kinds known here declares its key (`cache_key()`), or the
+        build stops (its repr might not change when what a page shows of it does)."""
         kind = type(value)
         if kind in _PLAIN:
             return value
@@ -270,7 +274,11 @@ class PageCache:
             return value.isoformat()
         if hasattr(value, "cache_key"):
             return value.cache_key()
-        return repr(value)
+        if isinstance(value, tzinfo):
+            return str(value)
+        raise TypeError(f"a page shows a {kind.__module__}.{kind.__qualname__}, which the page "
+                        "cache cannot tell apart: give its class a cache_key() method "
+                        "(newsdesk.pagecache)")
 
     def _ref(self, article: Content) -> tuple[Any, ...]:
         """What a page shows of an article it links to."""

@@ -290,3 +290,19 @@ def test_a_site_still_being_deleted_under_this_process_id_does_not_stop_a_build(
 ])
 def test_a_text_links_to_other_content_only_with_a_cross_link(html, links):
     assert pagecache._links_to_content(html) is links
+
+
+def test_a_page_key_takes_an_object_only_by_the_key_it_declares():
+    class Box:
+        def __init__(self, shown):
+            self.shown = shown
+
+    class DeclaredBox(Box):
+        def cache_key(self):
+            return self.shown
+
+    cache = pagecache.PageCache({"OUTPUT_PATH": "out"})
+    assert cache.key(DeclaredBox("a")) == cache.key(DeclaredBox("a")) != cache.key(
+        DeclaredBox("b"))
+    with pytest.raises(TypeError, match="Box, which the page cache cannot tell apart"):
+        cache.key(Box("a"))
