@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -23,7 +23,7 @@ from pelican import Pelican, signals
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
-from newsdesk import SITE_SETTINGS, atomic, fingerprint, pagecache
+from newsdesk import SITE_SETTINGS, atomic, buildstate, fingerprint, pagecache
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +87,11 @@ def _remove_leftovers(output: Path) -> None:
 
 @contextlib.contextmanager
 def _output_lock(cache: str | Path, output: Path) -> Iterator[None]:
-    """One build of an output folder at a time: a lock on a file in the build cache (beside
-    the output's page keys). A POSIX record lock (lockf) belongs to this process alone, not to
-    the children it forks, and the system releases it when the process ends, however it ends.
-    Nothing else in the build opens the file: closing any descriptor of it releases the lock."""
-    path = pagecache.keys_file(cache, output).with_suffix(".lock")
+    """One build of an output folder at a time: a lock on a file in the build cache. A POSIX
+    record lock (lockf) belongs to this process alone, not to the children it forks, and the
+    system releases it when the process ends, however it ends. Nothing else in the build opens
+    the file: closing any descriptor of it releases the lock."""
+    path = buildstate.lock_file(cache, output)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+", encoding="utf-8") as lock:
         try:
@@ -147,22 +147,23 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
            cache: str, strict: bool, overrides: dict[str, Any] | None,
            force: bool) -> list[logging.LogRecord]:
     _remove_leftovers(output)
-    pagecache.discard(cache, output, every_build=True)
     atomic.remove_orphans(cache)
+    state = buildstate.store(cache)
     files_before = fingerprint.files(defaults)
     before = fingerprint.inputs(defaults, files_digest=files_before)
-    if not force and fingerprint.unchanged(cache, output, before, strict):
+    if not force and fingerprint.unchanged(state, output, before, strict):
         print(f"Nothing changed since the last build of {output}: left as it was")
         return []
 
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     site_key = fingerprint.inputs(defaults, articles=False)
-    reuse = defaults.get("CACHE_CONTENT") and fingerprint.content_cache_valid(cache, site_key)
-    previous = None if force else pagecache.previous_build(cache, output, site_key)
+    reuse = defaults.get("CACHE_CONTENT") and fingerprint.site_key_valid(state, site_key)
+    known = None if force else pagecache.previous_build(state, output, site_key)
     # The build before last, kept as the spare, is the staging folder when it can be reused.
-    clearing = pagecache.take_spare(cache, output, site_key, staging) if previous else None
-    if not previous:
-        pagecache.drop_spare(cache, output)
+    clearing = (pagecache.take_spare(state, output, site_key, staging) if known is not None
+                else None)
+    if known is None:
+        pagecache.drop_spare(output)
     settings = read_settings(
         str(settings_file),
         # Pelican's own cache of what the reader made of each file is not loaded: the kept
@@ -174,12 +175,13 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
     collector = ProblemCollector()
     logging.getLogger().addHandler(collector)
     started = time.perf_counter()
+    keys: dict[str, Any] = {}
     try:
-        with _page_cache_ready(pagecache.keys_file(cache, output), previous, clearing):
+        with _page_cache_ready(known, None if known is None else str(output), clearing,
+                               keys.update):
             Pelican(settings).run()
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        pagecache.discard(cache, output)
         raise BuildFailed(f"build stopped: {str(exc).strip() or repr(exc)}") from exc
     finally:
         logging.getLogger().removeHandler(collector)
@@ -188,21 +190,22 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
     elapsed = time.perf_counter() - started
     if strict and collector.records:
         shutil.rmtree(staging, ignore_errors=True)
-        pagecache.discard(cache, output)
         raise BuildFailed(
             f"strict build failed with {errors} error(s) and {warnings} warning(s); "
             f"{output} was left as it was"
         )
-    pagecache.retire(cache, output, replace_folder(staging, output), reusable=bool(previous))
-    pagecache.remember(cache, output, site_key)
-    # Remembered only if the build itself changed no input (a new translation memory entry
-    # does): an edit made while it ran must not be taken for built. Nor if it logged a
-    # problem: translations a configured provider left pending do (newsdesk.translate), so the
-    # next build asks it again.
-    if not collector.records and fingerprint.files(defaults) == files_before:
-        fingerprint.remember(cache, output, before, strict)
-    else:
-        fingerprint.forget(cache, output)
+    spare = pagecache.retire(output, replace_folder(staging, output),
+                             reusable=known is not None)
+    with state.transaction() as writes:
+        pagecache.remember(writes, output, site_key, keys, spare)
+        # Remembered only if the build itself changed no input (a new translation memory
+        # entry does): an edit made while it ran must not be taken for built. Nor if it logged
+        # a problem: translations a configured provider left pending do (newsdesk.translate),
+        # so the next build asks it again.
+        if not collector.records and fingerprint.files(defaults) == files_before:
+            fingerprint.remember(writes, output, before, strict)
+        else:
+            writes.drop_build(output)
     print(f"Built {output} in {elapsed:.1f} s: {errors} error(s), {warnings} warning(s)")
     return collector.records
 
@@ -234,15 +237,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 @contextlib.contextmanager
-def _page_cache_ready(keys_file: Path, previous: str | None,
-                      clearing: pagecache.SpareClearing | None) -> Iterator[None]:
+def _page_cache_ready(known: dict[str, Any] | None, previous: str | None,
+                      clearing: pagecache.SpareClearing | None,
+                      keep: Callable[[dict[str, Any]], None]) -> Iterator[None]:
     """Give the generators that use the page cache its PageCacheConfig once every generator's
     context is made (all_generators_finalized), before they write; by then the spare taken as
     the staging folder, cleared while Pelican read the content, is ready."""
 
     def hand_over(generators: list[object]) -> None:
-        config = pagecache.PageCacheConfig(keys_file=keys_file, previous=previous,
-                                           staged=clearing.wait() if clearing else None)
+        config = pagecache.PageCacheConfig(known=known or {}, previous=previous,
+                                           staged=clearing.wait() if clearing else {},
+                                           keep=keep)
         for generator in generators:
             if isinstance(generator, pagecache.UsesPageCache):
                 generator.page_cache_config = config

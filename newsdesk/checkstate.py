@@ -1,24 +1,22 @@
 """What the last passing check of an output folder saw, so that the next checks what changed.
 
-One state per output folder, in the cache folder: the site manifest (hashes and stat keys per
+One state per output folder, in the build state (newsdesk.buildstate, table checks): the site
+manifest (hashes and stat keys per
 file, so that the next look hashes only files that changed), the
 link graph (which pages and feeds link to which files), the digest of each article's text,
 the fingerprint of the code, theme and
 settings (newsdesk.fingerprint.site_code) and the checks left out. Only a check that found no
-problem writes it, atomically.
+problem writes it, in one transaction.
 """
 
 import builtins
-import hashlib
-import pickle
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from newsdesk.atomic import write_atomic
+from newsdesk import buildstate
 from newsdesk.publish.manifest import Entry, Manifest
 
-FOLDER = "check-state"
 VERSION = 2  # of the state's layout
 
 
@@ -76,21 +74,16 @@ class LastCheck:
 
 
 class CheckState:
-    """The state file of one output folder."""
+    """The check state of one output folder."""
 
     def __init__(self, cache: Path | str, output: Path | str) -> None:
         self.output = str(Path(output).resolve())
-        key = hashlib.sha256(self.output.encode()).hexdigest()[:16]
-        self.path = Path(cache) / FOLDER / f"{key}.pickle"
+        self.store = buildstate.store(cache)
 
     def load(self) -> LastCheck | None:
         """The last passing check, or None."""
-        try:
-            with open(self.path, "rb") as fp:
-                data = pickle.load(fp)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-            return None
-        if data.get("output") != self.output or data.get("version") != VERSION:
+        data = self.store.check(self.output)
+        if not isinstance(data, dict) or data.get("version") != VERSION:
             return None
         return LastCheck(data)
 
@@ -103,8 +96,8 @@ class CheckState:
                 "files": {path: (stat_keys.get(path), entry.size, entry.sha256, entry.md5)
                           for path, entry in manifest.items()},
                 "graph": graph.dump(), "texts": texts}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        with self.store.transaction() as writes:
+            writes.put_check(self.output, data)
 
 
 def why_full(last: LastCheck | None, code: str | None, skip: Iterable[str]) -> str | None:

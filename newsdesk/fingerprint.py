@@ -18,12 +18,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from newsdesk.atomic import write_atomic
+from newsdesk.buildstate import Store, Transaction
 
 PACKAGES = ("pelican", "Markdown", "Jinja2", "Babel", "Pillow", "pagefind-bin", "feedgenerator",
             "nh3")
 CODE = Path(__file__).resolve().parent
-STATE_FILE = "build-state.json"
 # Settings no page depends on: where and how `invoke publish` uploads (publishconf.py).
 UPLOAD_SETTINGS = ("SSH_", "RSYNC_", "S3_", "CLOUDFRONT_", "GITHUB_PAGES_", "PUBLISH_")
 # Content files that cannot change what the Markdown reader makes of an article.
@@ -61,7 +60,8 @@ def inputs(settings: Mapping[str, Any], articles: bool = True,
     """One hash of everything the build of these settings reads.
 
     articles=False leaves out the articles, the translation memory and other text inputs:
-    the key of the build cache (kept articles, memos), whose entries check their own files.
+    the site key, with which the build state's memos and page keys are made (their entries
+    check their own files); a new one drops them (`site_key_valid`).
     provider=False leaves out the MT_* environment (which provider translates).
     """
     digest = hashlib.sha256()
@@ -97,62 +97,35 @@ def site_code(settings: Mapping[str, Any]) -> str:
     return inputs(settings, files_digest=files(settings, content=False), provider=False)
 
 
-def content_cache_valid(cache: Path | str, key: str) -> bool:
-    """Whether the build cache was made by the code, theme and settings whose
-    `inputs(settings, articles=False)` is `key`; records it for the next build."""
-    path = Path(cache) / "content-cache-key"
-    try:
-        valid = path.read_text(encoding="utf-8") == key
-    except OSError:
-        valid = False
-    if not valid:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(key, encoding="utf-8")
-    return valid
-
-
 def output_stamp(output: Path | str) -> list[int]:
     """Which folder is at `output` now (a swapped-in build is another)."""
     st = os.stat(output)
     return [st.st_ino, st.st_mtime_ns]
 
 
-def _load(cache: Path | str) -> dict[str, Any]:
-    try:
-        return json.loads((Path(cache) / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def unchanged(cache: Path | str, output: Path | str, fingerprint: str, strict: bool = False
+def unchanged(state: Store, output: Path | str, fingerprint: str, strict: bool = False
               ) -> bool:
     """True if `output` is the good build of exactly these inputs (for a strict build: a
     strict one, since a preview passes what strict fails, such as pending translations)."""
-    state = _load(cache).get(str(output))
-    if not state or state.get("inputs") != fingerprint or not Path(output).is_dir():
+    last = state.build(output)
+    if last is None or last[0] != fingerprint or not Path(output).is_dir():
         return False
-    if strict and not state.get("strict"):
+    if strict and not last[2]:
         return False
-    return state.get("output") == output_stamp(output)
+    return last[1] == output_stamp(output)
 
 
-def remember(cache: Path | str, output: Path | str, fingerprint: str, strict: bool = False
+def remember(writes: Transaction, output: Path | str, fingerprint: str, strict: bool = False
              ) -> None:
-    """Record a good build of `output` (written atomically)."""
-    state = _load(cache)
-    state[str(output)] = {"inputs": fingerprint, "output": output_stamp(output),
-                          "strict": strict}
-    _save(cache, state)
+    """Record a good build of `output`."""
+    writes.put_build(output, fingerprint, output_stamp(output), strict)
 
 
-def forget(cache: Path | str, output: Path | str) -> None:
-    """Drop the record of `output`: its next build runs in full."""
-    state = _load(cache)
-    if state.pop(str(output), None) is not None:
-        _save(cache, state)
-
-
-def _save(cache: Path | str, state: dict[str, Any]) -> None:
-    path = Path(cache) / STATE_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(state, indent=1, sort_keys=True).encode())
+def site_key_valid(state: Store, key: str) -> bool:
+    """Whether the build state's memos were made by the code, theme and settings whose
+    `inputs(settings, articles=False)` is `key`; if not, they are dropped and `key` recorded."""
+    if state.site_key() == key:
+        return True
+    with state.transaction() as writes:
+        writes.new_site(key)
+    return False

@@ -1,73 +1,87 @@
-"""Work on articles kept in the build cache between builds (CACHE_PATH/<name>.pickle).
+"""Work on articles kept in the build state between builds (newsdesk.buildstate, table memo).
 
 Used for work done on every article at every build whose result depends on its inputs alone
 (Markdown of translated texts, the Cyrillic of a Latin article, the translation stage). A memo
-is loaded only when REUSE_CACHE (set by newsdesk.build) says the build cache was made by the
+is read only when REUSE_CACHE (set by newsdesk.build) says the build state was made by the
 same code, theme, photos and settings, and saved only when CACHE_CONTENT is on.
 
-A memo is two files: the whole (`<name>.pickle`) and what builds since added or changed
-(`<name>.pickle.add`), so that a rebuild after a small change writes little. The whole is
-written again, with only the entries that build used, once the additions or the entries no
-longer used pass a fifth of it. Every entry is either a pure function of its key or checks
-its own inputs when used, so an entry kept longer than needed is never wrong.
+Entries are read one by one, when asked for. `save` writes, in one transaction, the entries
+this build made or changed; once the entries this build did not use pass a fifth of the memo,
+they are deleted. Every entry is either a pure function of its key or checks its own inputs
+when used, so an entry kept longer than needed is never wrong.
 """
 
-import contextlib
 import hashlib
 import logging
 import os
-import pickle
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from newsdesk.atomic import write_atomic
+from newsdesk import buildstate
+from newsdesk.buildstate import Key
 from newsdesk.parallel import run_shared, worker_count
 
 log = logging.getLogger(__name__)
 
 
 class Memo:
-    """Values by key: those of the last build (`known`) and those this build used (`used`)."""
+    """Values by key: those of earlier builds (`get`) and those this build used (`put`)."""
 
     def __init__(self, settings: Mapping[str, Any], name: str) -> None:
         self.name = name
-        self.path = os.path.join(settings["CACHE_PATH"], f"{name}.pickle")
-        self.enabled = settings.get("CACHE_CONTENT", False)
-        self.known: dict[Hashable, Any] = {}
-        self.used: dict[Hashable, Any] = {}
-        self.added: set[Hashable] = set()
-        if self.enabled and settings.get("REUSE_CACHE"):
-            self.known = _load(self.path)
-            if self.known:
-                additions = _load(self.path + ".add")
-                self.known.update(additions)
-                self.added = set(additions)
+        enabled = bool(settings.get("CACHE_CONTENT", False))
+        self.reuse = enabled and bool(settings.get("REUSE_CACHE"))
+        self.store = buildstate.store(settings["CACHE_PATH"]) if enabled else None
+        self.used: dict[Key, Any] = {}
+        self.kept: set[Key] = set()  # keys used with the value the store has
+        self.got: dict[Key, Any] = {}  # values read from the store, until put
 
-    def get(self, key: Hashable) -> Any:
-        return self.known.get(key)
+    def get(self, key: Key) -> Any:
+        if key in self.got:
+            return self.got[key]
+        if not self.reuse or self.store is None:
+            return None
+        value = self.got[key] = self.store.memo(self.name, key)
+        return value
 
-    def put(self, key: Hashable, value: object) -> None:
+    def prefetch(self, keys: Iterable[Key]) -> None:
+        """Read the entries of `keys` in a few queries, rather than one each when asked."""
+        if not self.reuse or self.store is None:
+            return
+        wanted = {buildstate.stored_key(key): key for key in keys if key not in self.got}
+        found = self.store.memos(self.name, wanted.values())
+        for stored, key in wanted.items():
+            self.got[key] = found.get(stored)
+
+    def put(self, key: Key, value: object) -> None:
+        got = self.got.pop(key, None)
+        if got is not None and got is value:
+            self.kept.add(key)
+        else:
+            self.kept.discard(key)
         self.used[key] = value
 
     def save(self) -> None:
-        """Keep what this build used (each file written whole or not at all)."""
-        if not self.enabled:
+        """Keep what this build used, in one transaction."""
+        if self.store is None:
             return
-        new = {k: v for k, v in self.used.items() if self.known.get(k) is not v}
-        unused = len(self.known.keys() - self.used.keys())
-        if self.known and not new and not unused:
+        new = {k: v for k, v in self.used.items() if k not in self.kept}
+        if not new and not _worth_pruning(self.store.memo_size(self.name), len(self.used)):
             return
-        additions = {k: self.known[k] for k in self.added}
-        additions.update(new)
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        if self.known and 5 * max(len(additions), unused) <= len(self.known):
-            _dump(additions, self.path + ".add")
-            return
-        # The additions first: without them the old whole is still right, only older.
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path + ".add")
-        _dump(self.used, self.path)
+        with self.store.transaction() as writes:
+            writes.put_memo(self.name, new)
+            if _worth_pruning(writes.memo_size(self.name), len(self.used)):
+                writes.keep_only_memo(self.name, self.used.keys())
+
+    def forget(self) -> None:
+        """Let go of what this build read and used (after `save`)."""
+        self.used, self.kept, self.got = {}, set(), {}
+
+
+def _worth_pruning(size: int, used: int) -> bool:
+    """Whether the entries a build did not use pass a fifth of the memo."""
+    return 5 * (size - used) > size
 
 
 def file_stamp(path: Path | str) -> tuple[int, int] | None:
@@ -78,18 +92,6 @@ def file_stamp(path: Path | str) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
-
-
-def _load(path: str) -> dict[Hashable, Any]:
-    try:
-        with open(path, "rb") as fp:
-            return pickle.load(fp)
-    except (OSError, pickle.PickleError, EOFError, AttributeError):
-        return {}
-
-
-def _dump(value: object, path: str) -> None:
-    write_atomic(path, lambda fp: pickle.dump(value, fp, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class TextMemo(Memo):
@@ -110,8 +112,10 @@ class TextMemo(Memo):
         if result is None:
             result = self.prefilled.get(key)
             if result is None:
-                result = self.known.get(key)
-            if result is None:
+                result = self.get(key)
+                if result is not None:
+                    self.put(key, result)
+                    return result
                 result = self.function(text)
             self.used[key] = result
         return result
@@ -120,7 +124,8 @@ class TextMemo(Memo):
         """Work out, on READ_WORKERS forked processes, the texts not remembered yet (when there
         are at least PREFETCH_MIN of them: fewer are not worth forking)."""
         keyed = {self._key(text): text for text in texts}
-        missing = [(key, text) for key, text in keyed.items() if key not in self.known]
+        self.prefetch(keyed)
+        missing = [(key, text) for key, text in keyed.items() if self.get(key) is None]
         if len(missing) < self.minimum or self.workers <= 1:
             return
         for results in run_shared(lambda share: {

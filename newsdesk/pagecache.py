@@ -3,9 +3,11 @@
 Each page the editions plugin writes gets a key: a hash of the template, the page's place and
 what it shows (objects by their `cache_key()`, every article on it by its digest: text,
 metadata, URLs, flags, and the title, URL and date of the articles it links to: versions,
-original, related reading). When the previous build of the same output folder wrote that page
-with the same key, the file is hard-linked from it into the new output instead of rendered
-again. Hand edits inside the output folder are not noticed (`--force` renders every page).
+original, related reading). An object of a kind not known here must declare its key
+(`cache_key()`): the build stops otherwise, rather than take it by its repr. When the previous
+build of the same output folder wrote that page with the same key, the file is hard-linked
+from it into the new output instead of rendered again. Hand edits inside the output folder
+are not noticed (`--force` renders every page).
 
 The folder a build replaces is kept beside the output as the spare (`.<output>.spare`), with its
 keys, and becomes the next build's staging folder (newsdesk.build): there, a page whose key is
@@ -25,14 +27,13 @@ has (`articles|length`), not on the rest of the listing; the site-wide pages (ar
 lists of sections, topics and authors, search, 404) are always rendered.
 
 What newsdesk.build hands the editions generator for one build is a PageCacheConfig (without
-one, every page is rendered and no key is kept):
-- keys_file: the keys file of the output folder, CACHE_PATH/pages-<hash>.json; this build's
-  keys are written beside it (`.new-<pid>`) and take its place once the new output does.
-  Which build a keys file describes is in a small file beside it (`pages-<hash>.state.json`),
-  so that a keys file is moved on by rename, never read and written again.
-- previous: the output folder whose pages the keys file describes, if they may be reused.
-- staged: the keys file of the pages still in the staging folder (the spare taken by
-  `take_spare`), if it is one. Known once the spare is cleared, before the generators write.
+one, every page is rendered and no key is kept): the keys of the previous build's pages and its
+folder, if they may be reused; the keys of the pages still in the staging folder (the spare
+taken by `take_spare`, known once it is cleared, before the generators write); and where this
+build's keys go. The keys are kept in the build state (newsdesk.buildstate, tables page_sets and
+pages): those of the output folder and those of the spare, each with the site key they were
+made with and the stamp of the folder they describe, written by newsdesk.build in the
+transaction that ends a build (`remember`).
 """
 
 import contextlib
@@ -44,9 +45,9 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,7 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
 from newsdesk import fingerprint, processes
-from newsdesk.atomic import write_atomic
-from newsdesk.memo import file_stamp
+from newsdesk.buildstate import Store, Transaction
 from newsdesk.parallel import Share
 from newsdesk.paths import writable
 from newsdesk.pelican_seams import html_as_read
@@ -88,9 +88,10 @@ class WarningCounter(logging.Handler):
 class PageCacheConfig:
     """Where this build's page keys go and which earlier pages it may reuse (see above)."""
 
-    keys_file: Path | None = None
+    known: Mapping[str, Any] = field(default_factory=dict)  # the keys of `previous`' pages
     previous: str | None = None
-    staged: str | None = None
+    staged: Mapping[str, Any] = field(default_factory=dict)
+    keep: Callable[[dict[str, Any]], None] | None = None  # takes this build's keys
 
 
 class UsesPageCache:
@@ -106,21 +107,10 @@ class PageCache:
     def __init__(self, settings: dict[str, Any], config: PageCacheConfig | None = None):
         config = config or PageCacheConfig()
         self.settings = settings
-        self.file = config.keys_file
         self.previous = config.previous
-        self.known: dict[str, Any] = {}
-        if self.previous and self.file:
-            try:
-                self.known = json.loads(Path(self.file).read_text(encoding="utf-8"))["pages"]
-            except (OSError, ValueError, KeyError):
-                self.previous = None
-        self.staged: dict[str, Any] = {}
-        if self.previous and config.staged:
-            try:
-                self.staged = json.loads(Path(config.staged).read_text(
-                    encoding="utf-8"))["pages"]
-            except (OSError, ValueError, KeyError):
-                self.staged = {}
+        self.known = config.known if self.previous else {}
+        self.staged = config.staged if self.previous else {}
+        self.keep = config.keep
         self.keys: dict[str, Any] = {}
         self.unkeyed: set[str] = set()  # pages written without a key
         self.linked = self.rendered = 0
@@ -230,8 +220,8 @@ class PageCache:
 
     def save(self, keys: dict[str, Any]) -> None:
         """Keep this build's keys ({save_as: key}) for newsdesk.build to put in place."""
-        if self.file:
-            _write_json(_pending(self.file), {"pages": keys})
+        if self.keep is not None:
+            self.keep(keys)
 
     def digest_share(self, articles: Iterable[Content], share: Share
                      ) -> dict[int, tuple[bytes, bytes]]:
@@ -277,7 +267,9 @@ class PageCache:
         return result
 
     def _plain(self, value: Any, follow: bool = True) -> Any:
-        """The value as plain data (str, numbers, lists, tuples), the same in every run."""
+        """The value as plain data (str, numbers, lists, tuples), the same in every run; an
+        object that is none of the kinds known here declares its key (`cache_key()`), or the
+        build stops (its repr might not change when what a page shows of it does)."""
         kind = type(value)
         if kind in _PLAIN:
             return value
@@ -295,7 +287,11 @@ class PageCache:
             return value.isoformat()
         if hasattr(value, "cache_key"):
             return value.cache_key()
-        return repr(value)
+        if isinstance(value, tzinfo):
+            return str(value)
+        raise TypeError(f"a page shows a {kind.__module__}.{kind.__qualname__}, which the page "
+                        "cache cannot tell apart: give its class a cache_key() method "
+                        "(newsdesk.pagecache)")
 
     def _ref(self, article: Content) -> tuple[Any, ...]:
         """What a page shows of an article it links to."""
@@ -344,135 +340,92 @@ def _dump(value: Any) -> bytes:
     return marshal.dumps(value, 2)
 
 
-def keys_file(cache: str | Path, output: str | Path) -> Path:
-    """The file that keeps the page keys of the build in `output`."""
-    name = hashlib.sha1(str(output).encode()).hexdigest()[:16]
-    return Path(cache) / f"pages-{name}.json"
-
-
 def spare_folder(output: str | Path) -> Path:
     """Where the build before last is kept, to be the next build's staging folder."""
     output = Path(output)
     return output.with_name(f".{output.name}.spare")
 
 
-def _spare_keys_file(cache: str | Path, output: Path) -> Path:
-    path = keys_file(cache, output)
-    return path.with_name(f"{path.stem}.spare.json")
-
-
-def _state_file(keys: Path) -> Path:
-    """Beside a keys file, which build it describes: {"site": site key, "output": the output
-    folder's stamp, "keys": the keys file's stamp}. Small, so that deciding whether the keys
-    may be used, and moving them on, never reads the keys themselves."""
-    return keys.with_name(f"{keys.stem}.state.json")
-
-
-def _described(keys: Path, site_key: str, folder: str | Path) -> bool:
-    """Whether the keys file describes `folder`, built from the site `site_key`."""
-    try:
-        state = json.loads(_state_file(keys).read_text(encoding="utf-8"))
-        return (state["site"] == site_key and Path(folder).is_dir()
-                and state["output"] == fingerprint.output_stamp(folder)
-                and state["keys"] == list(file_stamp(keys) or ()))
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-
-
-def _describe(keys: Path, site_key: str, folder: str | Path) -> None:
-    _write_json(_state_file(keys), {"site": site_key, "keys": file_stamp(keys),
-                                     "output": fingerprint.output_stamp(folder)})
-
-
-def take_spare(cache: str | Path, output: Path, site_key: str,
+def take_spare(state: Store, output: Path, site_key: str,
                staging: Path) -> "SpareClearing | None":
     """Move the spare to `staging`, if its keys describe it and the same site, and start
     clearing it for the build; return the SpareClearing, or None if there is no usable spare."""
-    spare, spare_keys = spare_folder(output), _spare_keys_file(cache, output)
-    if not _described(spare_keys, site_key, spare):
-        drop_spare(cache, output)
+    spare = spare_folder(output)
+    if not _described(state, output, "spare", site_key, spare):
+        drop_spare(output)
         return None
-    _state_file(spare_keys).unlink()
+    pages = state.page_keys(output, "spare")
     os.rename(spare, staging)
-    return SpareClearing(staging, spare_keys)
+    return SpareClearing(staging, pages)
 
 
 class SpareClearing:
     """A staging folder taken from the spare, cleared (`_clear`) by a forked process while the
     build reads its content: one walk of the whole site, off the build's path. Nothing may be
-    written into the folder before `wait` returns. The keys file gives the keys of the pages
-    in the folder, and is replaced by those of the pages left in it."""
+    written into the folder before `wait` returns, with the keys of the pages left in it."""
 
-    def __init__(self, staging: Path, keys_file: Path) -> None:
-        self.staging, self.keys_file = staging, keys_file
+    def __init__(self, staging: Path, pages: Mapping[str, Any]) -> None:
+        self.staging = staging
         self.failure: str | None = None
+        self.left: dict[str, Any] = {}
         read_end, write_end = os.pipe()
         self.pid: int | None = processes.fork()
         if self.pid == 0:  # the clearing process: never returns into the caller's code
             try:
                 os.close(read_end)
-                os.write(write_end, (self._clear() or "").encode())
+                os.write(write_end, json.dumps(self._clear(pages)).encode())
             finally:
                 os._exit(0)
         os.close(write_end)
         self.pipe = read_end
 
-    def _clear(self) -> str | None:
-        """Clear the folder and keep the keys of the pages left in it; None, or what failed."""
+    def _clear(self, pages: Mapping[str, Any]) -> dict[str, Any]:
+        """Clear the folder; {"pages": the keys of the pages left in it} or {"failure": what
+        failed}."""
         try:
-            pages = json.loads(self.keys_file.read_text(encoding="utf-8"))["pages"]
-            _write_json(self.keys_file, {"pages": _clear(self.staging, pages)})
+            return {"pages": _clear(self.staging, pages)}
         except Exception as exc:  # the build goes on in a new folder
-            return f"{type(exc).__name__}: {exc}"
-        return None
+            return {"failure": f"{type(exc).__name__}: {exc}"}
 
-    def wait(self) -> str | None:
-        """The keys file of the pages left in the staging folder (PageCacheConfig.staged), or
-        None if it could not be cleared: the folder is then deleted, and the build makes a new
+    def wait(self) -> dict[str, Any]:
+        """The keys of the pages left in the staging folder (PageCacheConfig.staged), or none
+        if it could not be cleared: the folder is then deleted, and the build makes a new
         one."""
         if self.pid is not None:
             with os.fdopen(self.pipe, "rb") as fp:
-                self.failure = fp.read().decode() or None
+                sent = fp.read()
             _, status = os.waitpid(self.pid, 0)
             self.pid = None
-            if status and not self.failure:
+            try:
+                answer = json.loads(sent)
+                self.left, self.failure = answer.get("pages", {}), answer.get("failure")
+            except ValueError:
                 self.failure = f"the clearing process ended with status {status}"
             if self.failure:
                 log.info("%s: not reused, building in a new folder (%s)", self.staging,
                          self.failure)
                 shutil.rmtree(self.staging, ignore_errors=True)
-        return None if self.failure else str(self.keys_file)
+                self.left = {}
+        return self.left
 
 
-def retire(cache: str | Path, output: Path, retired: Path | None, reusable: bool) -> None:
-    """Keep `retired`, the folder the new build replaced, as the spare with the keys that
-    describe it (`reusable`: the keys file does), else delete it in the background. Call
-    before `remember`, which replaces those keys."""
-    drop_spare(cache, output)
+def retire(output: Path, retired: Path | None, reusable: bool) -> list[int] | None:
+    """Keep `retired`, the folder the new build replaced, as the spare (`reusable`: the
+    previous build's keys describe it), else delete it in the background; return the spare's
+    stamp, for `remember`, or None if there is none."""
+    drop_spare(output)
     if retired is None:
-        return
-    keys = keys_file(cache, output)
-    try:
-        site = json.loads(_state_file(keys).read_text(encoding="utf-8"))["site"]
-    except (OSError, ValueError, KeyError):
-        site = None
-    if not (reusable and site):
+        return None
+    if not reusable:
         delete_in_background(retired)
-        return
-    spare, spare_keys = spare_folder(output), _spare_keys_file(cache, output)
-    try:
-        os.replace(keys, spare_keys)
-    except OSError:
-        delete_in_background(retired)
-        return
+        return None
+    spare = spare_folder(output)
     os.rename(retired, spare)
-    _describe(spare_keys, site, spare)
+    return fingerprint.output_stamp(spare)
 
 
-def drop_spare(cache: str | Path, output: Path) -> None:
-    """Forget the spare and delete it (in the background)."""
-    _state_file(_spare_keys_file(cache, output)).unlink(missing_ok=True)
-    _spare_keys_file(cache, output).unlink(missing_ok=True)
+def drop_spare(output: Path) -> None:
+    """Delete the spare (in the background); its keys are dropped by `remember`."""
     spare = spare_folder(output)
     if spare.exists():
         doomed = retired_folder(output)
@@ -496,7 +449,7 @@ def delete_in_background(folder: str | Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _clear(staging: Path, pages: dict[str, Any]) -> dict[str, Any]:
+def _clear(staging: Path, pages: Mapping[str, Any]) -> dict[str, Any]:
     """Delete from a staging folder every file but the pages and search bundles with a key,
     which the writers keep or unlink; return the keys of those still there."""
     root = str(staging)
@@ -533,37 +486,27 @@ def _remove_empty_parents(folder: str, root: str) -> None:
         folder = os.path.dirname(folder)
 
 
-def _pending(path: Path) -> Path:
-    return Path(f"{path}.new-{os.getpid()}")
+def _described(state: Store, output: Path, slot: str, site_key: str, folder: Path) -> bool:
+    """Whether the keys of `output`'s slot describe `folder`, built from the site `site_key`."""
+    described = state.page_set(output, slot)
+    return (described is not None and described[0] == site_key and folder.is_dir()
+            and described[1] == fingerprint.output_stamp(folder))
 
 
-def previous_build(cache: str | Path, output: Path, site_key: str) -> str | None:
-    """`output` if its pages may be reused: the keys file describes the folder now there,
-    built from the same code, theme, photos and settings; else None."""
-    return str(output) if _described(keys_file(cache, output), site_key, output) else None
+def previous_build(state: Store, output: Path, site_key: str) -> dict[str, Any] | None:
+    """The keys of the pages in `output` if they may be reused: they describe the folder now
+    there, built from the same code, theme, photos and settings; else None."""
+    if not _described(state, output, "live", site_key, output):
+        return None
+    return state.page_keys(output, "live")
 
 
-def remember(cache: str | Path, output: Path, site_key: str) -> None:
-    """Put the keys of the build now in `output` in place (written whole or not at all)."""
-    keys = keys_file(cache, output)
-    _state_file(keys).unlink(missing_ok=True)
-    try:
-        os.replace(_pending(keys), keys)
-    except FileNotFoundError:  # nothing was written with a key
-        _write_json(keys, {"pages": {}})
-    _describe(keys, site_key, output)
-    discard(cache, output)
-
-
-def discard(cache: str | Path, output: Path, every_build: bool = False) -> None:
-    """Drop the keys of a build that was not put in place (`every_build`: also those left by
-    killed builds of the same output)."""
-    path = keys_file(cache, output)
-    pending = path.parent.glob(f"{path.name}.new-*") if every_build else [_pending(path)]
-    for leftover in pending:
-        leftover.unlink(missing_ok=True)
-
-
-def _write_json(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps(data, sort_keys=True).encode())
+def remember(writes: Transaction, output: Path, site_key: str, keys: Mapping[str, Any],
+             spare: list[int] | None) -> None:
+    """Record the keys of the build now in `output`, and those of the spare (the previous
+    build's, if `retire` kept its folder: `spare` is its stamp)."""
+    if spare is None:
+        writes.drop_pages(output, "spare")
+    else:
+        writes.move_pages(output, "live", "spare", spare)
+    writes.put_pages(output, "live", site_key, fingerprint.output_stamp(output), keys)

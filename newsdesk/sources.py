@@ -72,7 +72,7 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
 
 class SourceMemo(Memo):
     """Article files read in earlier builds, used again while their size and modification
-    time are unchanged (CACHE_PATH/sources.pickle). Only the header is kept: the body, needed
+    time are unchanged (the memo `sources`). Only the header is kept: the body, needed
     only to translate an article again, is read from the file then."""
 
     def __init__(self, settings: Mapping[str, Any]) -> None:

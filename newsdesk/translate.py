@@ -216,9 +216,13 @@ class TranslationStage:
         # {job: memo key} of the results the memo had
         found: dict[tuple[str, str], bytes | None] = {}
         todo: list[Job] = []
+        memo_keys = {(key, target): self._memo_key(original, target, learned)
+                     for key, original, target in jobs} if self.memo else {}
+        if self.memo:
+            self.memo.prefetch(memo_keys.values())
         for key, original, target in jobs:
-            memo_key = self._memo_key(original, target, learned) if self.memo else None
-            known = self.memo and self.memo.get(memo_key)
+            memo_key = memo_keys.get((key, target))
+            known = self.memo.get(memo_key) if self.memo and memo_key else None
             if known:
                 results[key, target], found[key, target] = known, memo_key
             else:

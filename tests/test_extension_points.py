@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from newsdesk import pagecache
+from newsdesk import buildstate
 from newsdesk.defaults import PLUGINS
 
 from .conftest import ROOT, SEED_EN, SEED_SR, copy_content, run_build, write_settings
@@ -91,8 +91,8 @@ def test_a_plugin_of_its_own_gets_the_documented_arguments(tmp_path):
     assert SEED_SR in written["keys"] and SEED_EN in written["keys"]
     # The page the plugin added is published and kept for the next build, like the editions'.
     assert "Đorđe Šćepanović" in (output / "dopisnici" / "spisak.txt").read_text("utf-8")
-    kept = json.loads(pagecache.keys_file(tmp_path / "cache", output).read_text("utf-8"))
-    assert kept["pages"]["dopisnici/spisak.txt"] == "spisak-1"
+    kept = buildstate.Store(tmp_path / "cache").page_keys(output, "live")
+    assert kept["dopisnici/spisak.txt"] == "spisak-1"
 
 
 SETTING_CHANGED = re.compile(r"settings\[[^]]+\]\s*=[^=]|settings\.(update|setdefault|pop)\(")

@@ -4,11 +4,12 @@ import fcntl
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 
 import pytest
 
-from newsdesk import pagecache
+from newsdesk import buildstate
 
 from .conftest import ROOT, copy_content, run_build, tree, write_settings
 
@@ -63,6 +64,11 @@ def test_a_build_with_problems_is_never_taken_as_done(tmp_path):
     assert strict.returncode == 1 and "unknown Type 'gossip'" in strict.stdout + strict.stderr
 
 
+def memo_entries(cache, name):
+    with sqlite3.connect(cache / buildstate.FILE) as db:
+        return db.execute("SELECT count(*) FROM memo WHERE name=?", (name,)).fetchall()[0][0]
+
+
 @pytest.mark.build
 def test_cached_content_gives_the_same_site_and_follows_edits(tmp_path):
     content = copy_content(tmp_path, complete=True)
@@ -70,7 +76,7 @@ def test_cached_content_gives_the_same_site_and_follows_edits(tmp_path):
     settings = write_settings(tmp_path, CACHE_PATH=str(cache))
     assert run_build(content, tmp_path / "fresh", settings=settings).returncode == 0
     assert (cache / "ArticlesGenerator-Readers").is_file()
-    assert (cache / "translated-html.pickle").is_file()
+    assert memo_entries(cache, "translated-html")
     assert run_build(content, tmp_path / "cached", settings=settings).returncode == 0
     assert tree(tmp_path / "fresh") == tree(tmp_path / "cached")
 
@@ -90,7 +96,8 @@ def test_content_cache_is_dropped_when_a_photo_or_the_code_changes(tmp_path):
     cache = tmp_path / "cache"
 
     def content_cache_valid(cache, settings):
-        return fingerprint.content_cache_valid(cache, fingerprint.inputs(settings, False))
+        return fingerprint.site_key_valid(buildstate.store(cache),
+                                          fingerprint.inputs(settings, False))
 
     settings = read_settings(str(write_settings(tmp_path)), override={"PATH": str(content)})
     assert not content_cache_valid(cache, settings), "no cache yet"
@@ -98,9 +105,12 @@ def test_content_cache_is_dropped_when_a_photo_or_the_code_changes(tmp_path):
     source = content / SOURCE
     source.write_text(source.read_text(encoding="utf-8") + "\nEdit.\n", encoding="utf-8")
     assert content_cache_valid(cache, settings), "articles are checked one by one by Pelican"
+    with buildstate.store(cache).transaction() as writes:
+        writes.put_memo("test", {"key": "value"})
     photo = next((content / "images").glob("*.jpg"))
     os.utime(photo, ns=(photo.stat().st_atime_ns, photo.stat().st_mtime_ns + 10**9))
     assert not content_cache_valid(cache, settings), "a photo's caption may be in the HTML"
+    assert memo_entries(cache, "test") == 0, "the memos made with the old site are dropped"
     assert content_cache_valid(cache, settings)
     changed = dict(settings, MARKDOWN={**settings["MARKDOWN"], "output_format": "xhtml"})
     assert not content_cache_valid(cache, changed)
@@ -185,7 +195,7 @@ def test_one_build_of_an_output_at_a_time(tmp_path):
     assert run_build(content, output, settings=settings).returncode == 0
     before = tree(output)
     (content / "articles/2024/intervju-inflacija.sr.md").write_text("Title: x\n\nNovo.\n")
-    with open(pagecache.keys_file(tmp_path / "cache", output).with_suffix(".lock"), "a+") as lock:
+    with open(buildstate.lock_file(tmp_path / "cache", output), "a+") as lock:
         fcntl.lockf(lock, fcntl.LOCK_EX)
         lock.write("process 4242")
         lock.flush()
@@ -206,24 +216,19 @@ def test_a_build_removes_what_killed_builds_left(tmp_path):
     for folder in (staging / "2024", search):
         folder.mkdir(parents=True)
         (folder / "index.html").write_text("half-written")
-    keys = pagecache.keys_file(tmp_path / "cache", output)
-    pending = keys.with_name(f"{keys.name}.new-99999")
-    pending.write_text("{}")
-    # Memos half-written by a killed build, and one being written by a live process.
+    # Files half-written by a killed build, and one being written by a live process.
     finished = subprocess.Popen(["true"])
     finished.wait()
     cache = tmp_path / "cache"
-    killed = [cache / f".{name}.{finished.pid}.0.tmp" for name in ("articles.pickle",
-                                                                    "sources.pickle.add")]
-    live = cache / f".articles.pickle.{os.getpid()}.0.tmp"
-    for memo in (*killed, live):
-        memo.write_bytes(b"half-written")
+    killed = [cache / f".{name}.{finished.pid}.0.tmp" for name in ("index.json", "notes.txt")]
+    live = cache / f".index.json.{os.getpid()}.0.tmp"
+    for half in (*killed, live):
+        half.write_bytes(b"half-written")
     result = run_build(content, output, settings=settings)
     assert result.returncode == 0 and "Nothing changed" in result.stdout
-    assert not staging.exists() and not search.parent.exists() and not pending.exists()
-    assert keys.is_file()
-    assert not any(memo.exists() for memo in killed) and live.exists()
-    assert (cache / "articles.pickle").is_file()
+    assert not staging.exists() and not search.parent.exists()
+    assert not any(half.exists() for half in killed) and live.exists()
+    assert memo_entries(cache, "articles")
 
 
 @pytest.mark.build

@@ -81,4 +81,4 @@ def test_a_site_folder_builds_with_the_installed_package(tmp_path):
     assert (output / "theme" / "css" / "site.css").is_file()
     assert list((output / "sr-cyrl").glob("2024/*/index.html")), "the Cyrillic edition"
     assert list((output / "en").glob("2024/*/index.html")), "the English edition"
-    assert (site / ".cache" / "build-state.json").is_file(), "the site's own build cache"
+    assert (site / ".cache" / "build-state.sqlite").is_file(), "the site's own build cache"

@@ -2,9 +2,11 @@
 
 import io
 import pickle
+import sqlite3
 
 import pytest
 
+from newsdesk import buildstate
 from newsdesk.plugins.newsmeta.kept import _Pickler, _Unpickler
 
 from .conftest import copy_content, read_html, run_build, write_settings
@@ -29,8 +31,10 @@ def touch_other(content):
 
 
 def kept(cache):
-    with open(cache / "articles.pickle", "rb") as fp:
-        return pickle.load(fp)
+    """{path: entry} of the kept articles in the build state."""
+    with sqlite3.connect(cache / buildstate.FILE) as db:
+        return {key[1:].decode(): pickle.loads(value) for key, value in db.execute(
+            "SELECT key, value FROM memo WHERE name='articles'")}
 
 
 def test_an_unchanged_article_comes_from_the_kept_copy(tmp_path):
@@ -45,9 +49,8 @@ def test_an_unchanged_article_comes_from_the_kept_copy(tmp_path):
     article.title = "Naslov iz zadržane kopije"
     buffer = io.BytesIO()
     _Pickler(buffer, shared).dump(article)
-    entries[SOURCE] = (stamp, used, buffer.getvalue())
-    with open(cache / "articles.pickle", "wb") as fp:
-        pickle.dump(entries, fp)
+    with buildstate.Store(cache).transaction() as writes:
+        writes.put_memo("articles", {SOURCE: (stamp, used, buffer.getvalue())})
 
     touch_other(content)
     result = run_build(content, output, settings=settings)

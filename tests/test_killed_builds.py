@@ -1,5 +1,6 @@
 """A build killed at any moment (kill -9) leaves nothing behind that lives: no worker, no
-program it started, nothing holding its lock or its output stream; and the next build makes
+program it started, nothing holding its lock or its output stream; the build state as its last
+finished transaction left it, even when killed while it writes it; and the next build makes
 the same site as a build of the same content into a new folder."""
 
 import contextlib
@@ -7,6 +8,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from newsdesk import pagecache
+from newsdesk import buildstate
 
 from .conftest import ROOT, copy_content, run_build, tree, write_settings
 
@@ -86,7 +88,7 @@ class Build:
                                         stderr=subprocess.STDOUT, start_new_session=True)
         self.pid = self.process.pid
         self.pipe = f"pipe:[{os.fstat(self.process.stdout.fileno()).st_ino}]"
-        self.lock = str(pagecache.keys_file(cache, output).with_suffix(".lock"))
+        self.lock = str(buildstate.lock_file(cache, output))
         self.ended = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -224,3 +226,70 @@ def test_a_killed_build_leaves_nothing_running_and_the_next_build_makes_the_site
         for killed_build in builds:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(killed_build.pid, signal.SIGKILL)
+
+
+# A build that stops, its writes made, inside the first transaction that calls this method of
+# buildstate.Transaction (until killed).
+STOPPED_BUILD = """
+import os, sys, time
+from newsdesk import build, buildstate
+method = os.environ["STOP_IN"]
+original = getattr(buildstate.Transaction, method)
+
+def stopped(self, *args, **kwargs):
+    original(self, *args, **kwargs)
+    open(os.environ["STOP_MARKER"], "w").close()
+    time.sleep(600)
+
+setattr(buildstate.Transaction, method, stopped)
+sys.exit(build.main(sys.argv[1:]))
+"""
+
+
+def state_tables(cache, *tables):
+    with sqlite3.connect(cache / buildstate.FILE) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        return {table: sorted(db.execute(f"SELECT * FROM {table}").fetchall())
+                for table in tables}
+
+
+# Where the build is killed: while it saves a memo (the first: the edited file's header), and
+# in the transaction that ends it (page keys, spare, fingerprint).
+@pytest.mark.parametrize("method, tables", [
+    ("put_memo", ("memo", "meta", "page_sets", "pages", "builds")),
+    ("put_pages", ("page_sets", "pages", "builds"))])
+def test_a_build_killed_while_it_saves_its_state_leaves_it_as_it_was(tmp_path, method, tables):
+    content = copy_content(tmp_path)
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    settings = write_settings(tmp_path, CACHE_PATH=str(cache))
+    assert run_build(content, output, settings=settings, cwd=tmp_path).returncode == 0
+    edited = content / EDITED
+    edited.write_text(edited.read_text(encoding="utf-8") + ADDENDUM.format(n=1), "utf-8")
+    before = state_tables(cache, *tables)
+
+    marker = tmp_path / "stopped"
+    args = [sys.executable, "-c", STOPPED_BUILD, "--content", str(content), "--output",
+            str(output), "--settings", str(settings)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MT_PROVIDER": "none", "STOP_IN": method,
+           "STOP_MARKER": str(marker)}
+    process = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert marker.exists(), f"the build never called {method}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    assert state_tables(cache, *tables) == before, "what the killed transaction wrote is gone"
+    result = run_build(content, output, settings=settings, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    reference = tmp_path / "reference"
+    assert run_build(content, reference, settings=write_settings(reference), cwd=tmp_path
+                     ).returncode == 0
+    assert tree(output) == tree(reference)
+    again = run_build(content, output, settings=settings, cwd=tmp_path)
+    assert "Nothing changed" in again.stdout, "the next build's state was saved"

@@ -3,7 +3,9 @@ several processes."""
 
 import os
 import pickle
+import sqlite3
 
+from newsdesk import buildstate
 from newsdesk.memo import TextMemo
 from newsdesk.sources import SourceMemo
 from newsdesk.transliterate import html_to_script, to_cyrillic
@@ -54,7 +56,7 @@ def test_article_files_are_read_again_only_when_they_change(tmp_path):
 
     # The next build takes the file from the memo: an entry altered there is what it gets.
     memo = SourceMemo(settings)
-    stamp, source = memo.known[str(path)]
+    stamp, source = memo.get(str(path))
     assert source.fields["title"] == "Prva", "callers get a copy"
     source.fields["title"] = "Iz memoa"
     assert memo.read(path).fields["title"] == "Iz memoa"
@@ -74,40 +76,64 @@ def test_remembered_article_files_keep_their_header_only(tmp_path):
     memo = SourceMemo(settings)
     assert memo.read(path).body == "Prvi pasus.\n"
     memo.save()
-    with open(tmp_path / "cache" / "sources.pickle", "rb") as fp:
-        assert b"Prvi pasus" not in fp.read()
+    (value,), = rows(tmp_path / "cache", "SELECT value FROM memo WHERE name='sources'")
+    assert b"Prvi pasus" not in value
 
     remembered = SourceMemo(settings).read(path)
     assert remembered.body_text is None
     assert remembered.body == "Prvi pasus.\n"
 
 
-def test_a_small_change_writes_a_small_file(tmp_path):
+def rows(cache, query):
+    with sqlite3.connect(cache / buildstate.FILE) as db:
+        return db.execute(query).fetchall()
+
+
+def test_a_small_change_writes_only_what_changed(tmp_path):
     settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "REUSE_CACHE": True}
-    whole, added = tmp_path / "test.pickle", tmp_path / "test.pickle.add"
     texts = [f"tekst {n}" for n in range(20)]
     memo = TextMemo(str.upper, settings, "test")
     [memo(text) for text in texts]
     memo.save()
-    first = whole.stat().st_mtime_ns
+    db = memo.store.db
 
-    # One new text: only it is written, beside the whole.
+    def written():
+        return db.total_changes
+
+    # One new text: only it is written; the others are not read whole, but one by one.
     memo = TextMemo(str.upper, settings, "test")
     assert [memo(text) for text in texts + ["nov"]] == [t.upper() for t in texts + ["nov"]]
+    before = written()
     memo.save()
-    assert whole.stat().st_mtime_ns == first
-    assert list(pickle.loads(added.read_bytes()).values()) == ["NOV"]
+    assert written() - before == 1
+    assert rows(tmp_path, "SELECT count(*) FROM memo WHERE name='test'") == [(21,)]
 
     # Nothing new and nothing dropped: nothing written.
     memo = TextMemo(lambda text: "not worked out again", settings, "test")
     assert memo("nov") == "NOV" and [memo(text) for text in texts][0] == "TEKST 0"
-    before = added.stat().st_mtime_ns
+    before = written()
     memo.save()
-    assert added.stat().st_mtime_ns == before
+    assert written() == before
 
-    # Most texts gone: the whole is written again with what was used, the additions folded in.
+    # Most texts gone: the entries no longer used are deleted.
     memo = TextMemo(str.upper, settings, "test")
     memo("nov"), memo("tekst 1")
     memo.save()
-    assert not added.exists()
-    assert sorted(pickle.loads(whole.read_bytes()).values()) == ["NOV", "TEKST 1"]
+    values = rows(tmp_path, "SELECT value FROM memo WHERE name='test'")
+    assert sorted(pickle.loads(value) for (value,) in values) == ["NOV", "TEKST 1"]
+
+
+def test_the_first_use_of_the_build_state_deletes_the_caches_it_replaced(tmp_path):
+    legacy = ["articles.pickle", "sources.pickle.add", "pages-0123456789abcdef.json",
+              "pages-0123456789abcdef.state.json", "pages-0123456789abcdef.lock",
+              "build-state.json", "content-cache-key", "check-state/0123.pickle"]
+    kept = ["images/abc/original.jpg", "templates/x.cache", "ArticlesGenerator-Readers"]
+    for name in legacy + kept:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"old")
+    settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "REUSE_CACHE": True}
+    assert TextMemo(str.upper, settings, "test")("tekst") == "TEKST"
+    assert [name for name in legacy if (tmp_path / name).exists()] == []
+    assert not (tmp_path / "check-state").exists()
+    assert all((tmp_path / name).read_bytes() == b"old" for name in kept)
+    assert (tmp_path / buildstate.FILE).is_file()

@@ -240,25 +240,21 @@ def test_the_spare_is_cleared_by_another_process_and_dropped_if_that_fails(tmp_p
             (folder / path).write_text(path, encoding="utf-8")
         return folder
 
-    pages = {"2024/a/index.html": "ka", "pagefind/0/": "kp", "2024/gone/index.html": "kg"}
-    keys = tmp_path / "keys.json"
-    keys.write_text(json.dumps({"pages": pages}), encoding="utf-8")
-    clearing = pagecache.SpareClearing(spare("ok"), keys)
+    pages = {"2024/a/index.html": "ka", "pagefind/0/": {"k": "p"}, "2024/gone/index.html": "kg"}
+    clearing = pagecache.SpareClearing(spare("ok"), pages)
     assert clearing.pid, "cleared by a forked process"
-    assert clearing.wait() == str(keys)
+    assert clearing.wait() == {"2024/a/index.html": "ka", "pagefind/0/": {"k": "p"}}
     assert sorted(p.relative_to(tmp_path / "ok").as_posix()
                   for p in (tmp_path / "ok").rglob("*") if p.is_file()) == [
         "2024/a/index.html", "pagefind/0/pagefind-entry.json"]
     assert not (tmp_path / "ok/feeds").exists(), "emptied folders go too"
-    assert json.loads(keys.read_text(encoding="utf-8")) == {
-        "pages": {"2024/a/index.html": "ka", "pagefind/0/": "kp"}}
 
     def fail(*_):
         raise PermissionError("no")
 
     monkeypatch.setattr(pagecache, "_clear", fail)
-    clearing = pagecache.SpareClearing(spare("bad"), keys)
-    assert clearing.wait() is None
+    clearing = pagecache.SpareClearing(spare("bad"), pages)
+    assert clearing.wait() == {}
     assert "PermissionError: no" in clearing.failure
     assert not (tmp_path / "bad").exists(), "a folder that could not be cleared is not used"
 
@@ -278,7 +274,7 @@ def test_a_site_still_being_deleted_under_this_process_id_does_not_stop_a_build(
     assert (retired / "index.html").read_text(encoding="utf-8") == "old"
     busy_spare = folder(f".out.old-{os.getpid()}-spare", "older")
     folder(".out.spare", "spare")
-    pagecache.drop_spare(tmp_path / "cache", output)
+    pagecache.drop_spare(output)
     assert not (tmp_path / ".out.spare").exists()
     assert {busy, busy_spare, retired} <= set(tmp_path.iterdir())
 
@@ -294,3 +290,19 @@ def test_a_site_still_being_deleted_under_this_process_id_does_not_stop_a_build(
 ])
 def test_a_text_links_to_other_content_only_with_a_cross_link(html, links):
     assert pagecache._links_to_content(html) is links
+
+
+def test_a_page_key_takes_an_object_only_by_the_key_it_declares():
+    class Box:
+        def __init__(self, shown):
+            self.shown = shown
+
+    class DeclaredBox(Box):
+        def cache_key(self):
+            return self.shown
+
+    cache = pagecache.PageCache({"OUTPUT_PATH": "out"})
+    assert cache.key(DeclaredBox("a")) == cache.key(DeclaredBox("a")) != cache.key(
+        DeclaredBox("b"))
+    with pytest.raises(TypeError, match="Box, which the page cache cannot tell apart"):
+        cache.key(Box("a"))

@@ -23,12 +23,14 @@ def test_related_reading_is_remembered_and_made_again_when_tags_change(tmp_path)
     memo = Memo(settings, "related-reading")
     first = remembered_related(articles, 2, memo)
     assert keys(first) == keys(related_articles(articles, 2))
+    (key,) = memo.used
     memo.save()
 
     # The next build takes it from the memo: an entry altered there is what comes back.
     memo = Memo(settings, "related-reading")
-    (key,) = memo.known
-    memo.known[key] = [[3], [], [], []]
+    memo.put(key, [[3], [], [], []])
+    memo.save()
+    memo = Memo(settings, "related-reading")
     again = remembered_related(articles, 2, memo)
     assert [[by_id[id(o)] for o in again[id(a)]] for a in articles] == [["d"], [], [], []]
 

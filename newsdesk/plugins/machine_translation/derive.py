@@ -33,6 +33,8 @@ FIGURE = '<figure class="figure">'  # a photo of the text (plugins/figures)
 def add_machine_translations(generator: Any, groups: Groups) -> None:
     settings = generator.settings
     files = SourceMemo(settings)
+    files.prefetch(str(a.source_path) for versions in groups.values() for a in versions.values()
+                   if not hasattr(a, "script_of"))
     sources = {key: translation_sources({lang: _source(a, files) for lang, a in versions.items()
                                          if not hasattr(a, "script_of")})
                for key, versions in groups.items()}

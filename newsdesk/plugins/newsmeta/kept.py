@@ -4,8 +4,8 @@ Pelican's content cache would keep what the Markdown reader made of a file; maki
 from that, with every plugin's checks, still costs about half a millisecond per file, most of
 a rebuild's reading at tens of thousands of articles. Here each Article is pickled as Pelican
 and the plugins leave it, the moment Pelican has checked it, into the build cache
-(CACHE_PATH/articles.pickle, a newsdesk.memo.Memo: dropped whenever code, theme, photos or
-settings change). The settings and the shared context are left out of each pickle and joined
+(the memo `articles`, newsdesk.memo: dropped whenever code, theme, photos or settings
+change). The settings and the shared context are left out of each pickle and joined
 again when it is loaded. This takes the place of Pelican's reader cache between builds:
 newsdesk.build does not load that, and it is saved empty (within a build it still hands the
 files read in parallel, newsmeta.prefetch, to Pelican).
@@ -20,7 +20,7 @@ import io
 import logging
 import os
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
 
 from newsdesk.memo import Memo, file_stamp
@@ -59,12 +59,19 @@ class KeptArticles:
         self.problems = WarningCounter()
         self.mark: dict[str, tuple[int, tuple[int, int] | None]] = {}
         self.checked: dict[str, bool] = {}
+        self.files: Callable[[], Iterable[str]] | None = lambda: generator.get_files(
+            generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"])
         self.pelican_save = generator.save_cache
         self.readers = generator.readers
 
     def usable(self, path: str) -> bool:
         """Whether an article is kept for this content-relative path and nothing it was made
-        from changed since (asked by the prefetch, then by Pelican: checked once)."""
+        from changed since (asked by the prefetch, then by Pelican: checked once). The first
+        question reads the kept copies of every article file in a few queries."""
+        if self.files is not None:
+            if self.memo.reuse:
+                self.memo.prefetch(self.files())
+            self.files = None
         if path not in self.checked:
             kept = self.memo.get(path)
             self.checked[path] = kept is not None and kept[0] == file_stamp(
@@ -97,7 +104,7 @@ class KeptArticles:
         self.pelican_save()
         self.memo.save()
         empty_reader_cache(self.readers)  # nothing in it is needed again
-        self.memo.known = self.memo.used = {}
+        self.memo.forget()
         logging.getLogger().removeHandler(self.problems)
 
 
