@@ -140,7 +140,11 @@ def build(content: str | Path | None = None, output: str | Path | None = None, *
     _check_paths(content, output)
     cache = defaults["CACHE_PATH"]
     with _output_lock(cache, output):
-        return _build(settings_file, defaults, content, output, cache, strict, overrides, force)
+        try:
+            return _build(settings_file, defaults, content, output, cache, strict, overrides,
+                          force)
+        finally:
+            buildstate.store(cache).close()
 
 
 def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output: Path,

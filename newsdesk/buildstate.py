@@ -78,6 +78,15 @@ class Store:
             self._db, self._pid = self._connect(), os.getpid()
         return self._db
 
+    def close(self) -> None:
+        """Fold the write-ahead log into the database file and close this process's connection:
+        between builds the file alone holds the whole state (a copy of it is a backup)."""
+        if self._db is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.OperationalError):  # busy: a reader folds it later
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.close()
+        self._db = None
+
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for attempt in (1, 2):

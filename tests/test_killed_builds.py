@@ -20,7 +20,7 @@ from PIL import Image
 
 from newsdesk import buildstate
 
-from .conftest import ROOT, copy_content, run_build, tree, write_settings
+from .conftest import ROOT, build_folder, copy_content, run_build, tree, write_settings
 
 pytestmark = pytest.mark.build
 
@@ -293,3 +293,18 @@ def test_a_build_killed_while_it_saves_its_state_leaves_it_as_it_was(tmp_path, m
     assert tree(output) == tree(reference)
     again = run_build(content, output, settings=settings, cwd=tmp_path)
     assert "Nothing changed" in again.stdout, "the next build's state was saved"
+
+
+def test_between_builds_the_database_file_alone_holds_the_state(example_site, tmp_path):
+    """The build leaves nothing waiting in the write-ahead log: a copy of build-state.sqlite,
+    as a backup takes it, is the whole state."""
+    output, _ = example_site
+    cache = build_folder(output) / "cache"
+    wal = cache / f"{buildstate.FILE}-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    copy = tmp_path / "backup.sqlite"
+    shutil.copy(cache / buildstate.FILE, copy)
+    with contextlib.closing(sqlite3.connect(copy)) as db:
+        assert db.execute("SELECT count(*) FROM memo").fetchall()[0][0] > 0
+        assert db.execute("SELECT count(*) FROM pages").fetchall()[0][0] > 0
+        assert db.execute("SELECT count(*) FROM builds").fetchall()[0][0] == 1
