@@ -11,11 +11,15 @@ n ≥ P). A page links to its newer and older neighbour; an archive page is labe
 dates it covers, never by its place among a count of pages that changes with every article.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from babel.dates import format_interval
+
+# CLDR's Serbian date intervals pad the day ("01.–05. mar"); the site's dates never do.
+PADDED_DAY_RE = re.compile(r"(?<!\d)0(\d\.)")
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,8 @@ def listing_pages(articles: Sequence[Any], per_page: int, url: str, page_word: s
 
 
 def dates_label(articles: Sequence[Any], locale: str) -> str:
-    """The dates a page's articles (newest first) cover: "28. nov – 02. dec 2026.", or one
+    """The dates a page's articles (newest first) cover: "28. nov – 2. dec 2026.", or one
     date."""
-    return format_interval(articles[-1].date.date(), articles[0].date.date(), "yMMMd",
-                           locale=locale)
+    return PADDED_DAY_RE.sub(r"\1", format_interval(articles[-1].date.date(),
+                                                     articles[0].date.date(), "yMMMd",
+                                                     locale=locale))
