@@ -552,6 +552,8 @@ def report(size: int, results: Mapping[str, Result]) -> None:
             print(f"cold ≤ 1.0 × {label}: {ratio} ({cold.seconds:.1f} s against "
                   f"{results[peer].seconds:.1f} s{'' if results[peer].finished else ', stopped'})"
                   f" — {verdict(ratio.at_most(1.0))}")
+        else:
+            print(f"cold ≤ 1.0 × {label}: not measured ({peer} is not installed)")
     unchanged = results["ours, no change"].seconds
     print(f"no change ≤ {NO_CHANGE_SECONDS} s: {unchanged:.2f} s — "
           f"{verdict(unchanged <= NO_CHANGE_SECONDS)}")
