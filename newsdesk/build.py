@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -179,10 +179,10 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
     collector = ProblemCollector()
     logging.getLogger().addHandler(collector)
     started = time.perf_counter()
-    keys: dict[str, Any] = {}
+    written = pagecache.WrittenPages()
     try:
         with _page_cache_ready(known, None if known is None else str(output), clearing,
-                               keys.update):
+                               written):
             Pelican(settings).run()
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -201,7 +201,7 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
     spare = pagecache.retire(output, replace_folder(staging, output),
                              reusable=known is not None)
     with state.transaction() as writes:
-        pagecache.remember(writes, output, site_key, keys, spare)
+        pagecache.remember(writes, output, site_key, written.keys, spare)
         # Remembered only if the build itself changed no input (a new translation memory
         # entry does): an edit made while it ran must not be taken for built. Nor if it logged
         # a problem: translations a configured provider left pending do (newsdesk.translate),
@@ -210,7 +210,8 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
             fingerprint.remember(writes, output, before, strict)
         else:
             writes.drop_build(output)
-    print(f"Built {output} in {elapsed:.1f} s: {errors} error(s), {warnings} warning(s)")
+    print(f"Built {output} in {elapsed:.1f} s: {errors} error(s), {warnings} warning(s); "
+          f"{written.rendered} page(s) rendered, {written.unchanged} unchanged")
     return collector.records
 
 
@@ -243,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
 @contextlib.contextmanager
 def _page_cache_ready(known: dict[str, Any] | None, previous: str | None,
                       clearing: pagecache.SpareClearing | None,
-                      keep: Callable[[dict[str, Any]], None]) -> Iterator[None]:
+                      written: pagecache.WrittenPages) -> Iterator[None]:
     """Give the generators that use the page cache its PageCacheConfig once every generator's
     context is made (all_generators_finalized), before they write; by then the spare taken as
     the staging folder, cleared while Pelican read the content, is ready."""
@@ -251,7 +252,7 @@ def _page_cache_ready(known: dict[str, Any] | None, previous: str | None,
     def hand_over(generators: list[object]) -> None:
         config = pagecache.PageCacheConfig(known=known or {}, previous=previous,
                                            staged=clearing.wait() if clearing else {},
-                                           keep=keep)
+                                           written=written)
         for generator in generators:
             if isinstance(generator, pagecache.UsesPageCache):
                 generator.page_cache_config = config

@@ -91,7 +91,17 @@ class PageCacheConfig:
     known: Mapping[str, Any] = field(default_factory=dict)  # the keys of `previous`' pages
     previous: str | None = None
     staged: Mapping[str, Any] = field(default_factory=dict)
-    keep: Callable[[dict[str, Any]], None] | None = None  # takes this build's keys
+    written: "WrittenPages | None" = None  # takes this build's keys and counts
+
+
+@dataclass
+class WrittenPages:
+    """What a build's pages came to: their keys ({save_as: key}), how many were rendered and
+    how many kept from an earlier build."""
+
+    keys: dict[str, Any] = field(default_factory=dict)
+    rendered: int = 0
+    unchanged: int = 0
 
 
 class UsesPageCache:
@@ -110,7 +120,7 @@ class PageCache:
         self.previous = config.previous
         self.known = config.known if self.previous else {}
         self.staged = config.staged if self.previous else {}
-        self.keep = config.keep
+        self.written = config.written
         self.keys: dict[str, Any] = {}
         self.unkeyed: set[str] = set()  # pages written without a key
         self.linked = self.rendered = 0
@@ -218,10 +228,13 @@ class PageCache:
         """The key of a page made from these parts (articles, URL wrappers, lists, values)."""
         return hashlib.blake2b(_dump(self._plain(parts)), digest_size=16).hexdigest()
 
-    def save(self, keys: dict[str, Any]) -> None:
-        """Keep this build's keys ({save_as: key}) for newsdesk.build to put in place."""
-        if self.keep is not None:
-            self.keep(keys)
+    def save(self, keys: dict[str, Any], rendered: int, unchanged: int) -> None:
+        """Keep this build's keys ({save_as: key}) for newsdesk.build to put in place, with
+        how many pages were rendered and kept."""
+        if self.written is not None:
+            self.written.keys.update(keys)
+            self.written.rendered += rendered
+            self.written.unchanged += unchanged
 
     def digest_share(self, articles: Iterable[Content], share: Share
                      ) -> dict[int, tuple[bytes, bytes]]:

@@ -277,11 +277,9 @@ class EditionsGenerator(UsesPageCache, Generator):
             unkeyed |= worker_unkeyed
         linked = sum(counts[0] for _, counts, _ in results)
         rendered = sum(counts[1] for _, counts, _ in results)
-        if linked:
-            log.info("%d page(s) rendered, %d unchanged since the last build", rendered, linked)
         editions_written.send(self, cache=cache, keys=keys)
         cache.remove_stale(self.output_path, keys.keys() | unkeyed)
-        cache.save(keys)
+        cache.save(keys, rendered, linked)
         # Give Pelican's generator back what was written, so its closing summary counts it.
         pelican_articles = self._articles_generator
         if pelican_articles is not None:
