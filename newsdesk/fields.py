@@ -11,6 +11,11 @@ FIELDS = ("title", "date", "modified", "correction", "author", "category", "tags
 OTHER_FIELDS = ("authors", "key", "template", "save_as", "url")
 CONTENT_TYPES = ("news", "analysis", "opinion", "interview", "sponsored", "press release")
 UNSIGNED_TYPES = ("sponsored", "press release")  # bylines name the outlet, not a person
+# A Type written as the Serbian site labels it (in Latin letters, with or without diacritics).
+SERBIAN_TYPES = {"vest": "news", "vesti": "news", "analiza": "analysis",
+                 "misljenje": "opinion", "mišljenje": "opinion", "intervju": "interview",
+                 "sponzorisano": "sponsored", "saopstenje": "press release",
+                 "saopštenje": "press release"}
 # A photo's credit may close its caption in brackets: `Caption: Sednica vlade [Foto: Tanjug]`.
 CREDIT_IN_CAPTION_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
 
@@ -43,3 +48,15 @@ def nearest_field(name: str) -> str | None:
         return SERBIAN_NAMES[name]
     found = difflib.get_close_matches(name, FIELDS + OTHER_FIELDS, n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+def content_type(written: str) -> tuple[str | None, str | None]:
+    """(the content type a Type field names, or None; the type it was probably meant to be
+    when it names none). Cyrillic is read as its Latin letters (`to_latin`) by the caller."""
+    value = written.strip().lower().replace("-", " ")
+    value = SERBIAN_TYPES.get(value, value)
+    if value in CONTENT_TYPES:
+        return value, None
+    found = difflib.get_close_matches(value, CONTENT_TYPES + tuple(SERBIAN_TYPES), n=1,
+                                      cutoff=0.6)
+    return None, SERBIAN_TYPES.get(found[0], found[0]) if found else None

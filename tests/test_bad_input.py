@@ -47,8 +47,9 @@ CASES = {
     "field in Serbian": ("autor.sr.md", "Title: T\nDate: 2024-01-01\nAuthor: A\n"
                          "Kategorija: Politika\n\nBody.\n",
                          "unknown field 'Kategorija' is ignored; did you mean Category?"),
-    "unknown content type": ("typo.sr.md", "Title: T\nDate: 2024-01-01\nAuthor: A\n"
-                             "Type: gossip\n\nBody.\n", "unknown Type 'gossip'"),
+    "misspelt content type": ("typo.sr.md", "Title: T\nDate: 3.4.2026.\nAuthor: A\n"
+                              "Type: opinon\n\nBody.\n",
+                              "unknown Type 'opinon'; did you mean 'opinion'?"),
 }
 
 
@@ -86,7 +87,7 @@ def test_bad_input_is_named_preview_builds_strict_fails(bad_site, case):
     for build in bad_site:
         lines = (build.stdout + build.stderr).splitlines()
         naming = [line for line in lines if message in line]
-        assert naming and Path(name).name in naming[0], "\n".join(lines)
+        assert len(naming) == 1 and Path(name).name in naming[0], "\n".join(lines)
 
 
 def test_a_build_that_crashes_leaves_the_output_untouched(tmp_path):

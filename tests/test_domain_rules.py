@@ -1,11 +1,14 @@
-"""Rules several steps share, each kept in one place: written whole, worker counts."""
+"""Rules several steps share, each kept in one place: written whole, worker counts, content
+types."""
 
 import os
 
 import pytest
 
 from newsdesk.atomic import remove_orphans, write_atomic
+from newsdesk.fields import content_type
 from newsdesk.parallel import cores, worker_count
+from newsdesk.transliterate import to_latin
 
 
 def test_a_write_that_fails_leaves_the_old_file_and_no_temporary_one(tmp_path):
@@ -46,3 +49,12 @@ def test_a_default_worker_count_is_never_more_than_the_cores():
     assert worker_count({"READ_WORKERS": 0}, "READ_WORKERS") == cores()
     assert worker_count({}, "IMAGE_WORKERS", default=2) == min(2, cores())
     assert worker_count({}, "IMAGE_WORKERS", default=cores() + 5) == cores()
+
+
+@pytest.mark.parametrize("written, named, nearest", [
+    ("analysis", "analysis", None), ("Press-release", "press release", None),
+    ("Intervju", "interview", None), ("Интервју", "interview", None),
+    ("Мишљење", "opinion", None), ("saopstenje", "press release", None),
+    ("opinon", None, "opinion"), ("intervjiu", None, "interview"), ("tračevi", None, None)])
+def test_a_type_is_read_as_english_or_as_the_serbian_site_labels_it(written, named, nearest):
+    assert content_type(to_latin(written)) == (named, nearest)

@@ -19,14 +19,14 @@ from pelican.readers import ensure_metadata_list
 from pelican.urlwrappers import Author, URLWrapper
 from PIL import Image
 
-from newsdesk.fields import CONTENT_TYPES, UNSIGNED_TYPES, caption_and_credit
+from newsdesk.fields import CONTENT_TYPES, UNSIGNED_TYPES, caption_and_credit, content_type
 from newsdesk.filenames import article_key, language_code, name_parts, names_disagree
 from newsdesk.languages import known_codes, names_no_script, normalize_language
 from newsdesk.paths import is_within, key_problem
 from newsdesk.pelican_seams import html_as_read
 from newsdesk.report import where
 from newsdesk.slugs import make_slug, with_slug
-from newsdesk.transliterate import serbian_script
+from newsdesk.transliterate import serbian_script, to_latin
 
 log = logging.getLogger(__name__)
 # {static} links reported missing, and the warning Pelican logs for each when it renders.
@@ -140,12 +140,15 @@ def _theme_has(settings: Mapping[str, Any], name: str) -> bool:
 
 
 def _content_type(article: Any) -> None:
-    value = str(article.metadata.get("type", "news")).strip().lower().replace("-", " ")
-    if value not in CONTENT_TYPES:
-        log.error("%s: unknown Type '%s'; use one of %s", where(article), value,
-                  ", ".join(CONTENT_TYPES))
-        value = "news"
-    article.content_type = value
+    """The article's content type; an unknown one is reported on the file as written (a
+    version the build makes from it has the same) and shown as news."""
+    written = str(article.metadata.get("type", "news"))
+    value, nearest = content_type(to_latin(written))
+    if value is None and not article.metadata.get("derived"):
+        hint = f"did you mean '{nearest}'? " if nearest else ""
+        log.error("%s: unknown Type '%s'; %suse one of %s (shown as news meanwhile)",
+                  where(article), written.strip(), hint, ", ".join(CONTENT_TYPES))
+    article.content_type = value or "news"
 
 
 def _authors(article: Any, settings: Mapping[str, Any]) -> None:
