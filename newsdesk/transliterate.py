@@ -32,7 +32,8 @@ TWO_LETTER_PREFIXES = (
     "predžel", "izvanjez", "injektor",
 )
 
-# Never converted: URLs, e-mail addresses, domain names, %(name)s and {name} placeholders. Each
+# Never converted: URLs, e-mail addresses, domain names, %(name)s and {name} placeholders,
+# hashtags (#MeToo) and names ending in ++ or # (C++, C#: a language's name). Each
 # kind is looked for only in a text that has what it cannot match without (most texts have none).
 TOP_LEVEL_DOMAINS = "rs|com|org|net|eu|info|io|me|ba|hr|de|uk"
 KEEP_KINDS = (
@@ -43,6 +44,8 @@ KEEP_KINDS = (
      rf"\b[\w-]+(?:\.(?:{TOP_LEVEL_DOMAINS}))+\b"),
     (lambda text, lower: "%(" in text, r"%\([^)]*\)[a-z]"),
     (lambda text, lower: "{" in text, r"\{[^{}\s]*\}"),
+    (lambda text, lower: "#" in text, r"(?<![\w&#])#[^\W\d_]\w*"),
+    (lambda text, lower: "+" in text or "#" in text, r"(?<!\w)[^\W\d_]\w*(?:\+\+|#)(?![\w#+])"),
 )
 DOMAIN_HINT_RE: re.Pattern[str] = re.compile(rf"\.(?:{TOP_LEVEL_DOMAINS})\b", re.IGNORECASE)
 LATIN_WORD_RE = re.compile(r"[A-Za-zČčĆćĐđŠšŽž]+(?:['’-][A-Za-zČčĆćĐđŠšŽž]+)*")

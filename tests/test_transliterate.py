@@ -48,6 +48,9 @@ TO_CYRILLIC_ONLY = [
     ("yoga i ljubav", "yoga и љубав"), ("Washington Post i Politika", "Washington Post и Политика"),
     ("%(num)d članaka", "%(num)d чланака"), ("{slug} ostaje", "{slug} остаје"),
     ("Beograd, Београд", "Београд, Београд"),
+    ("Programiranje u C++ i C#, kampanje #MeToo i #protest",
+     "Програмирање у C++ и C#, кампање #MeToo и #protest"),
+    ("Tema #1 i &#269;lanak, 5+ godina", "Тема #1 и &#269;ланак, 5+ година"),
 ]
 TO_LATIN_ONLY = [
     ("Београд, Beograd", "Beograd, Beograd"),
