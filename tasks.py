@@ -5,11 +5,12 @@ developer's tasks, which work on this checkout, are here.
 """
 
 import sys
+from shlex import quote
 
 from invoke import Collection, Exit, task
 
 from newsdesk import tasks as site
-from newsdesk.tasks import PYTHON, quote, run_module
+from newsdesk.tasks import PYTHON, run_module
 
 
 @task(help={"check": "fail if the catalogs are not up to date with the templates"})
@@ -38,7 +39,7 @@ def bench(c, articles="2000", runs=3, peer_timeout=3600, check=False):
     """Time cold, unchanged, one-edit and new-article builds against plain Pelican,
     i18n_subsites and Hugo."""
     sizes = [size.strip() for size in str(articles).split(",") if size.strip()]
-    run_module(c, "newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs),
+    run_module("newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs),
                "--peer-timeout", str(peer_timeout), *["--check"] * check)
 
 

@@ -1,6 +1,6 @@
 """The processes of a build: every one it starts ends when it ends, even when it is killed
-(kill -9). Every process a build starts comes from here: `fork`, `process_pool`, `run`, and
-`detached` for a program meant to outlive it.
+(kill -9). Every process a build starts comes from here: `fork`, `process_pool`, `run`,
+`foreground` for the command a task runs, and `detached` for a program meant to outlive it.
 
 A child asks the kernel to kill it when its parent ends (Linux: PR_SET_PDEATHSIG), then checks
 that its parent is still the process that started it, which may have ended before that. The
@@ -70,6 +70,20 @@ def run(args: Sequence[str | Path], **options: Any) -> subprocess.CompletedProce
     # preexec_fn is no risk in a process with threads here: _end_with takes no lock.
     return subprocess.run(args, preexec_fn=functools.partial(_end_with, os.getpid()),
                           **options)
+
+
+def foreground(args: Sequence[str | Path], cwd: Path | str) -> int:
+    """Run a program on this process's terminal and output until it ends; return its exit
+    code. It ends when this process does, even killed; an interrupt (Ctrl-C) reaches it too,
+    and it is waited for while it stops."""
+    _main_thread_only("foreground")
+    process = subprocess.Popen(args, cwd=cwd, preexec_fn=functools.partial(_end_with,
+                                                                             os.getpid()))
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue
 
 
 def detached(args: Sequence[str | Path]) -> subprocess.Popen[bytes]:

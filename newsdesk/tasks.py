@@ -5,7 +5,6 @@ pelicanconf.py (as invoke finds tasks.py). The checkout's tasks.py adds the deve
 """
 
 import datetime as dt
-import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from invoke import Collection, Context, Exit, Program, task
 
-from newsdesk import SITE_SETTINGS
+from newsdesk import SITE_SETTINGS, processes
 
 PYTHON = sys.executable
 
@@ -43,7 +42,7 @@ def build(c: Context, content: str | None = None, output: str | None = None, str
     """Build every edition of the site in one pass."""
     flags = [arg for flag, value in (("--output", output), ("--settings", settings)) if value
              for arg in (flag, _absolute(value))]
-    run_module(c, "newsdesk.build", content, *flags, *["--strict"] * strict,
+    run_module("newsdesk.build", content, *flags, *["--strict"] * strict,
                 *["--verbose"] * verbose, *["--force"] * force)
 
 
@@ -120,13 +119,13 @@ def new(c: Context, title: str | None = None, lang: str = "sr", category: str | 
 @task(help={"content": "content folder (default: content/)"})
 def translate(c: Context, content: str | None = None) -> None:
     """Run only the translation stage: fill missing editions from the memory or the provider."""
-    run_module(c, "newsdesk.translate", content)
+    run_module("newsdesk.translate", content)
 
 
 @task(help={"content": "content folder (default: content/)"})
 def translations(c: Context, content: str | None = None) -> None:
     """Report every article's translations: human, machine, reviewed, pending or outdated."""
-    run_module(c, "newsdesk.translate", content, "--report")
+    run_module("newsdesk.translate", content, "--report")
 
 
 def _settings() -> dict[str, Any]:
@@ -135,13 +134,12 @@ def _settings() -> dict[str, Any]:
     return read_settings(str(SITE / SITE_SETTINGS))
 
 
-def run_module(c: Context, module: str, content: str | None, *extra: str) -> None:
+def run_module(module: str, content: str | None, *extra: str) -> None:
     """Run a newsdesk command in the site folder, wherever the task was started."""
     args = [PYTHON, "-m", module, *(["--content", _absolute(content)] if content else []), *extra]
-    with c.cd(SITE):
-        result = c.run(" ".join(quote(a) for a in args), warn=True, pty=sys.stdout.isatty())
-    if result.exited:
-        raise Exit(code=result.exited)
+    code = processes.foreground(args, cwd=SITE)  # killed with the task, even by kill -9
+    if code:
+        raise Exit(code=code if code > 0 else 128 - code)  # killed by a signal: 128 + it
 
 
 @task(help={"output": "the built site (default: output/)",
@@ -152,7 +150,7 @@ def run_module(c: Context, module: str, content: str | None, *extra: str) -> Non
 def check(c: Context, output: str | None = None, skip: str = "", all: bool = False,
           settings: str | None = None) -> None:  # the option is --all
     """Check the built site: HTML validity, links, hreflang, structured data, feeds, a11y."""
-    run_module(c, "newsdesk.check", None, *(["--output", _absolute(output)] if output else []),
+    run_module("newsdesk.check", None, *(["--output", _absolute(output)] if output else []),
                 *(["--settings", _absolute(settings)] if settings else []),
                 *(["--skip", skip] if skip else []), *["--all"] * all)
 
@@ -160,7 +158,7 @@ def check(c: Context, output: str | None = None, skip: str = "", all: bool = Fal
 @task(help={"output": "the built site (default: output/)"})
 def audit(c: Context, output: str | None = None) -> None:
     """Run Lighthouse on the front page and an article of every edition; print the scores."""
-    run_module(c, "newsdesk.audit", None, *(["--output", _absolute(output)] if output else []))
+    run_module("newsdesk.audit", None, *(["--output", _absolute(output)] if output else []))
 
 
 @task(help={
@@ -173,7 +171,7 @@ def audit(c: Context, output: str | None = None) -> None:
 def publish(c: Context, target: str = "ssh", dry_run: bool = False, content: str | None = None,
             settings: str | None = None, skip_checks: str = "") -> None:
     """Build strictly with publishconf.py, check the site, and only then upload it."""
-    run_module(c, "newsdesk.publish", content, "--target", target,
+    run_module("newsdesk.publish", content, "--target", target,
                 *(["--settings", _absolute(settings)] if settings else []),
                 *(["--skip-checks", skip_checks] if skip_checks else []),
                 *["--dry-run"] * dry_run)
@@ -183,7 +181,7 @@ def publish(c: Context, target: str = "ssh", dry_run: bool = False, content: str
             "settings": "settings file (default: publishconf.py)"})
 def rollback(c: Context, to: str | None = None, settings: str | None = None) -> None:
     """Put the previous release back in front of readers (ssh target)."""
-    run_module(c, "newsdesk.publish", None, "--rollback",
+    run_module("newsdesk.publish", None, "--rollback",
                 *(["--to", to] if to else []),
                 *(["--settings", _absolute(settings)] if settings else []))
 
@@ -191,10 +189,6 @@ def rollback(c: Context, to: str | None = None, settings: str | None = None) -> 
 def _absolute(path: Path | str) -> str:
     """A path given on the command line, as the folder invoke was started in reads it."""
     return str(Path(path).resolve())
-
-
-def quote(value: object) -> str:
-    return shlex.quote(str(value))
 
 
 program = Program(namespace=Collection.from_module(sys.modules[__name__]), name="newsdesk",

@@ -1,12 +1,16 @@
 """The Invoke tasks, run as a user runs them."""
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, read_html, run_build, write_settings
+from .conftest import ROOT, copy_content, read_html, run_build, write_settings
 
 pytestmark = pytest.mark.build
 
@@ -141,3 +145,44 @@ def test_new_dates_the_article_in_the_sites_time_zone(tmp_path):
     written = dt.datetime.strptime(text.split("Date: ")[1][:16], "%Y-%m-%d %H:%M")
     belgrade = dt.datetime.now(ZoneInfo("Europe/Belgrade")).replace(tzinfo=None)
     assert abs(belgrade - written) < dt.timedelta(minutes=5), (written, belgrade)
+
+
+def running(pid):
+    """Whether a process runs (a zombie waiting to be reaped does not)."""
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+
+
+def test_a_build_task_killed_takes_its_build_with_it(tmp_path):
+    """kill -9 on `invoke build` ends the build it started: the next build starts at once."""
+    content, output = copy_content(tmp_path), tmp_path / "o"
+    args = ("build", "--force", "--content", str(content), "--output", str(output),
+            "--settings", str(write_settings(tmp_path)))
+    with open(tmp_path / "build.log", "wb") as log:  # as from cron or nohup: into a file
+        task = subprocess.Popen([sys.executable, "-m", "invoke", *args], cwd=ROOT,
+                                env={**os.environ, "MT_PROVIDER": "none"},
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    deadline = time.monotonic() + 120
+    while not (staging := list(tmp_path.glob(".o.new-*"))):  # named after the build's pid
+        assert task.poll() is None and time.monotonic() < deadline, "the build never started"
+        time.sleep(0.02)
+    build = int(staging[0].name.rsplit("-", 1)[1])
+    assert build != task.pid and running(build)
+    # Stopped, the build cannot end on its own (nor at its next line to the task's pipe).
+    os.kill(build, signal.SIGSTOP)
+    try:
+        os.kill(task.pid, signal.SIGKILL)
+        task.wait(10)
+        deadline = time.monotonic() + 10
+        while running(build):
+            assert time.monotonic() < deadline, "the build outlived the task that started it"
+            time.sleep(0.05)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(build, signal.SIGKILL)
+    again = invoke(*args)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "0 error(s), 0 warning(s)" in again.stdout
