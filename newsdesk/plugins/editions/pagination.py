@@ -11,6 +11,7 @@ n ≥ P). A page links to its newer and older neighbour; an archive page is labe
 dates it covers, never by its place among a count of pages that changes with every article.
 """
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,10 +25,16 @@ PADDED_DAY_RE = re.compile(r"(?<!\d)0(\d\.)")
 
 @dataclass(frozen=True)
 class PageLink:
-    """A neighbouring page: its URL and label ("" for the first page)."""
+    """A page of a listing as its neighbours link to it: its URL and the dates it covers
+    (oldest, newest; None for the first page), labelled in Babel's `locale` when shown."""
 
     url: str
-    label: str
+    dates: tuple[dt.date, dt.date] | None
+    locale: str
+
+    @property
+    def label(self) -> str:
+        return "" if self.dates is None else dates_label(*self.dates, self.locale)
 
 
 @dataclass(frozen=True)
@@ -35,9 +42,8 @@ class ListingPage:
     """One page of a listing; `number` 0 is the first page, k archive page k."""
 
     number: int
-    url: str
+    link: PageLink
     object_list: Sequence[Any]
-    label: str
     newer: PageLink | None
     older: PageLink | None
 
@@ -46,12 +52,16 @@ class ListingPage:
         return self.number == 0
 
     @property
-    def link(self) -> PageLink:
-        return PageLink(self.url, self.label)
+    def url(self) -> str:
+        return self.link.url
+
+    @property
+    def label(self) -> str:
+        return self.link.label
 
     def cache_key(self) -> str:
         """What the page shows of itself and its neighbours (its articles apart)."""
-        return repr((self.number, self.url, self.label, self.newer, self.older))
+        return repr((self.number, self.link, self.newer, self.older))
 
 
 def archive_page_count(count: int, per_page: int) -> int:
@@ -62,7 +72,7 @@ def archive_page_count(count: int, per_page: int) -> int:
 def listing_pages(articles: Sequence[Any], per_page: int, url: str, page_word: str,
                   locale: str) -> list[ListingPage]:
     """The pages of a listing of `articles` (newest first) at `url`: the first page, then the
-    archive pages from the newest to the oldest. Labels are dates in Babel's `locale`."""
+    archive pages from the newest to the oldest."""
     count = len(articles)
     archived = archive_page_count(count, per_page)
     chunks = [(0, articles[:count - archived * per_page])]
@@ -70,18 +80,14 @@ def listing_pages(articles: Sequence[Any], per_page: int, url: str, page_word: s
     # articles[n - k·P : n - (k-1)·P]
     chunks += [(k, articles[count - k * per_page:count - (k - 1) * per_page])
                for k in range(archived, 0, -1)]
-    urls = [url] + [f"{url}{page_word}/{k}/" for k in range(archived, 0, -1)]
-    labels = ["" if k == 0 else dates_label(chunk, locale) for k, chunk in chunks]
-    links = [PageLink(u, label) for u, label in zip(urls, labels, strict=True)]
-    return [ListingPage(k, urls[i], chunk, labels[i],
-                        newer=links[i - 1] if i else None,
+    links = [PageLink(url if k == 0 else f"{url}{page_word}/{k}/",
+                      None if k == 0 else (chunk[-1].date.date(), chunk[0].date.date()), locale)
+             for k, chunk in chunks]
+    return [ListingPage(k, links[i], chunk, newer=links[i - 1] if i else None,
                         older=links[i + 1] if i + 1 < len(links) else None)
             for i, (k, chunk) in enumerate(chunks)]
 
 
-def dates_label(articles: Sequence[Any], locale: str) -> str:
-    """The dates a page's articles (newest first) cover: "28. nov – 2. dec 2026.", or one
-    date."""
-    return PADDED_DAY_RE.sub(r"\1", format_interval(articles[-1].date.date(),
-                                                     articles[0].date.date(), "yMMMd",
-                                                     locale=locale))
+def dates_label(oldest: dt.date, newest: dt.date, locale: str) -> str:
+    """The dates a page covers: "28. nov – 2. dec 2026.", or one date."""
+    return PADDED_DAY_RE.sub(r"\1", format_interval(oldest, newest, "yMMMd", locale=locale))
