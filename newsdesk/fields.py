@@ -16,6 +16,12 @@ SERBIAN_TYPES = {"vest": "news", "vesti": "news", "analiza": "analysis",
                  "misljenje": "opinion", "mišljenje": "opinion", "intervju": "interview",
                  "sponzorisano": "sponsored", "saopstenje": "press release",
                  "saopštenje": "press release"}
+# The placeholders of `invoke new`, in the article's language: section, byline, first paragraph.
+NEW_ARTICLE_WORDS = {
+    "sr-Latn": ("Vesti", "Redakcija", "Prvi pasus članka."),
+    "sr-Cyrl": ("Вести", "Редакција", "Први пасус чланка."),
+    "en": ("News", "Editorial staff", "The first paragraph."),
+}
 # A photo's credit may close its caption in brackets: `Caption: Sednica vlade [Foto: Tanjug]`.
 CREDIT_IN_CAPTION_RE = re.compile(r"\s*\[([^\[\]]+)\]\s*$")
 
@@ -60,3 +66,9 @@ def content_type(written: str) -> tuple[str | None, str | None]:
     found = difflib.get_close_matches(value, CONTENT_TYPES + tuple(SERBIAN_TYPES), n=1,
                                       cutoff=0.6)
     return None, SERBIAN_TYPES.get(found[0], found[0]) if found else None
+
+
+def left_placeholder(html: str) -> str | None:
+    """The first paragraph `invoke new` wrote, if an article's text still holds it."""
+    return next((words[2] for words in NEW_ARTICLE_WORDS.values()
+                 if f"<p>{words[2]}</p>" in html), None)

@@ -65,13 +65,6 @@ def serve(c: Context, port: int = 8000, content: str | None = None) -> None:
         raise Exit(f"error: {exc}") from None
 
 
-NEW_ARTICLE_WORDS = {  # the placeholders of `invoke new`, in the article's language
-    "sr-Latn": ("Vesti", "Redakcija", "Prvi pasus članka."),
-    "sr-Cyrl": ("Вести", "Редакција", "Први пасус чланка."),
-    "en": ("News", "Editorial staff", "The first paragraph."),
-}
-
-
 @task(help={
     "title": "the headline (required)",
     "lang": "language of the article: sr (default), sr-Cyrl or en",
@@ -85,7 +78,7 @@ def new(c: Context, title: str | None = None, lang: str = "sr", category: str | 
         author: str | None = None, type: str = "news", key: str | None = None,
         content: str | None = None) -> None:
     """Create a new article with today's date and every metadata field filled in."""
-    from newsdesk.fields import CONTENT_TYPES, FIELDS
+    from newsdesk.fields import CONTENT_TYPES, FIELDS, NEW_ARTICLE_WORDS
     from newsdesk.languages import article_language, known_codes
     from newsdesk.paths import key_problem
     from newsdesk.slugs import make_slug

@@ -44,6 +44,12 @@ def test_new_scaffolds_an_article_that_builds(tmp_path):
     again = invoke("new", "--title", "Nova vest o Đerdapu", "--content", str(content))
     assert again.returncode != 0 and "already exists" in again.stderr
     build = run_build(content, tmp_path / "out")
+    assert "0 error(s), 1 warning(s)" in build.stdout, build.stdout + build.stderr
+    assert ("nova-vest-o-djerdapu.sr.md: the text still holds the placeholder of `invoke new` "
+            "('Prvi pasus članka.')") in build.stderr, "a first draft is not published as is"
+    created[0].write_text(text.replace("Prvi pasus članka.", "Radovi na Đerdapu počinju u "
+                                       "ponedeljak, 7.12.2026."), encoding="utf-8")
+    build = run_build(content, tmp_path / "out")
     assert "0 error(s), 0 warning(s)" in build.stdout, build.stdout + build.stderr
     page = next((tmp_path / "out").glob("*/nova-vest-o-djerdapu/index.html"))
     assert read_html(page).h1.text == "Nova vest o Đerdapu"
@@ -104,7 +110,10 @@ def test_new_writes_every_documented_field_and_words_in_the_articles_language(tm
             assert f"\n{field}:" in "\n" + text, (lang, field)
         assert text.endswith(f"\n\n{paragraph}\n") and f"Category: {section}\n" in text
     build = run_build(content, tmp_path / "out")
-    assert "0 error(s), 0 warning(s)" in build.stdout, build.stdout + build.stderr
+    assert "0 error(s), 3 warning(s)" in build.stdout, build.stdout + build.stderr
+    for lang, (paragraph, _) in expected.items():  # each placeholder, in its language
+        assert f"vest-{lang.lower()}.{lang}.md: the text still holds the placeholder of " \
+               f"`invoke new` ('{paragraph}')" in build.stderr, build.stderr
 
 
 def test_serve_on_a_busy_port_says_so_in_one_line_before_building(tmp_path):

@@ -19,7 +19,13 @@ from pelican.readers import ensure_metadata_list
 from pelican.urlwrappers import Author, URLWrapper
 from PIL import Image
 
-from newsdesk.fields import CONTENT_TYPES, UNSIGNED_TYPES, caption_and_credit, content_type
+from newsdesk.fields import (
+    CONTENT_TYPES,
+    UNSIGNED_TYPES,
+    caption_and_credit,
+    content_type,
+    left_placeholder,
+)
 from newsdesk.filenames import article_key, language_code, name_parts, names_disagree
 from newsdesk.languages import known_codes, names_no_script, normalize_language
 from newsdesk.paths import is_within, key_problem
@@ -79,6 +85,10 @@ def normalise_article(content: Any) -> None:
     _lead_image(content, settings)
     if not content.metadata.get("derived"):  # a version made by the build: its original's
         _linked_files(content, settings)  # files were checked
+        placeholder = left_placeholder(html_as_read(content))
+        if placeholder:
+            log.warning("%s: the text still holds the placeholder of `invoke new` ('%s'); "
+                        "write the article", where(content), placeholder)
 
 
 def _language(article: Any) -> None:
