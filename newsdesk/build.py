@@ -184,6 +184,9 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
         with _page_cache_ready(known, None if known is None else str(output), clearing,
                                written):
             Pelican(settings).run()
+    except KeyboardInterrupt:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(f"build stopped: {str(exc).strip() or repr(exc)}") from exc
@@ -238,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: the output was left as it was", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -195,3 +196,34 @@ def test_a_build_task_killed_takes_its_build_with_it(tmp_path):
     again = invoke(*args)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "0 error(s), 0 warning(s)" in again.stdout
+
+
+def test_ctrl_c_stops_a_build_task_cleanly(tmp_path):
+    """Ctrl-C on a terminal reaches the build: it stops, says so in one line, leaves the output
+    as it was and no staging folder; the task waits for it and exits 130."""
+    content, output = copy_content(tmp_path), tmp_path / "o"
+    args = ["build", "--force", "--content", str(content), "--output", str(output),
+            "--settings", str(write_settings(tmp_path))]
+    pid, terminal = pty.fork()
+    if pid == 0:  # the task, on a terminal of its own
+        try:
+            os.chdir(ROOT)
+            os.environ["MT_PROVIDER"] = "none"
+            os.execv(sys.executable, [sys.executable, "-m", "invoke", *args])
+        finally:
+            os._exit(127)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".o.new-*")):
+        assert time.monotonic() < deadline, "the build never started"
+        time.sleep(0.02)
+    os.write(terminal, b"\x03")
+    printed = b""
+    with contextlib.suppress(OSError):  # the terminal closes with the task
+        while chunk := os.read(terminal, 65536):
+            printed += chunk
+    os.close(terminal)
+    _, status = os.waitpid(pid, 0)
+    text = printed.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 130, text
+    assert "interrupted: the output was left as it was" in text and "Traceback" not in text, text
+    assert not output.exists() and not list(tmp_path.glob(".o.*"))
