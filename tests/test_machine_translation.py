@@ -165,7 +165,7 @@ def test_provider_down_then_up(content, tmp_path, settings):
     assert html.h1.text == "Vlada usvojila budžet za sledeću godinu"
     assert all(m.string == "" for m in memory(content) if m.id), "kept as pending"
     strict = build(content, tmp_path, url, settings, "--strict")
-    assert strict.returncode == 1 and "translation(s) pending" in strict.stderr
+    assert strict.returncode == 1 and "pending, shown in the original language" in strict.stderr
 
     with FakeTranslationServer() as up:
         build(content, tmp_path, up.url, settings)

@@ -45,22 +45,22 @@ def add_machine_translations(generator: Any, groups: Groups) -> None:
     markdown = _body_markdown(settings)
     markdown.prefill([text for translation in results.values() for text in (
         translation.body, translation.fields.get("summary", ""))])
-    pending = []
+    pending: list[tuple[Any, str]] = []
     for (key, target), translation in sorted(results.items()):
         original = groups[key][translation.source.lang]
         article = _derived_article(original, translation, target, markdown, generator)
         groups[key][target] = article
         if article.translation_pending:
-            pending.append(f"{original.source_path} → {target}")
+            pending.append((original, target))
     markdown.save()
     if stage.stats.segments:
         print(stage.stats.summary(provider))
     for level, message in provider_problems(provider, stage.stats):
         log.log(level, message)
-    if pending:
-        level = logging.ERROR if settings.get("STRICT") else logging.INFO
-        log.log(level, "%d translation(s) pending, shown in the original language: %s",
-                len(pending), "; ".join(pending))
+    level = logging.ERROR if settings.get("STRICT") else logging.INFO
+    for original, target in pending:
+        log.log(level, "%s: translation to %s pending, shown in the original language",
+                where(original), target)
 
 
 def _source(article: Any, files: SourceMemo) -> SourceArticle:
