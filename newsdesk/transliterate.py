@@ -144,6 +144,15 @@ def _plain_words_to_cyrillic(text: str) -> str:
 
 
 CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+SERBIAN_CYRILLIC_ORDER = {letter: rank for rank, letter in enumerate(
+    "абвгдђежзијклљмнњопрстћуфхцчџш")}
+
+
+def cyrillic_order(text: str) -> tuple[tuple[int, int], ...]:
+    """A sort key: Serbian Cyrillic alphabetical order (а б в г д ђ е ж з …), whatever is not
+    a Serbian Cyrillic letter after the letters, by its code point."""
+    return tuple((0, SERBIAN_CYRILLIC_ORDER[ch]) if ch in SERBIAN_CYRILLIC_ORDER
+                 else (1, ord(ch)) for ch in text.casefold())
 
 
 def has_cyrillic(text: str) -> bool:

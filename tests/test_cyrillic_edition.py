@@ -5,6 +5,8 @@ import re
 import feedparser
 import pytest
 
+from newsdesk.transliterate import cyrillic_order
+
 from .conftest import SEED_SR, copy_content, read_html, run_build
 
 pytestmark = pytest.mark.build
@@ -53,6 +55,19 @@ def test_cyrillic_listings_feeds_and_interface(site):
     assert not feed.bozo and feed.feed.language == "sr-Cyrl" and feed.feed.title == "Преглед"
     assert all("/sr-cyrl/" in e.link and CYRILLIC.search(e.title) for e in feed.entries)
     assert read_html(site / "sr-cyrl/404.html").h1.text == "Страница није пронађена"
+
+
+def test_cyrillic_indexes_are_in_serbian_cyrillic_alphabetical_order(site):
+    """а б в г д ђ е ж з и ј …: Здравље and животна средина are not after Србија, as their
+    Latin slugs would put them."""
+    for page, first, last in (("teme", "животна средина", "Србија"),
+                              ("kategorije", "Економија", "Политика")):
+        names = [a.text.strip() for a in read_html(site / f"sr-cyrl/{page}/index.html").main
+                 .select("a")]
+        assert names == sorted(names, key=cyrillic_order) and names[-1] == last, names
+        assert names.index(first) < names.index(last), names
+    assert [a.text.strip() for a in read_html(site / "sr-cyrl/kategorije/index.html").main
+            .select("a")] == ["Економија", "Енергетика", "Здравље", "Култура", "Политика"]
 
 
 def test_script_switcher_and_hreflang(site):

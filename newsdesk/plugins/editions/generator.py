@@ -39,7 +39,7 @@ from newsdesk.signals import (
     editions_written,
 )
 from newsdesk.slugs import with_slug
-from newsdesk.transliterate import has_cyrillic, to_cyrillic, to_latin
+from newsdesk.transliterate import cyrillic_order, has_cyrillic, to_cyrillic, to_latin
 from newsdesk.versions import marked_translation, original_language, paired_terms
 
 from .model import ARTICLE_URL, Edition, load_editions
@@ -91,6 +91,9 @@ class EditionListing:
         for article in self.articles:
             for key in keys(article):
                 groups[key].append(article)
+        if self.edition.code.endswith("Cyrl"):  # the slug is Latin: its order is not Cyrillic
+            return sorted(groups.items(), key=lambda item: (cyrillic_order(item[0].name),
+                                                            item[0].slug))
         return sorted(groups.items(), key=lambda item: item[0].slug)
 
 
