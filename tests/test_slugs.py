@@ -16,6 +16,9 @@ from .conftest import copy_content, read_html, run_build
     ("Đorđe Šćepanović", "djordje-scepanovic"),
     ("ЉУБАВ И ЊЕГОШ", "ljubav-i-njegos"),
     ("Хаос у Чачку", "haos-u-cacku"),
+    ("C++", "c-plus-plus"), ("C#", "c-sharp"), ("#MeToo", "metoo"),
+    ("Notepad++ 8", "notepad-plus-plus-8"),
+    ("5G/6G", "5g6g"),
 ])
 def test_serbian_slugs_use_our_table(text, slug):
     assert make_slug(text) == slug
@@ -66,9 +69,9 @@ def test_an_empty_or_shared_slug_is_an_error_naming_the_file_and_both_names(tmp_
     content = copy_content(tmp_path, complete=True)
     articles = content / "articles" / "2024"
     first = articles / "jezici.sr.md"
-    first.write_text(CLASHING.format(tags="C++, Programiranje"), "utf-8")
+    first.write_text(CLASHING.format(tags="C++, Veštačka inteligencija, Programiranje"), "utf-8")
     second = articles / "jezici-drugi.sr.md"
-    second.write_text(CLASHING.format(tags="🚇, C#, programiranje").replace(
+    second.write_text(CLASHING.format(tags="🚇, C#, Vestacka inteligencija, programiranje").replace(
         "Programski jezici", "Još jezika"), "utf-8")
     output = tmp_path / "out"
     preview = run_build(content, output)
@@ -77,13 +80,15 @@ def test_an_empty_or_shared_slug_is_an_error_naming_the_file_and_both_names(tmp_
     errors = [line for line in log.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 3, log
     assert any("jezici-drugi.sr.md" in e and "'🚇'" in e for e in errors), log
-    assert any("jezici-drugi.sr.md" in e and "'C#'" in e and "'C++'" in e
-               and "jezici.sr.md" in e for e in errors), log
+    assert any("jezici-drugi.sr.md" in e and "'Vestacka inteligencija'" in e
+               and "'Veštačka inteligencija'" in e and "jezici.sr.md" in e for e in errors), log
     assert any("'programiranje'" in e and "'Programiranje'" in e for e in errors), log
     assert not (output / "tema" / "index.html").exists(), "no page for an empty slug"
-    page = read_html(output / "tema" / "c" / "index.html")
-    assert "C++" in page.h1.get_text() and "C#" not in page.get_text()
+    page = read_html(output / "tema" / "vestacka-inteligencija" / "index.html")
+    assert "Veštačka" in page.h1.get_text() and "Vestacka" not in page.get_text()
     assert "jezici-drugi" not in str(page)
+    for slug, name in (("c-plus-plus", "C++"), ("c-sharp", "C#")):  # two names, two pages
+        assert name in read_html(output / "tema" / slug / "index.html").h1.get_text()
     assert (output / "2024" / "jezici-drugi" / "index.html").is_file(), "the article is built"
     strict = run_build(content, output, "--strict")
     assert strict.returncode == 1
