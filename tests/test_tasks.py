@@ -166,6 +166,17 @@ def running(pid):
         return False
 
 
+def build_holding_the_lock(cache, task):
+    """The pid of the build a task started, once it holds its lock ("process N")."""
+    deadline = time.monotonic() + 120
+    while True:
+        held = [p.read_text() for p in cache.glob("build-*.lock")]
+        if held and held[0].startswith("process "):
+            return int(held[0].split()[1])
+        assert task.poll() is None and time.monotonic() < deadline, "the build never started"
+        time.sleep(0.01)
+
+
 def test_a_build_task_killed_takes_its_build_with_it(tmp_path):
     """kill -9 on `invoke build` ends the build it started: the next build starts at once."""
     content, output = copy_content(tmp_path), tmp_path / "o"
@@ -175,11 +186,7 @@ def test_a_build_task_killed_takes_its_build_with_it(tmp_path):
         task = subprocess.Popen([sys.executable, "-m", "invoke", *args], cwd=ROOT,
                                 env={**os.environ, "MT_PROVIDER": "none"},
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    deadline = time.monotonic() + 120
-    while not (staging := list(tmp_path.glob(".o.new-*"))):  # named after the build's pid
-        assert task.poll() is None and time.monotonic() < deadline, "the build never started"
-        time.sleep(0.02)
-    build = int(staging[0].name.rsplit("-", 1)[1])
+    build = build_holding_the_lock(tmp_path / "cache", task)
     assert build != task.pid and running(build)
     # Stopped, the build cannot end on its own (nor at its next line to the task's pipe).
     os.kill(build, signal.SIGSTOP)
