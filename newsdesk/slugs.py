@@ -9,11 +9,11 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import slugify
 
-from newsdesk.transliterate import to_latin
+from newsdesk.transliterate import NAME_SYMBOLS, to_latin
 
 SERBIAN_ASCII = str.maketrans({"đ": "dj", "Đ": "Dj"})
 # A name ending in ++ or # (C++, C#, F#): the symbols as read aloud, so C++ and C# differ.
-NAME_SYMBOLS_RE = re.compile(r"(?<=\w)(\+\+|#)(?![\w#+])")
+NAME_SYMBOLS_RE = re.compile(rf"(?<=\w){NAME_SYMBOLS}")
 SPOKEN_SYMBOLS = {"++": " plus plus", "#": " sharp"}
 Wrapper = TypeVar("Wrapper", bound=URLWrapper)
 

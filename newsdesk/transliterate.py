@@ -36,6 +36,9 @@ TWO_LETTER_PREFIXES = (
 # hashtags (#MeToo) and names ending in ++ or # (C++, C#: a language's name). Each
 # kind is looked for only in a text that has what it cannot match without (most texts have none).
 TOP_LEVEL_DOMAINS = "rs|com|org|net|eu|info|io|me|ba|hr|de|uk"
+# The end of a name such as C++, C# or F# (a language's name): kept as written, and read aloud in
+# addresses (newsdesk.slugs).
+NAME_SYMBOLS = r"(?:\+\+|#)(?![\w#+])"
 KEEP_KINDS = (
     (lambda text, lower: "://" in text or "www." in lower,
      r"(?<![\w+.-])(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"']+"),
@@ -45,7 +48,7 @@ KEEP_KINDS = (
     (lambda text, lower: "%(" in text, r"%\([^)]*\)[a-z]"),
     (lambda text, lower: "{" in text, r"\{[^{}\s]*\}"),
     (lambda text, lower: "#" in text, r"(?<![\w&#])#[^\W\d_]\w*"),
-    (lambda text, lower: "+" in text or "#" in text, r"(?<!\w)[^\W\d_]\w*(?:\+\+|#)(?![\w#+])"),
+    (lambda text, lower: "+" in text or "#" in text, rf"(?<!\w)[^\W\d_]\w*{NAME_SYMBOLS}"),
 )
 DOMAIN_HINT_RE: re.Pattern[str] = re.compile(rf"\.(?:{TOP_LEVEL_DOMAINS})\b", re.IGNORECASE)
 LATIN_WORD_RE = re.compile(r"[A-Za-zČčĆćĐđŠšŽž]+(?:['’-][A-Za-zČčĆćĐđŠšŽž]+)*")
