@@ -166,14 +166,15 @@ def running(pid):
         return False
 
 
-def build_holding_the_lock(cache, task):
-    """The pid of the build a task started, once it holds its lock ("process N")."""
+def build_holding_the_lock(cache, running_task):
+    """The pid of the build a task started, once it holds its lock ("process N");
+    `running_task()` says whether the task still runs."""
     deadline = time.monotonic() + 120
     while True:
         held = [p.read_text() for p in cache.glob("build-*.lock")]
         if held and held[0].startswith("process "):
             return int(held[0].split()[1])
-        assert task.poll() is None and time.monotonic() < deadline, "the build never started"
+        assert running_task() and time.monotonic() < deadline, "the build never started"
         time.sleep(0.01)
 
 
@@ -186,7 +187,7 @@ def test_a_build_task_killed_takes_its_build_with_it(tmp_path):
         task = subprocess.Popen([sys.executable, "-m", "invoke", *args], cwd=ROOT,
                                 env={**os.environ, "MT_PROVIDER": "none"},
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    build = build_holding_the_lock(tmp_path / "cache", task)
+    build = build_holding_the_lock(tmp_path / "cache", lambda: task.poll() is None)
     assert build != task.pid and running(build)
     # Stopped, the build cannot end on its own (nor at its next line to the task's pipe).
     os.kill(build, signal.SIGSTOP)
@@ -220,12 +221,16 @@ def test_ctrl_c_stops_a_build_task_cleanly(tmp_path):
             os.execv(sys.executable, [sys.executable, "-m", "invoke", *args])
         finally:
             os._exit(127)
-    deadline = time.monotonic() + 120
-    while not list((tmp_path / "cache").glob("build-*.lock")):  # taken as the build starts
-        assert time.monotonic() < deadline, "the build never started"
-        time.sleep(0.02)
+    build = build_holding_the_lock(tmp_path / "cache", lambda: os.waitpid(pid, os.WNOHANG)[0] == 0)
+    printed = os.read(terminal, 65536)  # the build has started writing to the terminal
+    # What the interrupt relies on, checked first so that a failure names its cause: the build
+    # is in the terminal's foreground process group and neither ignores nor blocks SIGINT.
+    masks = {name: int(value, 16) for name, _, value in
+             (line.partition(":") for line in Path(f"/proc/{build}/status").read_text().split("\n"))
+             if name in ("SigIgn", "SigBlk")}
+    assert os.tcgetpgrp(terminal) == os.getpgid(build), "the build is not in the foreground"
+    assert not any(mask & 1 << (signal.SIGINT - 1) for mask in masks.values()), masks
     os.write(terminal, b"\x03")
-    printed = b""
     with contextlib.suppress(OSError):  # the terminal closes with the task
         while chunk := os.read(terminal, 65536):
             printed += chunk
