@@ -12,6 +12,7 @@ dates it covers, never by its place among a count of pages that changes with eve
 """
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -88,6 +89,8 @@ def listing_pages(articles: Sequence[Any], per_page: int, url: str, page_word: s
             for i, (k, chunk) in enumerate(chunks)]
 
 
+@functools.lru_cache(maxsize=4096)
 def dates_label(oldest: dt.date, newest: dt.date, locale: str) -> str:
-    """The dates a page covers: "28. nov – 2. dec 2026.", or one date."""
+    """The dates a page covers: "28. nov – 2. dec 2026.", or one date (a page shows its own
+    and its neighbours' labels, each several times: formatted once)."""
     return PADDED_DAY_RE.sub(r"\1", format_interval(oldest, newest, "yMMMd", locale=locale))
