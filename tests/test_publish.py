@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -233,13 +234,18 @@ def files_by_inode(folder):
 
 
 def test_ssh_two_publishes_at_once_take_turns(tmp_path, sshd):
-    """Both started together: one waits for the other's lock, names it, and uploads after it."""
+    """Both started together: one waits for the other's lock, names it, and uploads after it.
+    The first upload holds the lock until the other says it waits (the server's rsync waits
+    for that), so they meet whichever build ends first."""
     content = copy_content(tmp_path, complete=True)
     srv = tmp_path / "srv"
     ok(run_publish(ssh_settings(tmp_path, sshd), content, "--target", "ssh"))
-    log = tmp_path / "uploads.log"
+    log, waiting = tmp_path / "uploads.log", tmp_path / "the-other-waits"
     logged_rsync = tmp_path / "rsync-logged"  # the server's rsync, noting when each upload runs
     logged_rsync.write_text(f"""#!/bin/sh
+if mkdir {tmp_path / "first-upload"} 2>/dev/null; then
+  i=0; while [ ! -e {waiting} ] && [ $i -lt 3000 ]; do sleep 0.1; i=$((i+1)); done
+fi
 echo "start $(date +%s.%N) $*" >> {log}
 rsync "$@"; code=$?
 echo "end $(date +%s.%N)" >> {log}
@@ -251,12 +257,27 @@ exit $code
         settings = ssh_settings(tmp_path, sshd, name=f"{slug}.py", SITENAME=name,
                                 OUTPUT_PATH=str(tmp_path / slug),
                                 CACHE_PATH=str(tmp_path / f"cache-{slug}"),
-                                RSYNC_OPTIONS=["--bwlimit=25", f"--rsync-path={logged_rsync}"])
+                                RSYNC_OPTIONS=["--bwlimit=50", f"--rsync-path={logged_rsync}"])
         runs[slug] = subprocess.Popen(
             publish_command(settings, copy_content(tmp_path, f"content-{slug}"), "--target",
                             "ssh"), cwd=ROOT, env=publish_env(), stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True)
-    outputs = {slug: run.communicate(timeout=900)[0] for slug, run in runs.items()}
+    printed: dict[str, list[str]] = {slug: [] for slug in runs}
+
+    def follow(slug):
+        for line in runs[slug].stdout:
+            printed[slug].append(line)
+            if "waiting up to 600 s for" in line:
+                waiting.touch()
+
+    readers = [threading.Thread(target=follow, args=(slug,)) for slug in runs]
+    for reader in readers:
+        reader.start()
+    for run in runs.values():
+        run.wait(timeout=900)
+    for reader in readers:
+        reader.join()
+    outputs = {slug: "".join(lines) for slug, lines in printed.items()}
     for slug, run in runs.items():
         assert run.returncode == 0, outputs[slug]
 
