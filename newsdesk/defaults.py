@@ -5,6 +5,7 @@ Every setting a site can set, with its default and what it does, is in docs/sett
 CACHE_PATH) are read from the folder of the site's settings file.
 """
 
+import logging
 from pathlib import Path
 
 SITENAME = "Pregled"
@@ -30,6 +31,9 @@ CACHE_PATH = ".cache"  # the build cache, processed images included (IMAGE_*: do
 CACHE_CONTENT = True
 CONTENT_CACHING_LAYER = "reader"
 GZIP_CACHE = False
+# Pelican's warning for a static file it cannot read the time of (a link that leads to no
+# file) is left out: the build names the link and where it leads (newsmeta's gate).
+LOG_FILTER = [(logging.WARNING, "Cannot get modification stamp for %s\n\t%s")]
 
 # Articles are named <key>.<lang>.md; the key links the translations of one article. The
 # plugins read both from the name (newsdesk/filenames.py): Pelican reads nothing from it.

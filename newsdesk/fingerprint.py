@@ -41,18 +41,45 @@ def _stable(value: object) -> str | list[str]:
 
 
 def _tree(digest: "hashlib._Hash", folder: Path | str, skip: tuple[str, ...] = ()) -> None:
+    """Each file under `folder` by its relative path, size and modification time, folders in
+    name order; a symbolic link that leads nowhere by where it points (the build reports it).
+    Links to folders are not followed."""
     folder = os.path.normpath(folder)
-    if not os.path.isdir(folder):
-        return
-    start = len(folder) + 1
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-        for name in sorted(filenames):
-            if name.endswith(skip):
-                continue
-            path = os.path.join(dirpath, name)
-            st = os.stat(path)
-            digest.update(f"{path[start:]}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    if os.path.isdir(folder):
+        _folder(digest, folder, len(folder) + 1, skip)
+
+
+def _folder(digest: "hashlib._Hash", folder: str, start: int, skip: tuple[str, ...]) -> None:
+    files: list[os.DirEntry[str]] = []
+    folders: list[os.DirEntry[str]] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():
+                if entry.name != "__pycache__" and not entry.is_symlink():
+                    folders.append(entry)
+            elif not entry.name.endswith(skip):
+                files.append(entry)
+    lines = []
+    for entry in sorted(files, key=_name):
+        try:
+            st = entry.stat()
+            lines.append(f"{entry.path[start:]}\0{st.st_size}\0{st.st_mtime_ns}\n")
+        except OSError:
+            lines.append(f"{entry.path[start:]}\0-> {_link_target(entry.path)}\n")
+    digest.update("".join(lines).encode())
+    for entry in sorted(folders, key=_name):
+        _folder(digest, entry.path, start, skip)
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _link_target(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
 
 
 def inputs(settings: Mapping[str, Any], articles: bool = True,

@@ -55,6 +55,9 @@ def _hostile_site(tmp_path):
     _photo_with_camera_data(images / "neiskorisceno.jpg")
     (images / ".env").write_text(f"AWS_SECRET_ACCESS_KEY={SECRET}\n", encoding="utf-8")
     (images / "unutra.jpg").symlink_to("metro-tunel.jpg")  # a link inside: allowed
+    # links whose photo was deleted (as git checks them out), inside and outside the folder
+    (images / "izbrisana.jpg").symlink_to("agencija/izbrisana-original.jpg")
+    (images / "nestala.jpg").symlink_to(outside / "obrisano" / "foto.jpg")
     memory = content / "translations"
     (memory / "do-not-translate.txt").unlink()
     (memory / "do-not-translate.txt").symlink_to(outside / "secret.txt")
@@ -68,6 +71,8 @@ def _hostile_site(tmp_path):
         "symlinked photo": "images/lozinke.jpg",
         "symlinked system file": "images/passwd.pdf",
         "symlinked folder": "images/arhiva",
+        "link to a deleted photo": "images/izbrisana.jpg",
+        "link to a deleted photo outside": "images/nestala.jpg",
         "symlinked article": "tudji.sr.md",
         "lead photo outside": _article(content, "slika-spolja.sr.md", "Slika spolja",
                                        extra="Image: {static}/../outside/photo.jpg\n"
@@ -170,7 +175,7 @@ def test_nothing_outside_the_output_changes_and_nothing_from_outside_is_publishe
         assert SECRET.encode() not in data, path
         assert b"root:x:0:0" not in data, path
         assert data != secret_photo, path
-    for name in ("lozinke.jpg", "passwd.pdf", "arhiva", ".env"):
+    for name in ("lozinke.jpg", "passwd.pdf", "arhiva", ".env", "izbrisana.jpg", "nestala.jpg"):
         assert not (output / "images" / name).exists(), name
     assert (output / "images" / "unutra.jpg").is_file(), "a link inside the content is followed"
     memory = content / "translations" / "en" / "intervju-inflacija.po"

@@ -59,6 +59,10 @@ def _problem(root: str, relative: str, static: Any, settings: Mapping[str, Any],
                 "a link to a file outside the content folder; not published")
     if not is_within(root, relative):
         return logging.ERROR, relative, "outside the content folder; not published"
+    path = os.path.join(root, relative)
+    if not os.path.isfile(path):
+        target = f"a link to '{os.readlink(path)}'" if os.path.islink(path) else "listed but"
+        return logging.ERROR, where(path), f"{target}, which is no file; not published"
     try:
         writable(settings, os.path.join(settings["OUTPUT_PATH"], static.save_as))
     except PathRefused:
