@@ -130,13 +130,21 @@ def running(pid):
     return True
 
 
+# Parent and child each hold 300 MiB, and then both together for 4 s: longer than the bench
+# waits between looks on a busy machine (20 times a look, which then takes longer).
 HOLD = """
 import os, time
+ready, held = os.pipe(), os.pipe()
 pid = os.fork()
-block = bytearray(300 * 2**20)  # parent and child each: 600 MiB together
-time.sleep(1.5)
+block = bytearray(300 * 2**20)
 if pid:
+    os.read(ready[0], 1)
+    time.sleep(4)
+    os.write(held[1], b"x")
     os.waitpid(pid, 0)
+else:
+    os.write(ready[1], b"x")
+    os.read(held[0], 1)
 """
 
 
