@@ -36,8 +36,9 @@ def i18n(c, check=False):
             "peer_timeout": "seconds after which a peer's build is stopped (default 3600)",
             "check": "time the site check instead: in full, and after a one-article edit"})
 def bench(c, articles="2000", runs=3, peer_timeout=3600, check=False):
-    """Time cold, unchanged, one-edit and new-article builds against plain Pelican,
-    i18n_subsites and Hugo."""
+    """Time our builds (cold, unchanged, one edit, new article) against Pelican and Hugo.
+
+    The peers: plain Pelican, Pelican with i18n_subsites and Hugo, on the same corpus."""
     sizes = [size.strip() for size in str(articles).split(",") if size.strip()]
     run_module("newsdesk.bench", None, "--articles", *sizes, "--runs", str(runs),
                "--peer-timeout", str(peer_timeout), *["--check"] * check)
