@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Mapping
 from importlib import metadata
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -60,19 +61,15 @@ def _folder(digest: "hashlib._Hash", folder: str, start: int, skip: tuple[str, .
             elif not entry.name.endswith(skip):
                 files.append(entry)
     lines = []
-    for entry in sorted(files, key=_name):
+    for entry in sorted(files, key=attrgetter("name")):
         try:
             st = entry.stat()
             lines.append(f"{entry.path[start:]}\0{st.st_size}\0{st.st_mtime_ns}\n")
         except OSError:
             lines.append(f"{entry.path[start:]}\0-> {_link_target(entry.path)}\n")
     digest.update("".join(lines).encode())
-    for entry in sorted(folders, key=_name):
+    for entry in sorted(folders, key=attrgetter("name")):
         _folder(digest, entry.path, start, skip)
-
-
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
 
 
 def _link_target(path: str) -> str:

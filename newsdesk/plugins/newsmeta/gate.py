@@ -61,8 +61,9 @@ def _problem(root: str, relative: str, static: Any, settings: Mapping[str, Any],
         return logging.ERROR, relative, "outside the content folder; not published"
     path = os.path.join(root, relative)
     if not os.path.isfile(path):
-        target = f"a link to '{os.readlink(path)}'" if os.path.islink(path) else "listed but"
-        return logging.ERROR, where(path), f"{target}, which is no file; not published"
+        what = (f"a link to '{os.readlink(path)}', which is no file" if os.path.islink(path)
+                else "gone while the build read it")
+        return logging.ERROR, where(path), f"{what}; not published"
     try:
         writable(settings, os.path.join(settings["OUTPUT_PATH"], static.save_as))
     except PathRefused:
