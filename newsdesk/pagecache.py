@@ -57,7 +57,7 @@ from pelican.urlwrappers import URLWrapper
 from newsdesk import fingerprint, processes
 from newsdesk.buildstate import Store, Transaction
 from newsdesk.parallel import Share
-from newsdesk.paths import writable
+from newsdesk.paths import WriteGate
 from newsdesk.pelican_seams import html_as_read
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ class PageCache:
         self._digests: dict[int, tuple[bytes, bytes]] = {}
         self._refs: dict[int, tuple] = {}
         self.warnings = WarningCounter()
+        self._gate: WriteGate | None = None
 
     def __enter__(self) -> "PageCache":
         logging.getLogger().addHandler(self.warnings)
@@ -144,7 +145,9 @@ class PageCache:
             self.keys[save_as] = key
             self.linked += 1
             return
-        writable(self.settings, os.path.join(output_path, save_as))
+        if self._gate is None:
+            self._gate = WriteGate(self.settings)
+        self._gate(os.path.join(output_path, save_as))
         if save_as in self.staged:  # never written through: the live site may share the file
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(os.path.join(output_path, save_as))

@@ -29,8 +29,12 @@ def _resolve(root: Path | str, path: Path | str) -> tuple[str, str, bool]:
     """(root resolved, `path` resolved against it, whether the second is inside the first)."""
     real_root = os.path.realpath(root)
     resolved = os.path.realpath(os.path.join(real_root, path))
-    inside = resolved == real_root or resolved.startswith(real_root.rstrip(os.sep) + os.sep)
-    return real_root, resolved, inside
+    return real_root, resolved, _inside(resolved, real_root)
+
+
+def _inside(resolved: str, real_root: str) -> bool:
+    """Whether a resolved path is a resolved root or inside it."""
+    return resolved == real_root or resolved.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def within(root: Path | str, path: Path | str) -> Path:
@@ -90,7 +94,29 @@ def write_roots(settings: Mapping[str, Any]) -> Iterator[str]:
 def writable(settings: Mapping[str, Any], path: Path | str) -> Path:
     """`path`, if a build with these settings may write it: inside the output folder, the build
     cache or the translation memory. Every write and copy of the build asks here first."""
-    if any(is_within(root, path) for root in write_roots(settings)):
-        return Path(path)
-    raise PathRefused(f"refusing to write {path}: outside the output, the build cache and "
-                      "the translation memory")
+    return WriteGate(settings)(path)
+
+
+class Folder:
+    """A folder whose path is resolved once, for the many paths asked of it."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.real = os.path.realpath(root)
+
+    def holds(self, path: Path | str) -> bool:
+        """`is_within(root, path)`."""
+        return _inside(os.path.realpath(os.path.join(self.real, path)), self.real)
+
+
+class WriteGate:
+    """`writable` for the many paths of one stage: the roots are resolved once, when it is
+    made."""
+
+    def __init__(self, settings: Mapping[str, Any]) -> None:
+        self.roots = [Folder(root) for root in write_roots(settings)]
+
+    def __call__(self, path: Path | str) -> Path:
+        if any(root.holds(path) for root in self.roots):
+            return Path(path)
+        raise PathRefused(f"refusing to write {path}: outside the output, the build cache and "
+                          "the translation memory")

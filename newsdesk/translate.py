@@ -33,7 +33,7 @@ from newsdesk.memory import (
     read_memory,
 )
 from newsdesk.parallel import Share, run_shared, worker_count
-from newsdesk.paths import is_within, readable_content_file
+from newsdesk.paths import Folder, is_within, readable_content_file
 from newsdesk.progress import progress
 from newsdesk.providers import (
     Provider,
@@ -397,37 +397,37 @@ class TranslationStage:
 
     def _track_human_translations(self, groups: Mapping[str, Versions]) -> None:
         """Record the original's hash beside each human translation, to tell when it is outdated."""
-        for key, versions in groups.items():
-            original = original_version(versions)
-            if original is None:
-                continue
-            for lang, version in versions.items():
-                if version is original:
-                    continue
-                path = self.root / lang / f"{key}.po"
-                if (not self.root_outside and is_within(self.root, path)
-                        and self._notes_remembered_current(path, version)):
-                    continue  # the common case, told without parsing the catalog
-                memory = self._memory(key, lang, original.lang)
-                if memory.note("translation-hash") != version.digest:
-                    memory.set_note("translation-hash", version.digest)
-                    memory.set_note("source-hash", original.digest)
-                memory.set_note("human-translation", str(version.path.name))
-                memory.save(drop_unused=True)
+        root = Folder(self.root)
+        pairs = [(key, lang, version, original, self.root / lang / f"{key}.po")
+                 for key, versions in groups.items()
+                 if (original := original_version(versions)) is not None
+                 for lang, version in versions.items() if version is not original]
+        told = self._notes_remembered(
+            [(path, version) for _, _, version, _, path in pairs
+             if not self.root_outside and root.holds(path)])
+        for key, lang, version, original, path in pairs:
+            if path in told:
+                continue  # the common case, told without parsing the catalog
+            memory = self._memory(key, lang, original.lang)
+            if memory.note("translation-hash") != version.digest:
+                memory.set_note("translation-hash", version.digest)
+                memory.set_note("source-hash", original.digest)
+            memory.set_note("human-translation", str(version.path.name))
+            memory.save(drop_unused=True)
 
-    def _notes_remembered_current(self, path: Path, version: SourceArticle) -> bool:
-        """Whether a human translation's memory file already says all there is to say (as
-        found in an earlier build when neither has changed since)."""
+    def _notes_remembered(self, pairs: list[tuple[Path, SourceArticle]]) -> set[Path]:
+        """The memory files of human translations that already say all there is to say (as
+        found in an earlier build when neither file has changed since)."""
         if self.memo is None:
-            return _notes_current(path, version)
-        memo_key = StageMemo.key("notes", str(path), file_stamp(path), str(version.path),
-                                 file_stamp(version.path))
-        if self.memo.get(memo_key):
-            self.memo.put(memo_key, True)
-            return True
-        current = _notes_current(path, version)
-        if current:
-            self.memo.put(memo_key, True)
+            return {path for path, version in pairs if _notes_current(path, version)}
+        keys = [StageMemo.key("notes", str(path), file_stamp(path), str(version.path),
+                              file_stamp(version.path)) for path, version in pairs]
+        self.memo.prefetch(keys)
+        current = set()
+        for memo_key, (path, version) in zip(keys, pairs, strict=True):
+            if self.memo.get(memo_key) or _notes_current(path, version):
+                self.memo.put(memo_key, True)
+                current.add(path)
         return current
 
 
