@@ -4,9 +4,10 @@ Its tables:
 - memo (name, key, value): work on articles remembered by key (newsdesk.memo: kept articles,
   source headers, the translation stage, translated and Cyrillic HTML, related reading), each
   entry read when asked for, never the whole memo;
-- page_sets (output, slot, site, stamp) and pages (output, slot, path, key): the key of every
-  page of an output folder ('live') and of the build before last kept beside it ('spare'),
-  with the site key they were made with and the folder they describe (newsdesk.pagecache);
+- page_sets (output, slot, site, stamp, keys): the key of every page of an output folder
+  ('live') and of the build before last kept beside it ('spare'), with the site key they were
+  made with and the folder they describe (newsdesk.pagecache), each set one row: a build
+  reads and writes them whole;
 - builds (output, inputs, stamp, strict): the fingerprint of the last good build of an output
   folder (newsdesk.fingerprint);
 - meta (name, value): the site key the memos were made with;
@@ -24,7 +25,7 @@ The files of the caches this replaced are deleted when the database is made.
 
 import contextlib
 import hashlib
-import json
+import marshal
 import os
 import pickle
 import shutil
@@ -34,17 +35,15 @@ from pathlib import Path
 from typing import Any
 
 FILE = "build-state.sqlite"
-VERSION = 1  # of the tables' layout
+VERSION = 2  # of the tables' layout
 # What the caches this database replaced left in CACHE_PATH.
 LEGACY_FILES = ("*.pickle", "*.pickle.add", "pages-*.json", "pages-*.lock", "build-state.json",
                 "content-cache-key")
 LEGACY_FOLDERS = ("check-state",)
 SCHEMA = """
 CREATE TABLE memo (name TEXT, key BLOB, value BLOB, PRIMARY KEY (name, key)) WITHOUT ROWID;
-CREATE TABLE page_sets (output TEXT, slot TEXT, site TEXT, stamp TEXT,
+CREATE TABLE page_sets (output TEXT, slot TEXT, site TEXT, stamp TEXT, keys BLOB,
                         PRIMARY KEY (output, slot));
-CREATE TABLE pages (output TEXT, slot TEXT, path TEXT, key TEXT,
-                    PRIMARY KEY (output, slot, path)) WITHOUT ROWID;
 CREATE TABLE builds (output TEXT PRIMARY KEY, inputs TEXT, stamp TEXT, strict INTEGER);
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE checks (output TEXT PRIMARY KEY, data BLOB);
@@ -178,8 +177,9 @@ class Store:
 
     def page_keys(self, output: str | Path, slot: str) -> dict[str, Any]:
         """{page: key} of `output`'s slot (a folder's key, its path ending in "/", is data)."""
-        return {path: _load_page_key(path, key) for path, key in self._rows(
-            "SELECT path, key FROM pages WHERE output=? AND slot=?", str(output), slot)}
+        rows = self._rows("SELECT keys FROM page_sets WHERE output=? AND slot=?", str(output),
+                          slot)
+        return marshal.loads(rows[0][0]) if rows else {}
 
     def build(self, output: str | Path) -> tuple[str, list[int], bool] | None:
         """(inputs, folder stamp, strict) of the last good build of `output`, or None."""
@@ -225,25 +225,18 @@ class Transaction:
 
     def put_pages(self, output: str | Path, slot: str, site: str, stamp: list[int],
                   keys: Mapping[str, Any]) -> None:
-        self.drop_pages(output, slot)
-        self.db.execute("INSERT INTO page_sets VALUES (?, ?, ?, ?)",
-                        (str(output), slot, site, _dump_stamp(stamp)))
-        self.db.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)", (
-            (str(output), slot, path, _dump_page_key(path, key)) for path, key in keys.items()))
+        self.db.execute("INSERT OR REPLACE INTO page_sets VALUES (?, ?, ?, ?, ?)",
+                        (str(output), slot, site, _dump_stamp(stamp), marshal.dumps(dict(keys))))
 
     def move_pages(self, output: str | Path, source: str, target: str,
                    stamp: list[int]) -> None:
         """The page keys of one slot become those of another, describing the folder `stamp`."""
         self.drop_pages(output, target)
-        for table in ("page_sets", "pages"):
-            self.db.execute(f"UPDATE {table} SET slot=? WHERE output=? AND slot=?",
-                            (target, str(output), source))
-        self.db.execute("UPDATE page_sets SET stamp=? WHERE output=? AND slot=?",
-                        (_dump_stamp(stamp), str(output), target))
+        self.db.execute("UPDATE page_sets SET slot=?, stamp=? WHERE output=? AND slot=?",
+                        (target, _dump_stamp(stamp), str(output), source))
 
     def drop_pages(self, output: str | Path, slot: str) -> None:
-        for table in ("page_sets", "pages"):
-            self.db.execute(f"DELETE FROM {table} WHERE output=? AND slot=?", (str(output), slot))
+        self.db.execute("DELETE FROM page_sets WHERE output=? AND slot=?", (str(output), slot))
 
     def put_build(self, output: str | Path, inputs: str, stamp: list[int], strict: bool) -> None:
         self.db.execute("INSERT OR REPLACE INTO builds VALUES (?, ?, ?, ?)",
@@ -284,11 +277,3 @@ def _dump_stamp(stamp: list[int]) -> str:
 
 def _load_stamp(text: str) -> list[int]:
     return [int(part) for part in text.split()]
-
-
-def _dump_page_key(path: str, key: Any) -> str:
-    return json.dumps(key, sort_keys=True) if path.endswith("/") else key
-
-
-def _load_page_key(path: str, key: str) -> Any:
-    return json.loads(key) if path.endswith("/") else key

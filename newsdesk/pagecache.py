@@ -30,8 +30,8 @@ What newsdesk.build hands the editions generator for one build is a PageCacheCon
 one, every page is rendered and no key is kept): the keys of the previous build's pages and its
 folder, if they may be reused; the keys of the pages still in the staging folder (the spare
 taken by `take_spare`, known once it is cleared, before the generators write); and where this
-build's keys go. The keys are kept in the build state (newsdesk.buildstate, tables page_sets and
-pages): those of the output folder and those of the spare, each with the site key they were
+build's keys go. The keys are kept in the build state (newsdesk.buildstate, table page_sets):
+those of the output folder and those of the spare, each set in one row with the site key it was
 made with and the stamp of the folder they describe, written by newsdesk.build in the
 transaction that ends a build (`remember`).
 """
