@@ -362,13 +362,14 @@ class EditionOutput:
         self._simple("search", self.edition.url("search"), lambda e: (e.url("search"), False))
 
     def _write(self, save_as: str, template: str, alternates: list["Alternate"], url: str,
-               depends_on: object = (), **kwargs: Any) -> None:
-        """Write a page (if it is this process's); `depends_on`: what it shows besides the
-        listed articles and the switcher, None for a page rendered every time."""
+               depends_on: object = (), taken: bool = False, **kwargs: Any) -> None:
+        """Write a page (if it is this process's; `taken`: the caller has counted it as this
+        process's); `depends_on`: what it shows besides the listed articles and the switcher,
+        None for a page rendered every time."""
         self.writer.write_page(
             save_as, self.generator.get_template(template), self.context, template_name=template,
             url=url, depends_on=None if depends_on is None else (alternates, depends_on),
-            alternates=alternates, page_url=url, **kwargs,
+            taken=taken, alternates=alternates, page_url=url, **kwargs,
         )
 
     def _alternates(self, url_in: UrlIn) -> list["Alternate"]:
@@ -377,8 +378,12 @@ class EditionOutput:
 
     def _articles(self) -> None:
         articles = self.listing.all_articles
+        listed_urls = self.context["listed_urls"]
+        term_urls: dict[int, str] = {}  # a URL wrapper works its URL out on every look
         for article in progress(articles, f"Writing {self.edition.code}",
                                 enabled=len(articles) > 500 and self.share.main):
+            if not self.share.take():  # another process's page: nothing to work out
+                continue
             alternates = []
             for other in self.others:
                 version = article.versions.get(other.code)
@@ -388,10 +393,14 @@ class EditionOutput:
                     same = not getattr(version, "translation_pending", 0)
                     alternates.append(Alternate(other, version.url, same))
             terms = [*getattr(article, "tags", []), *article.authors]
-            linked = [term.url for term in terms if term.url in self.context["listed_urls"]]
+            for term in terms:
+                if id(term) not in term_urls:
+                    term_urls[id(term)] = term.url
+            linked = [term_urls[id(term)] for term in terms
+                      if term_urls[id(term)] in listed_urls]
             self._write(article.save_as, article.template, alternates, article.url,
-                        depends_on=(article, linked), article=article, category=article.category,
-                        page_kind="article")
+                        depends_on=(article, linked), taken=True, article=article,
+                        category=article.category, page_kind="article")
 
     def _paginated(self, template: str, url: str, articles: list[Article], url_in: UrlIn,
                    **kwargs: Any) -> None:

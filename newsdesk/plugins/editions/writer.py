@@ -30,13 +30,15 @@ class EditionWriter(Writer):
         self.edition_key = edition_key
 
     def write_page(self, name: str, template: Template, context: dict[str, Any], *,
-                   template_name: str, url: str, depends_on: object, **kwargs: Any) -> None:
+                   template_name: str, url: str, depends_on: object, taken: bool = False,
+                   **kwargs: Any) -> None:
         """Write a page (one per listing page for a paginated template). `depends_on` is what
-        the page shows besides the articles listed on it; None: always rendered."""
+        the page shows besides the articles listed on it; None: always rendered. `taken`: a
+        page that is not paginated, already counted as this process's (Share.take)."""
         articles = kwargs.get("articles")
         paginated = self.settings["PAGINATED_TEMPLATES"]
         if articles is None or template_name not in paginated:
-            if not self.share.take():
+            if not taken and not self.share.take():
                 return
             key = None if depends_on is None else self.cache.key(
                 self.edition_key, template_name, name, url, depends_on)

@@ -59,6 +59,7 @@ class KeptArticles:
         self.problems = WarningCounter()
         self.mark: dict[str, tuple[int, tuple[int, int] | None]] = {}
         self.checked: dict[str, bool] = {}
+        self.stamps: dict[str, tuple[int, int] | None] = {}
         self.files: Callable[[], Iterable[str]] | None = lambda: generator.get_files(
             generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"])
         self.pelican_save = generator.save_cache
@@ -76,8 +77,15 @@ class KeptArticles:
             kept = self.memo.get(path)
             self.checked[path] = kept is not None and kept[0] == file_stamp(
                 os.path.join(self.root, path)) and all(
-                file_stamp(dependency) == was for dependency, was in kept[1])
+                self._stamp(dependency) == was for dependency, was in kept[1])
         return self.checked[path]
+
+    def _stamp(self, dependency: str) -> tuple[int, int] | None:
+        """A linked file's stamp, looked at once per build: photos are shared by many
+        articles."""
+        if dependency not in self.stamps:
+            self.stamps[dependency] = file_stamp(dependency)
+        return self.stamps[dependency]
 
     def get(self, path: str, default: Any = None) -> Any:
         """The article kept for this content-relative path, if usable."""
