@@ -93,7 +93,8 @@ def write_roots(settings: Mapping[str, Any]) -> Iterator[str]:
 
 def writable(settings: Mapping[str, Any], path: Path | str) -> Path:
     """`path`, if a build with these settings may write it: inside the output folder, the build
-    cache or the translation memory. Every write and copy of the build asks here first."""
+    cache or the translation memory. Every write and copy of the build asks here, or a
+    WriteGate, first."""
     return WriteGate(settings)(path)
 
 
