@@ -5,6 +5,8 @@ publishes what it could build; a strict build (CI, publishing) fails on any of t
 the previous output untouched. The output folder is swapped in whole, never half-written.
 """
 
+from __future__ import annotations
+
 import argparse
 import contextlib
 import ctypes
@@ -17,13 +19,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from pelican import Pelican, signals
-from pelican.log import init as init_logging
-from pelican.settings import read_settings
+from newsdesk import SITE_SETTINGS, atomic, buildstate, fingerprint
 
-from newsdesk import SITE_SETTINGS, atomic, buildstate, fingerprint, pagecache
+if TYPE_CHECKING:
+    from newsdesk import pagecache
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ def _exchange(a: Path, b: Path) -> bool:
 def replace_folder(staging: Path, output: Path) -> Path | None:
     """Put the staging folder where the output is; readers see the old or the new, whole.
     Return where the old site now is (`.<output>.old-…`), or None if there was none."""
+    from newsdesk import pagecache
+
     if not output.exists():
         os.rename(staging, output)
         return None
@@ -119,6 +122,10 @@ def _check_paths(content: Path, output: Path) -> None:
         raise BuildFailed(f"{output}: refusing to replace this folder with a build")
 
 
+def _left_as_it_was(output: str | Path) -> None:
+    print(f"Nothing changed since the last build of {output}: left as it was")
+
+
 def build(content: str | Path | None = None, output: str | Path | None = None, *,
           settings_file: str | Path | None = None, strict: bool = False,
           overrides: dict[str, Any] | None = None, force: bool = False) -> list[logging.LogRecord]:
@@ -130,6 +137,19 @@ def build(content: str | Path | None = None, output: str | Path | None = None, *
     settings_file = Path(settings_file or SITE_SETTINGS).resolve()
     if not settings_file.is_file():
         raise BuildFailed(f"{settings_file}: settings file not found")
+    early = None if overrides else fingerprint.look_early(
+        settings_file, Path(content).resolve() if content else None,
+        Path(output).resolve() if output else None, strict)
+    if early and early.unchanged and early.output and not force:
+        with _output_lock(early.cache, Path(early.output)):
+            _remove_leftovers(Path(early.output))
+            atomic.remove_orphans(early.cache)
+        _left_as_it_was(early.output)
+        return []
+    # Pelican is imported only once there is a build to do: importing it takes longer than
+    # finding that nothing changed (the early look above).
+    from pelican.settings import read_settings
+
     override = {"PATH": str(Path(content).resolve())} if content else None
     try:
         defaults = read_settings(str(settings_file), override=override)
@@ -142,21 +162,30 @@ def build(content: str | Path | None = None, output: str | Path | None = None, *
     with _output_lock(cache, output):
         try:
             return _build(settings_file, defaults, content, output, cache, strict, overrides,
-                          force)
+                          force, early)
         finally:
             buildstate.store(cache).close()
 
 
 def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output: Path,
            cache: str, strict: bool, overrides: dict[str, Any] | None,
-           force: bool) -> list[logging.LogRecord]:
+           force: bool, early: fingerprint.EarlyLook | None) -> list[logging.LogRecord]:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    from newsdesk import pagecache
+
     _remove_leftovers(output)
     atomic.remove_orphans(cache)
     state = buildstate.store(cache)
-    files_before = fingerprint.files(defaults)
+    files_before = early.files(defaults) if early else fingerprint.files(defaults)
     before = fingerprint.inputs(defaults, files_digest=files_before)
+    files_read = (fingerprint.folders(defaults), files_before)
     if not force and fingerprint.unchanged(state, output, before, strict):
-        print(f"Nothing changed since the last build of {output}: left as it was")
+        if early:  # found by the full look: the next build finds it early
+            with state.transaction() as writes:
+                fingerprint.remember_early(writes, output, early, files_read)
+        _left_as_it_was(output)
         return []
 
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
@@ -210,7 +239,7 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
         # a problem: translations a configured provider left pending do (newsdesk.translate),
         # so the next build asks it again.
         if not collector.records and fingerprint.files(defaults) == files_before:
-            fingerprint.remember(writes, output, before, strict)
+            fingerprint.remember(writes, output, before, strict, early, files_read)
         else:
             writes.drop_build(output)
     print(f"Built {output} in {elapsed:.1f} s: {errors} error(s), {warnings} warning(s); "
@@ -234,7 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = logging.StreamHandler()  # one unwrapped line per problem, for people and CI logs
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    init_logging(level=logging.INFO if args.verbose else logging.WARNING, handler=handler)
+    # As pelican.log.init does it, without importing Pelican before a build needs it.
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(message)s", handlers=[handler])
     try:
         build(args.content, args.output, settings_file=args.settings, strict=args.strict,
               force=args.force)
@@ -254,6 +285,9 @@ def _page_cache_ready(known: dict[str, Any] | None, previous: str | None,
     """Give the generators that use the page cache its PageCacheConfig once every generator's
     context is made (all_generators_finalized), before they write; by then the spare taken as
     the staging folder, cleared while Pelican read the content, is ready."""
+    from pelican import signals
+
+    from newsdesk import pagecache
 
     def hand_over(generators: list[object]) -> None:
         config = pagecache.PageCacheConfig(known=known or {}, previous=previous,

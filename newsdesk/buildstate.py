@@ -8,8 +8,9 @@ Its tables:
   ('live') and of the build before last kept beside it ('spare'), with the site key they were
   made with and the folder they describe (newsdesk.pagecache), each set one row: a build
   reads and writes them whole;
-- builds (output, inputs, stamp, strict): the fingerprint of the last good build of an output
-  folder (newsdesk.fingerprint);
+- builds (output, inputs, stamp, strict, early, files_read): the fingerprint of the last good
+  build of an output folder, and what a build needs to find it before it reads its settings
+  with Pelican (newsdesk.fingerprint.look_early);
 - meta (name, value): the site key the memos were made with;
 - checks (output, data): what the last passing check of an output folder saw
   (newsdesk.checkstate).
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 FILE = "build-state.sqlite"
-VERSION = 2  # of the tables' layout
+VERSION = 3  # of the tables' layout
 # What the caches this database replaced left in CACHE_PATH.
 LEGACY_FILES = ("*.pickle", "*.pickle.add", "pages-*.json", "pages-*.lock", "build-state.json",
                 "content-cache-key")
@@ -44,7 +45,9 @@ SCHEMA = """
 CREATE TABLE memo (name TEXT, key BLOB, value BLOB, PRIMARY KEY (name, key)) WITHOUT ROWID;
 CREATE TABLE page_sets (output TEXT, slot TEXT, site TEXT, stamp TEXT, keys BLOB,
                         PRIMARY KEY (output, slot));
-CREATE TABLE builds (output TEXT PRIMARY KEY, inputs TEXT, stamp TEXT, strict INTEGER);
+CREATE TABLE builds (output TEXT PRIMARY KEY, inputs TEXT, stamp TEXT, strict INTEGER,
+                     early TEXT, files_read TEXT);
+CREATE INDEX builds_early ON builds (early);
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE checks (output TEXT PRIMARY KEY, data BLOB);
 """
@@ -186,6 +189,14 @@ class Store:
         rows = self._rows("SELECT inputs, stamp, strict FROM builds WHERE output=?", str(output))
         return (rows[0][0], _load_stamp(rows[0][1]), bool(rows[0][2])) if rows else None
 
+    def build_by_early_key(self, key: str) -> tuple[str, list[int], bool, str] | None:
+        """(output, folder stamp, strict, files read) of the last good build recorded under
+        an early look's key, or None."""
+        rows = self._rows("SELECT output, stamp, strict, files_read FROM builds WHERE early=?",
+                          key)
+        return (rows[0][0], _load_stamp(rows[0][1]), bool(rows[0][2]), rows[0][3]) if rows \
+            else None
+
     def check(self, output: str) -> Any:
         rows = self._rows("SELECT data FROM checks WHERE output=?", output)
         return pickle.loads(rows[0][0]) if rows else None
@@ -239,8 +250,13 @@ class Transaction:
         self.db.execute("DELETE FROM page_sets WHERE output=? AND slot=?", (str(output), slot))
 
     def put_build(self, output: str | Path, inputs: str, stamp: list[int], strict: bool) -> None:
-        self.db.execute("INSERT OR REPLACE INTO builds VALUES (?, ?, ?, ?)",
+        self.db.execute("INSERT OR REPLACE INTO builds VALUES (?, ?, ?, ?, NULL, NULL)",
                         (str(output), inputs, _dump_stamp(stamp), int(strict)))
+
+    def put_early(self, output: str | Path, early: str, files_read: str) -> None:
+        """The early look's key and files read of the last good build of `output`."""
+        self.db.execute("UPDATE builds SET early=?, files_read=? WHERE output=?",
+                        (early, files_read, str(output)))
 
     def drop_build(self, output: str | Path) -> None:
         self.db.execute("DELETE FROM builds WHERE output=?", (str(output),))

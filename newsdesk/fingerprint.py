@@ -6,19 +6,23 @@ time, as make does), the versions of Python and the libraries that render, and t
 environment. A build whose fingerprint and output folder match the last good build (no
 warning, no error) has nothing to do.
 Hand edits inside the output folder are not noticed: `invoke build --force` rebuilds anyway.
+
+A build that changes nothing is found before Pelican is imported (`look_early`), by what the
+last good build recorded under a hash of what decides its settings.
 """
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
+import stat
 import sys
 from collections.abc import Mapping
-from importlib import metadata
-from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from newsdesk import buildstate
 from newsdesk.buildstate import Store, Transaction
 
 PACKAGES = ("pelican", "Markdown", "Jinja2", "Babel", "Pillow", "pagefind-bin", "feedgenerator",
@@ -47,34 +51,42 @@ def _tree(digest: "hashlib._Hash", folder: Path | str, skip: tuple[str, ...] = (
     Links to folders are not followed."""
     folder = os.path.normpath(folder)
     if os.path.isdir(folder):
-        _folder(digest, folder, len(folder) + 1, skip)
+        _folder(digest, folder, "", skip)
 
 
-def _folder(digest: "hashlib._Hash", folder: str, start: int, skip: tuple[str, ...]) -> None:
-    files: list[os.DirEntry[str]] = []
-    folders: list[os.DirEntry[str]] = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir():
-                if entry.name != "__pycache__" and not entry.is_symlink():
-                    folders.append(entry)
-            elif not entry.name.endswith(skip):
-                files.append(entry)
-    lines = []
-    for entry in sorted(files, key=attrgetter("name")):
-        try:
-            st = entry.stat()
-            lines.append(f"{entry.path[start:]}\0{st.st_size}\0{st.st_mtime_ns}\n")
-        except OSError:
-            lines.append(f"{entry.path[start:]}\0-> {_link_target(entry.path)}\n")
-    digest.update("".join(lines).encode())
-    for entry in sorted(folders, key=attrgetter("name")):
-        _folder(digest, entry.path, start, skip)
-
-
-def _link_target(path: str) -> str:
+def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str, ...]) -> None:
+    """Files are looked at by name in their open folder (stat with dir_fd), not by path: the
+    look at every file is most of the time of a build that has nothing to do."""
+    lines: list[str] = []
+    folders: list[str] = []
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        return os.readlink(path)
+        for name in sorted(os.listdir(handle)):
+            try:
+                st = os.stat(name, dir_fd=handle, follow_symlinks=False)
+                if stat.S_ISDIR(st.st_mode):
+                    if name != "__pycache__":
+                        folders.append(name)
+                    continue
+                if name.endswith(skip):
+                    continue
+                if stat.S_ISLNK(st.st_mode):
+                    st = os.stat(name, dir_fd=handle)
+                    if stat.S_ISDIR(st.st_mode):
+                        continue
+                lines.append(f"{relative}{name}\0{st.st_size}\0{st.st_mtime_ns}\n")
+            except OSError:
+                lines.append(f"{relative}{name}\0-> {_link_target(name, handle)}\n")
+    finally:
+        os.close(handle)
+    digest.update("".join(lines).encode())
+    for name in folders:
+        _folder(digest, os.path.join(folder, name), f"{relative}{name}/", skip)
+
+
+def _link_target(name: str, folder: int) -> str:
+    try:
+        return os.readlink(name, dir_fd=folder)
     except OSError:
         return "?"
 
@@ -93,6 +105,9 @@ def inputs(settings: Mapping[str, Any], articles: bool = True,
               if k not in ("OUTPUT_PATH", "STRICT") and not k.startswith(UPLOAD_SETTINGS)}
     digest.update(json.dumps(values, sort_keys=True, default=_stable).encode())
     digest.update(sys.version.encode())
+    # Imported here: looking up installed versions takes longer than an early look.
+    from importlib import metadata
+
     for package in PACKAGES:
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{package}={metadata.version(package)}\n".encode())
@@ -103,14 +118,25 @@ def inputs(settings: Mapping[str, Any], articles: bool = True,
     return digest.hexdigest()
 
 
-def files(settings: Mapping[str, Any], articles: bool = True, content: bool = True) -> str:
-    """One hash of the files the build reads: content, theme, plugins and this package
+def folders(settings: Mapping[str, Any], content: bool = True) -> list[str]:
+    """The folders whose files the build reads: content, theme, plugins and this package
     (content=False: all but the content)."""
+    return [*([str(settings["PATH"])] if content else []), str(settings["THEME"]),
+            *map(str, settings.get("PLUGIN_PATHS", [])), str(CODE)]
+
+
+def files(settings: Mapping[str, Any], articles: bool = True, content: bool = True) -> str:
+    """One hash of the files in `folders(settings, content)`; articles=False leaves out the
+    content's text inputs."""
+    return _files(folders(settings, content), () if articles else TEXT_INPUTS,
+                  str(settings["PATH"]))
+
+
+def _files(folders: list[str], text_skipped: tuple[str, ...] = (), content: str = "") -> str:
     digest = hashlib.sha256()
-    folders = [settings["PATH"]] if content else []
-    for folder in (*folders, settings["THEME"], *settings.get("PLUGIN_PATHS", []), CODE):
+    for folder in folders:
         digest.update(f"\n[{folder}]\n".encode())
-        _tree(digest, folder, skip=() if articles or folder != settings["PATH"] else TEXT_INPUTS)
+        _tree(digest, folder, skip=text_skipped if folder == content else ())
     return digest.hexdigest()
 
 
@@ -139,10 +165,97 @@ def unchanged(state: Store, output: Path | str, fingerprint: str, strict: bool =
     return last[1] == output_stamp(output)
 
 
-def remember(writes: Transaction, output: Path | str, fingerprint: str, strict: bool = False
+def remember(writes: Transaction, output: Path | str, fingerprint: str, strict: bool = False,
+             early: "EarlyLook | None" = None, files_read: tuple[list[str], str] | None = None
              ) -> None:
-    """Record a good build of `output`."""
+    """Record a good build of `output`; with the early look's key and the (folders, hash)
+    of the files it read, for the next build's early look."""
     writes.put_build(output, fingerprint, output_stamp(output), strict)
+    if early and files_read:
+        remember_early(writes, output, early, files_read)
+
+
+def remember_early(writes: Transaction, output: Path | str, early: "EarlyLook",
+                   files_read: tuple[list[str], str]) -> None:
+    """Record the last good build of `output` under the early look's key."""
+    writes.put_early(output, early.key, json.dumps(files_read))
+
+
+class EarlyLook(NamedTuple):
+    """What a build can tell before it reads its settings with Pelican."""
+
+    key: str  # `early_key`
+    cache: str  # CACHE_PATH, as Pelican reads it
+    output: str | None = None  # the last good build recorded under the key, if there is one
+    files_read: tuple[list[str], str] | None = None  # its folders, and their files' hash now
+    unchanged: bool = False  # whether that build is exactly what this one would make
+
+    def files(self, settings: Mapping[str, Any]) -> str:
+        """`files(settings)`, hashed by this look if it read the same folders."""
+        if self.files_read and self.files_read[0] == folders(settings):
+            return self.files_read[1]
+        return files(settings)
+
+
+def early_key(settings_file: Path, content: Path | None, output: Path | None
+              ) -> tuple[str, dict[str, Any]]:
+    """One hash of what decides a build's settings, taken without Pelican, and the settings
+    file's values: the settings file (its stamp and the values it sets), the content and output
+    asked for, the folder it runs in, Python, the installed libraries (by the stamps of the
+    folders Python imports them from, sys.path but the folder it was started in, before the
+    settings file adds any: an install, upgrade or removal changes them) and the MT_*
+    environment."""
+    libraries = [(folder, os.stat(folder).st_mtime_ns) for folder in sys.path[1:]
+                 if os.path.isdir(folder)]
+    st = settings_file.stat()
+    values = settings_file_values(settings_file)
+    return hashlib.sha256(json.dumps([
+        str(settings_file), st.st_size, st.st_mtime_ns, str(content), str(output), os.getcwd(),
+        sys.version, libraries, sorted((k, v) for k, v in os.environ.items()
+                                       if k.startswith("MT_")),
+        {k: _stable(v) for k, v in sorted(values.items())},
+    ]).encode()).hexdigest(), values
+
+
+def settings_file_values(settings_file: Path) -> dict[str, Any]:
+    """The values the settings file sets (its UPPERCASE names), loaded as Pelican loads it
+    (pelican.settings.get_settings_from_file)."""
+    spec = importlib.util.spec_from_file_location(settings_file.stem, settings_file)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"{settings_file}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[settings_file.stem] = module
+    spec.loader.exec_module(module)
+    return {name: getattr(module, name) for name in dir(module) if name.isupper()}
+
+
+def look_early(settings_file: Path, content: Path | None, output: Path | None,
+               strict: bool) -> EarlyLook | None:
+    """Whether the last good build recorded under this build's `early_key` is exactly what
+    this one would make: its output folder is as it left it and the files it read are
+    unchanged. None if the settings file cannot be read so (the build reports why) or names
+    no CACHE_PATH."""
+    try:
+        key, values = early_key(settings_file, content, output)
+    except Exception:  # noqa: BLE001 - reading the settings with Pelican reports it
+        return None
+    cache = values.get("CACHE_PATH")
+    if not isinstance(cache, (str, os.PathLike)):
+        return None
+    cache = os.path.abspath(settings_file.parent / cache)
+    state = buildstate.store(cache)
+    try:
+        last = state.build_by_early_key(key) if state.path.is_file() else None
+    finally:
+        state.close()
+    if last is None:
+        return EarlyLook(key, cache)
+    last_output, stamp, was_strict, read = last
+    read_folders, read_hash = json.loads(read)
+    now = _files(read_folders)
+    return EarlyLook(key, cache, last_output, (read_folders, now), unchanged=(
+        now == read_hash and (was_strict or not strict) and os.path.isdir(last_output)
+        and stamp == output_stamp(last_output)))
 
 
 def site_key_valid(state: Store, key: str) -> bool:

@@ -6,6 +6,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 
 import pytest
 
@@ -50,6 +51,66 @@ def test_a_build_with_nothing_changed_does_nothing(tmp_path):
     base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- v2 --></body>"))
     assert "Built" in run_build(content, output, settings=themed).stdout
     assert "<!-- v2 -->" in (output / "index.html").read_text()
+
+
+# The build command, saying at its end whether it imported Pelican.
+BUILD_TELLING_IMPORTS = """
+import sys
+from newsdesk import build
+status = build.main(sys.argv[1:])
+print("Pelican imported" if "pelican" in sys.modules else "Pelican not imported")
+sys.exit(status)
+"""
+
+
+def build_telling_imports(content, output, settings, env, libraries):
+    """Build as run_build does, with `libraries` on the import path: (stdout, stderr)."""
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_TELLING_IMPORTS, "--content", str(content), "--output",
+         str(output), "--settings", str(settings)], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{libraries}", "MT_PROVIDER": "none",
+             **env}, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.mark.build
+def test_a_build_with_nothing_to_do_finds_it_without_pelican_and_nothing_else(tmp_path):
+    """A build of unchanged inputs ends before it imports Pelican; a value its settings file
+    reads from the environment, an installed library, an edit or a removed output still count."""
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    with settings.open("a", encoding="utf-8") as file:
+        file.write("import os\nSITEURL = os.environ.get('PREGLED_ADDRESS', 'https://a.example')\n")
+    output, libraries = tmp_path / "out", tmp_path / "libraries"
+    libraries.mkdir()
+
+    def build(**env):
+        return build_telling_imports(content, output, settings, env, libraries)
+
+    assert "Built" in build()
+    again = build()
+    assert "Nothing changed" in again and "Pelican not imported" in again, again
+
+    moved = build(PREGLED_ADDRESS="https://b.example")
+    assert "Built" in moved, "a settings value read from the environment changed"
+    assert "https://b.example/" in (output / "index.html").read_text(encoding="utf-8")
+    assert "Pelican not imported" in build(PREGLED_ADDRESS="https://b.example")
+
+    (libraries / "installed.py").write_text("VERSION = 2\n")
+    installed = build(PREGLED_ADDRESS="https://b.example")
+    assert "Nothing changed" in installed and "Pelican imported" in installed, \
+        "a library installed: the versions that count are looked up"
+    assert "Pelican not imported" in build(PREGLED_ADDRESS="https://b.example")
+
+    source = content / SOURCE
+    source.write_text(source.read_text(encoding="utf-8") + "\nJoš jedna rečenica.\n", "utf-8")
+    assert "Built" in build(PREGLED_ADDRESS="https://b.example")
+    assert "Još jedna rečenica." in (output / ARTICLE).read_text(encoding="utf-8")
+
+    shutil.rmtree(output)
+    assert "Built" in build(PREGLED_ADDRESS="https://b.example")
+    assert (output / ARTICLE).is_file()
 
 
 @pytest.mark.build
