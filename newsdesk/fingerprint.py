@@ -2,9 +2,9 @@
 
 The fingerprint covers the settings' values (but those of the upload targets), every file
 under the content folder, the theme and the plugin and library code (by size and modification
-time, as make does), the versions of Python and the libraries that render, and the MT_*
-environment. A build whose fingerprint and output folder match the last good build (no
-warning, no error) has nothing to do.
+time, as make does; the site key takes the code by what it holds), the versions of Python and
+the libraries that render, and the MT_* environment. A build whose fingerprint and output
+folder match the last good build (no warning, no error) has nothing to do.
 Hand edits inside the output folder are not noticed: `invoke build --force` rebuilds anyway.
 
 A build that changes nothing is found before Pelican is imported (`look_early`), by what the
@@ -45,16 +45,18 @@ def _stable(value: object) -> str | list[str]:
     return f"{getattr(kind, '__module__', '')}.{getattr(kind, '__qualname__', kind)}"
 
 
-def _tree(digest: "hashlib._Hash", folder: Path | str, skip: tuple[str, ...] = ()) -> None:
-    """Each file under `folder` by its relative path, size and modification time, folders in
-    name order; a symbolic link that leads nowhere by where it points (the build reports it).
-    Links to folders are not followed."""
+def _tree(digest: "hashlib._Hash", folder: Path | str, skip: tuple[str, ...] = (),
+          by_content: bool = False) -> None:
+    """Each file under `folder` by its relative path, size and modification time (by_content:
+    by what it holds), folders in name order; a symbolic link that leads nowhere by where it
+    points (the build reports it). Links to folders are not followed."""
     folder = os.path.normpath(folder)
     if os.path.isdir(folder):
-        _folder(digest, folder, "", skip)
+        _folder(digest, folder, "", skip, by_content)
 
 
-def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str, ...]) -> None:
+def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str, ...],
+            by_content: bool) -> None:
     """Files are looked at by name in their open folder (stat with dir_fd), not by path: the
     look at every file is most of the time of a build that has nothing to do."""
     lines: list[str] = []
@@ -74,14 +76,19 @@ def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str
                     st = os.stat(name, dir_fd=handle)
                     if stat.S_ISDIR(st.st_mode):
                         continue
-                lines.append(f"{relative}{name}\0{st.st_size}\0{st.st_mtime_ns}\n")
+                if by_content:
+                    with open(os.open(name, os.O_RDONLY, dir_fd=handle), "rb") as file:
+                        held = hashlib.file_digest(file, "sha256").hexdigest()
+                    lines.append(f"{relative}{name}\0{held}\n")
+                else:
+                    lines.append(f"{relative}{name}\0{st.st_size}\0{st.st_mtime_ns}\n")
             except OSError:
                 lines.append(f"{relative}{name}\0-> {_link_target(name, handle)}\n")
     finally:
         os.close(handle)
     digest.update("".join(lines).encode())
     for name in folders:
-        _folder(digest, os.path.join(folder, name), f"{relative}{name}/", skip)
+        _folder(digest, os.path.join(folder, name), f"{relative}{name}/", skip, by_content)
 
 
 def _link_target(name: str, folder: int) -> str:
@@ -95,9 +102,10 @@ def inputs(settings: Mapping[str, Any], articles: bool = True,
            files_digest: str | None = None, provider: bool = True) -> str:
     """One hash of everything the build of these settings reads.
 
-    articles=False leaves out the articles, the translation memory and other text inputs:
-    the site key, with which the build state's memos and page keys are made (their entries
-    check their own files); a new one drops them (`site_key_valid`).
+    articles=False leaves out the articles, the translation memory and other text inputs, and
+    takes the theme, plugins and code by what their files hold (a checkout that puts back the
+    same code keeps it): the site key, with which the build state's memos and page keys are
+    made (their entries check their own files); a new one drops them (`site_key_valid`).
     provider=False leaves out the MT_* environment (which provider translates).
     """
     digest = hashlib.sha256()
@@ -114,7 +122,8 @@ def inputs(settings: Mapping[str, Any], articles: bool = True,
     if provider:
         digest.update(json.dumps(sorted((k, v) for k, v in os.environ.items()
                                         if k.startswith("MT_"))).encode())
-    digest.update((files_digest or files(settings, articles)).encode())
+    digest.update((files_digest or files(settings, articles, code_by_content=not articles)
+                   ).encode())
     return digest.hexdigest()
 
 
@@ -125,18 +134,24 @@ def folders(settings: Mapping[str, Any], content: bool = True) -> list[str]:
             *map(str, settings.get("PLUGIN_PATHS", [])), str(CODE)]
 
 
-def files(settings: Mapping[str, Any], articles: bool = True, content: bool = True) -> str:
+def files(settings: Mapping[str, Any], articles: bool = True, content: bool = True,
+          code_by_content: bool = False) -> str:
     """One hash of the files in `folders(settings, content)`; articles=False leaves out the
-    content's text inputs."""
+    content's text inputs; code_by_content: the folders but the content by what their files
+    hold, not by their stamps."""
     return _files(folders(settings, content), () if articles else TEXT_INPUTS,
-                  str(settings["PATH"]))
+                  str(settings["PATH"]), code_by_content)
 
 
-def _files(folders: list[str], text_skipped: tuple[str, ...] = (), content: str = "") -> str:
+def _files(folders: list[str], text_skipped: tuple[str, ...] = (), content: str = "",
+           code_by_content: bool = False) -> str:
     digest = hashlib.sha256()
     for folder in folders:
         digest.update(f"\n[{folder}]\n".encode())
-        _tree(digest, folder, skip=text_skipped if folder == content else ())
+        if folder == content:
+            _tree(digest, folder, skip=text_skipped)
+        else:
+            _tree(digest, folder, by_content=code_by_content)
     return digest.hexdigest()
 
 
@@ -144,7 +159,8 @@ def site_code(settings: Mapping[str, Any]) -> str:
     """One hash of what makes every page and checks it, the content left out: the settings,
     the theme, the plugins, this package and the library versions. The provider is left out:
     what it changes is in the pages, which the check compares one by one."""
-    return inputs(settings, files_digest=files(settings, content=False), provider=False)
+    return inputs(settings, files_digest=files(settings, content=False, code_by_content=True),
+                  provider=False)
 
 
 def output_stamp(output: Path | str) -> list[int]:

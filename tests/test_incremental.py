@@ -176,6 +176,16 @@ def test_content_cache_is_dropped_when_a_photo_or_the_code_changes(tmp_path):
     changed = dict(settings, MARKDOWN={**settings["MARKDOWN"], "output_format": "xhtml"})
     assert not content_cache_valid(cache, changed)
 
+    theme = tmp_path / "theme"
+    shutil.copytree(settings["THEME"], theme)
+    themed = dict(settings, THEME=str(theme))
+    assert not content_cache_valid(cache, themed)
+    base = theme / "templates" / "base.html"
+    os.utime(base, ns=(base.stat().st_atime_ns, base.stat().st_mtime_ns + 10**9))
+    assert content_cache_valid(cache, themed), "a checkout that puts the same template back"
+    base.write_text(base.read_text(encoding="utf-8") + "<!-- v2 -->", encoding="utf-8")
+    assert not content_cache_valid(cache, themed), "a template that says something else"
+
 
 @pytest.mark.build
 def test_pages_are_rendered_by_several_workers_and_come_out_the_same(tmp_path):
