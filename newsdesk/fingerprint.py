@@ -1,10 +1,10 @@
 """Whether anything a build reads has changed since the last build of the same output folder.
 
-The fingerprint covers the settings' values (but those of the upload targets), every file
-under the content folder, the theme and the plugin and library code (by size and modification
-time, as make does; the site key takes the code by what it holds), the versions of Python and
-the libraries that render, and the MT_* environment. A build whose fingerprint and output
-folder match the last good build (no warning, no error) has nothing to do.
+The fingerprint covers the settings' values (but those of the upload targets), every file under
+the content folder, the theme and the plugin and library code (by size, modification and change
+time, as newsdesk.memo.file_stamp; the site key takes the code by what it holds), the versions
+of Python and the libraries that render, and the MT_* environment. A build whose fingerprint
+and output folder match the last good build (no warning, no error) has nothing to do.
 Hand edits inside the output folder are not noticed: `invoke build --force` rebuilds anyway.
 
 A build that changes nothing is found before Pelican is imported (`look_early`), by what the
@@ -47,9 +47,9 @@ def _stable(value: object) -> str | list[str]:
 
 def _tree(digest: "hashlib._Hash", folder: Path | str, skip: tuple[str, ...] = (),
           by_content: bool = False) -> None:
-    """Each file under `folder` by its relative path, size and modification time (by_content:
-    by what it holds), folders in name order; a symbolic link that leads nowhere by where it
-    points (the build reports it). Links to folders are not followed."""
+    """Each file under `folder` by its relative path, size, modification and change time
+    (by_content: by what it holds), folders in name order; a symbolic link that leads nowhere
+    by where it points (the build reports it). Links to folders are not followed."""
     folder = os.path.normpath(folder)
     if os.path.isdir(folder):
         _folder(digest, folder, "", skip, by_content)
@@ -81,7 +81,8 @@ def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str
                         held = hashlib.file_digest(file, "sha256").hexdigest()
                     lines.append(f"{relative}{name}\0{held}\n")
                 else:
-                    lines.append(f"{relative}{name}\0{st.st_size}\0{st.st_mtime_ns}\n")
+                    lines.append(f"{relative}{name}\0{st.st_size}\0{st.st_mtime_ns}"
+                                 f"\0{st.st_ctime_ns}\n")
             except OSError:
                 lines.append(f"{relative}{name}\0-> {_link_target(name, handle)}\n")
     finally:

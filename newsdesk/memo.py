@@ -84,14 +84,19 @@ def _worth_pruning(size: int, used: int) -> bool:
     return 5 * (size - used) > size
 
 
-def file_stamp(path: Path | str) -> tuple[int, int] | None:
-    """A file's (size, modification time in ns), or None if it cannot be read: how memo
-    entries tell that a file they were made from changed."""
+Stamp = tuple[int, int, int]
+
+
+def file_stamp(path: Path | str) -> Stamp | None:
+    """A file's (size, modification time, change time in ns), or None if it cannot be read:
+    how memo entries tell that a file they were made from changed. The change time is set by
+    the system alone: a file put back with its old size and modification time (cp -p,
+    rsync -a, tar, touch -r) has a new one."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return st.st_size, st.st_mtime_ns
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 class TextMemo(Memo):

@@ -172,8 +172,8 @@ def edition_roles(versions: Versions, targets: Iterable[str]) -> dict[str, str]:
 class StageMemo(Memo):
     """The stage's results for articles whose inputs did not change since the last build.
 
-    An article's inputs: its fields, its file, its memory file and the glossary (files by size
-    and modification time, taken after the run that used them), the protected terms and the names
+    An article's inputs: its fields, its file, its memory file and the glossary (files by
+    newsdesk.memo.file_stamp, taken after the run that used them), the protected terms and the names
     learned from human translations. Only complete translations are kept (nothing pending): they
     do not depend on the provider.
     """

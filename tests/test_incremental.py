@@ -114,6 +114,26 @@ def test_a_build_with_nothing_to_do_finds_it_without_pelican_and_nothing_else(tm
 
 
 @pytest.mark.build
+def test_a_file_put_back_with_its_old_size_and_time_is_read_again(tmp_path):
+    """An article restored from a copy (cp -p, rsync -a, tar) with another text of the same
+    length and the old modification time is built again, not taken from the kept articles."""
+    content = copy_content(tmp_path, complete=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    output = tmp_path / "out"
+    assert "Built" in run_build(content, output, settings=settings).stdout
+    source = content / SOURCE
+    text, was = source.read_text(encoding="utf-8"), source.stat()
+    assert "Beograd" in text
+    copy = tmp_path / "copy.md"
+    copy.write_text(text.replace("Beograd", "Veograd"), encoding="utf-8")
+    os.utime(copy, ns=(was.st_atime_ns, was.st_mtime_ns))
+    shutil.copy2(copy, source)
+    assert (source.stat().st_size, source.stat().st_mtime_ns) == (was.st_size, was.st_mtime_ns)
+    assert "Built" in run_build(content, output, settings=settings).stdout
+    assert "Veograd" in (output / ARTICLE).read_text(encoding="utf-8")
+
+
+@pytest.mark.build
 def test_a_build_with_problems_is_never_taken_as_done(tmp_path):
     content = copy_content(tmp_path, complete=True)
     settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))

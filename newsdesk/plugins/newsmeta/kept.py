@@ -11,9 +11,9 @@ newsdesk.build does not load that, and it is saved empty (within a build it stil
 files read in parallel, newsmeta.prefetch, to Pelican).
 
 A kept article is used when its file, and every file it links to (lead photo, {static} and
-{attach} links), has the size and modification time it had. Never kept: an article whose
-making logged a warning or an error, so that every build reports it again, and a draft (one
-dated in the future becomes published when its day comes).
+{attach} links), has the size, modification and change time it had (newsdesk.memo.file_stamp).
+Never kept: an article whose making logged a warning or an error, so that every build reports
+it again, and a draft (one dated in the future becomes published when its day comes).
 """
 
 import io
@@ -23,7 +23,7 @@ import pickle
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
 
-from newsdesk.memo import Memo, file_stamp
+from newsdesk.memo import Memo, Stamp, file_stamp
 from newsdesk.pagecache import WarningCounter
 from newsdesk.pelican_seams import empty_reader_cache, replace_content_cache
 
@@ -57,9 +57,9 @@ class KeptArticles:
         self.shared = {"settings": generator.settings, "context": generator.context,
                        "reader-settings": generator.readers.settings}
         self.problems = WarningCounter()
-        self.mark: dict[str, tuple[int, tuple[int, int] | None]] = {}
+        self.mark: dict[str, tuple[int, Stamp | None]] = {}
         self.checked: dict[str, bool] = {}
-        self.stamps: dict[str, tuple[int, int] | None] = {}
+        self.stamps: dict[str, Stamp | None] = {}
         self.files: Callable[[], Iterable[str]] | None = lambda: generator.get_files(
             generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"])
         self.pelican_save = generator.save_cache
@@ -80,7 +80,7 @@ class KeptArticles:
                 self._stamp(dependency) == was for dependency, was in kept[1])
         return self.checked[path]
 
-    def _stamp(self, dependency: str) -> tuple[int, int] | None:
+    def _stamp(self, dependency: str) -> Stamp | None:
         """A linked file's stamp, looked at once per build: photos are shared by many
         articles."""
         if dependency not in self.stamps:
