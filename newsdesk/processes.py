@@ -79,11 +79,14 @@ def foreground(args: Sequence[str | Path], cwd: Path | str) -> int:
     _main_thread_only("foreground")
     process = subprocess.Popen(args, cwd=cwd, preexec_fn=functools.partial(_end_with,
                                                                              os.getpid()))
-    while True:
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
-            continue
+    # Ctrl-C is the program's to answer, so it is ignored here while the program runs. An
+    # interrupt raised here just after the program ended would lose its exit code: Popen.wait
+    # gives 0 for a child already reaped.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return process.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def detached(args: Sequence[str | Path]) -> subprocess.Popen[bytes]:

@@ -166,6 +166,13 @@ def running(pid):
         return False
 
 
+def signal_masks(pid):
+    """{"SigIgn": mask, "SigBlk": mask} of a process, from /proc."""
+    return {name: int(value, 16) for name, _, value in
+            (line.partition(":") for line in Path(f"/proc/{pid}/status").read_text().split("\n"))
+            if name in ("SigIgn", "SigBlk")}
+
+
 def build_holding_the_lock(cache, running_task):
     """The pid of the build a task started, once it holds its lock ("process N");
     `running_task()` says whether the task still runs."""
@@ -225,10 +232,13 @@ def test_ctrl_c_stops_a_build_task_cleanly(tmp_path):
     printed = os.read(terminal, 65536)  # the build has started writing to the terminal
     # What the interrupt relies on, checked first so that a failure names its cause: the build
     # is in the terminal's foreground process group and neither ignores nor blocks SIGINT.
-    masks = {name: int(value, 16) for name, _, value in
-             (line.partition(":") for line in Path(f"/proc/{build}/status").read_text().split("\n"))
-             if name in ("SigIgn", "SigBlk")}
     assert os.tcgetpgrp(terminal) == os.getpgid(build), "the build is not in the foreground"
+    # While it starts a program, the build blocks every signal for a moment (vfork): waited out.
+    deadline = time.monotonic() + 10
+    masks = signal_masks(build)
+    while masks["SigBlk"] & 1 << (signal.SIGINT - 1) and time.monotonic() < deadline:
+        time.sleep(0.005)
+        masks = signal_masks(build)
     assert not any(mask & 1 << (signal.SIGINT - 1) for mask in masks.values()), masks
     os.write(terminal, b"\x03")
     with contextlib.suppress(OSError):  # the terminal closes with the task
