@@ -239,7 +239,9 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
         # a problem: translations a configured provider left pending do (newsdesk.translate),
         # so the next build asks it again.
         if not collector.records and fingerprint.files(defaults) == files_before:
-            fingerprint.remember(writes, output, before, strict, early, files_read)
+            fingerprint.remember(writes, output, before, strict)
+            if early:
+                fingerprint.remember_early(writes, output, early, files_read)
         else:
             writes.drop_build(output)
     print(f"Built {output} in {elapsed:.1f} s: {errors} error(s), {warnings} warning(s); "

@@ -182,19 +182,16 @@ def unchanged(state: Store, output: Path | str, fingerprint: str, strict: bool =
     return last[1] == output_stamp(output)
 
 
-def remember(writes: Transaction, output: Path | str, fingerprint: str, strict: bool = False,
-             early: "EarlyLook | None" = None, files_read: tuple[list[str], str] | None = None
+def remember(writes: Transaction, output: Path | str, fingerprint: str, strict: bool = False
              ) -> None:
-    """Record a good build of `output`; with the early look's key and the (folders, hash)
-    of the files it read, for the next build's early look."""
+    """Record a good build of `output`."""
     writes.put_build(output, fingerprint, output_stamp(output), strict)
-    if early and files_read:
-        remember_early(writes, output, early, files_read)
 
 
 def remember_early(writes: Transaction, output: Path | str, early: "EarlyLook",
                    files_read: tuple[list[str], str]) -> None:
-    """Record the last good build of `output` under the early look's key."""
+    """Record the last good build of `output` under the early look's key, with the (folders,
+    hash) of the files it read."""
     writes.put_early(output, early.key, json.dumps(files_read))
 
 

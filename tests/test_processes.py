@@ -99,3 +99,17 @@ def test_every_process_a_build_starts_comes_from_newsdesk_processes():
     elsewhere = sorted(path.relative_to(ROOT).as_posix() for path in code
                        if STARTS_A_PROCESS.search(path.read_text(encoding="utf-8")))
     assert set(elsewhere) - NOT_IN_A_BUILD == {"newsdesk/processes.py"}
+
+
+@pytest.mark.build
+def test_a_foreground_program_answers_ctrl_c_and_its_exit_code_is_kept():
+    """While a task's program runs, the task ignores SIGINT (the program answers it, and an
+    interrupt raised in the task could lose the program's exit code); afterwards the task's own
+    handler is back."""
+    reads_its_parent = ("import sys\n"
+                        "status = open(f'/proc/{__import__(\"os\").getppid()}/status').read()\n"
+                        "ignored = int(status.split('SigIgn:')[1].split()[0], 16)\n"
+                        f"sys.exit(7 if ignored & 1 << ({int(signal.SIGINT)} - 1) else 3)\n")
+    before = signal.getsignal(signal.SIGINT)
+    assert processes.foreground([sys.executable, "-c", reads_its_parent], cwd=ROOT) == 7
+    assert signal.getsignal(signal.SIGINT) is before
