@@ -189,7 +189,7 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
         return []
 
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
-    site_key = fingerprint.inputs(defaults, articles=False)
+    site_key = fingerprint.site_key(defaults)
     reuse = defaults.get("CACHE_CONTENT") and fingerprint.site_key_valid(state, site_key)
     known = None if force else pagecache.previous_build(state, output, site_key)
     # The build before last, kept as the spare, is the staging folder when it can be reused.

@@ -12,14 +12,18 @@ last good build recorded under a hash of what decides its settings.
 """
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import json
 import os
+import site
 import stat
 import sys
+import sysconfig
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import Any, NamedTuple
 
 from newsdesk import buildstate
@@ -49,21 +53,30 @@ def _tree(digest: "hashlib._Hash", folder: Path | str, skip: tuple[str, ...] = (
           by_content: bool = False) -> None:
     """Each file under `folder` by its relative path, size, modification and change time
     (by_content: by what it holds), folders in name order; a symbolic link that leads nowhere
-    by where it points (the build reports it). Links to folders are not followed."""
+    by where it points (the build reports it). A link to a folder counts by where it points,
+    and is followed when it leads to another place inside `folder` (as Pelican reads it),
+    once per path: a link to a folder that holds it is not followed again."""
     folder = os.path.normpath(folder)
     if os.path.isdir(folder):
-        _folder(digest, folder, "", skip, by_content)
+        _folder(digest, folder, "", skip, by_content, os.path.realpath(folder), frozenset())
+    elif os.path.isfile(folder):  # a module of the site's own code (`settings_code`)
+        _folder(digest, os.path.dirname(folder), "", skip, by_content, "", frozenset(),
+                only=os.path.basename(folder))
 
 
 def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str, ...],
-            by_content: bool) -> None:
+            by_content: bool, root: str, above: frozenset[tuple[int, int]],
+            only: str | None = None) -> None:
     """Files are looked at by name in their open folder (stat with dir_fd), not by path: the
-    look at every file is most of the time of a build that has nothing to do."""
+    look at every file is most of the time of a build that has nothing to do. `above`: the
+    folders (device, inode) this one is in; `only`: this file of the folder alone."""
     lines: list[str] = []
     folders: list[str] = []
     handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        for name in sorted(os.listdir(handle)):
+        here = os.fstat(handle)
+        above = above | {(here.st_dev, here.st_ino)}
+        for name in [only] if only else sorted(os.listdir(handle)):
             try:
                 st = os.stat(name, dir_fd=handle, follow_symlinks=False)
                 if stat.S_ISDIR(st.st_mode):
@@ -75,6 +88,11 @@ def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str
                 if stat.S_ISLNK(st.st_mode):
                     st = os.stat(name, dir_fd=handle)
                     if stat.S_ISDIR(st.st_mode):
+                        lines.append(f"{relative}{name}\0-> {_link_target(name, handle)}\n")
+                        real = os.path.realpath(os.path.join(folder, name))
+                        if (real.startswith(root + os.sep)
+                                and (st.st_dev, st.st_ino) not in above):
+                            folders.append(name)
                         continue
                 if by_content:
                     with open(os.open(name, os.O_RDONLY, dir_fd=handle), "rb") as file:
@@ -89,7 +107,8 @@ def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str
         os.close(handle)
     digest.update("".join(lines).encode())
     for name in folders:
-        _folder(digest, os.path.join(folder, name), f"{relative}{name}/", skip, by_content)
+        _folder(digest, os.path.join(folder, name), f"{relative}{name}/", skip, by_content,
+                root, above)
 
 
 def _link_target(name: str, folder: int) -> str:
@@ -105,9 +124,8 @@ def inputs(settings: Mapping[str, Any], articles: bool = True,
 
     articles=False leaves out the articles, the translation memory and other text inputs, and
     takes the theme, plugins and code by what their files hold (a checkout that puts back the
-    same code keeps it): the site key, with which the build state's memos and page keys are
-    made (their entries check their own files); a new one drops them (`site_key_valid`).
-    provider=False leaves out the MT_* environment (which provider translates).
+    same code keeps it); provider=False leaves out the MT_* environment (which provider
+    translates).
     """
     digest = hashlib.sha256()
     values = {k: v for k, v in settings.items()
@@ -128,11 +146,75 @@ def inputs(settings: Mapping[str, Any], articles: bool = True,
     return digest.hexdigest()
 
 
+def site_key(settings: Mapping[str, Any]) -> str:
+    """The key with which the build state's memos and page keys are made (their entries check
+    their own files); a new one drops them (`site_key_valid`). The articles, the memory and
+    other text inputs are not in it, nor the provider: it changes only translations still
+    pending, which no memo keeps and whose pages show that they are."""
+    return inputs(settings, articles=False, provider=False)
+
+
 def folders(settings: Mapping[str, Any], content: bool = True) -> list[str]:
-    """The folders whose files the build reads: content, theme, plugins and this package
-    (content=False: all but the content)."""
+    """The folders whose files the build reads: content, theme, plugins, this package and the
+    site's own code the settings name (content=False: all but the content)."""
     return [*([str(settings["PATH"])] if content else []), str(settings["THEME"]),
-            *map(str, settings.get("PLUGIN_PATHS", [])), str(CODE)]
+            *map(str, settings.get("PLUGIN_PATHS", [])), str(CODE), *settings_code(settings)]
+
+
+def settings_code(settings: Mapping[str, Any]) -> list[str]:
+    """The site's own code that the settings name, outside the installed libraries and this
+    package: Markdown extensions, plugins, Jinja extensions, filters, globals and tests, given
+    as objects or by module name; a module by its file, a package by its folder."""
+    named: list[object] = []
+    markdown = settings["MARKDOWN"]
+    named += [*markdown.get("extensions", []), *markdown.get("extension_configs", {})]
+    named += settings["PLUGINS"] or []
+    named += settings["JINJA_ENVIRONMENT"].get("extensions", [])
+    for name in ("JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS"):
+        named += settings[name].values()
+    found = {path for item in named if (path := _code_file(item)) and _own_code(path)}
+    return sorted(found)
+
+
+def _code_file(item: object) -> str | None:
+    """The file (a package's folder) of the module that defines `item`, or that a string
+    names ("module.name" or "module.name:Attribute")."""
+    if isinstance(item, str):
+        name = item.partition(":")[0]
+        module = sys.modules.get(name)
+        if module is None:
+            try:
+                spec = importlib.util.find_spec(name)
+            except (ImportError, ValueError):
+                return None
+            if spec is None:
+                return None
+            locations = spec.submodule_search_locations
+            return next(iter(locations)) if locations else spec.origin
+    else:
+        module = item if isinstance(item, ModuleType) else sys.modules.get(
+            getattr(item, "__module__", None) or type(item).__module__)
+    if module is None:
+        return None
+    path = getattr(module, "__path__", None)
+    return next(iter(path), None) if path else getattr(module, "__file__", None)
+
+
+def _own_code(path: str) -> bool:
+    """Whether a module's file is the site's own: not Python's, an installed library's or
+    this package's (those count by version and by the package's files)."""
+    path = os.path.realpath(path)
+    return os.path.exists(path) and not any(
+        path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+        for folder in _library_folders())
+
+
+@functools.cache
+def _library_folders() -> list[str]:
+    paths = sysconfig.get_paths()
+    folders = {paths[kind] for kind in ("stdlib", "platstdlib", "purelib", "platlib")}
+    folders |= {*site.getsitepackages(), site.getusersitepackages(), str(CODE)}
+    return sorted(map(os.path.realpath, folders))
 
 
 def files(settings: Mapping[str, Any], articles: bool = True, content: bool = True,
@@ -274,7 +356,7 @@ def look_early(settings_file: Path, content: Path | None, output: Path | None,
 
 def site_key_valid(state: Store, key: str) -> bool:
     """Whether the build state's memos were made by the code, theme and settings whose
-    `inputs(settings, articles=False)` is `key`; if not, they are dropped and `key` recorded."""
+    `site_key(settings)` is `key`; if not, they are dropped and `key` recorded."""
     if state.site_key() == key:
         return True
     with state.transaction() as writes:

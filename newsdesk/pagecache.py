@@ -18,7 +18,7 @@ no file of it is ever written through.
 
 The site as a whole (code, theme, photos, settings, library versions) is not in the page keys:
 newsdesk.build offers the previous build's keys only when those are the same
-(`fingerprint.inputs(..., articles=False)`), so a change to any of them renders every page.
+(`fingerprint.site_key`), so a change to any of them renders every page.
 
 Contract with the theme: a listing page depends on the articles it lists (all of each but its
 related reading: `PageCache.listed`), on its own place and label and its neighbours'

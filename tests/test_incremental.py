@@ -41,6 +41,11 @@ def test_a_build_with_nothing_changed_does_nothing(tmp_path):
 
     changed_env = run_build(content, output, settings=settings, env={"MT_CHAR_BUDGET": "5"})
     assert "Built" in changed_env.stdout, "MT_* settings from the environment count"
+    rotated = run_build(content, output, settings=settings, env={"MT_API_KEY": "novi-ključ"})
+    assert "Built" in rotated.stdout, "a new key may translate what is pending: it counts"
+    rendered, unchanged = map(int, re.search(r"(\d+) page\(s\) rendered, (\d+) unchanged",
+                                             rotated.stdout).groups())
+    assert unchanged > 100 and rendered < unchanged, "a key rotation makes no page again"
 
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "newsdesk" / "theme", theme)
@@ -133,6 +138,99 @@ def test_a_file_put_back_with_its_old_size_and_time_is_read_again(tmp_path):
     assert "Veograd" in (output / ARTICLE).read_text(encoding="utf-8")
 
 
+OWN_EXTENSION = """
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+
+
+class Signature(Postprocessor):
+    def run(self, text):
+        return text + "<p>Potpis redakcije: {version}</p>"
+
+
+class SignatureExtension(Extension):
+    def extendMarkdown(self, md):
+        md.postprocessors.register(Signature(md), "signature", 0)
+"""
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("named", ["as an object", "by module name"])
+def test_the_sites_own_markdown_extension_is_code_the_build_depends_on(tmp_path, named):
+    """A Markdown extension of the site's own, beside its settings file, is code: an edit to
+    it makes the articles again (none is kept from the old one), and only that."""
+    content = copy_content(tmp_path, complete=True)
+    code = tmp_path / "site-code"
+    code.mkdir()
+    module = code / "potpis.py"
+    module.write_text(OWN_EXTENSION.format(version="prva"), encoding="utf-8")
+    extension = ("potpis.SignatureExtension()" if named == "as an object"
+                 else "'potpis:SignatureExtension'")
+    settings = tmp_path / "siteconf.py"
+    settings.write_text("\n".join([
+        "import sys", f"sys.path.insert(0, {str(ROOT)!r})", f"sys.path.insert(0, {str(code)!r})",
+        "from pelicanconf import *", "import potpis",
+        f"MARKDOWN = {{**MARKDOWN, 'extensions': [{extension}]}}",
+        f"CACHE_PATH = {str(tmp_path / 'cache')!r}"]) + "\n", encoding="utf-8")
+    output = tmp_path / "out"
+    first = run_build(content, output, settings=settings)
+    assert "Built" in first.stdout, first.stdout + first.stderr
+    assert "Potpis redakcije: prva" in (output / ARTICLE).read_text(encoding="utf-8")
+    assert "Nothing changed" in run_build(content, output, settings=settings).stdout
+
+    module.write_text(OWN_EXTENSION.format(version="nova"), encoding="utf-8")
+    edited = run_build(content, output, settings=settings)
+    assert "Built" in edited.stdout, edited.stdout
+    page = (output / ARTICLE).read_text(encoding="utf-8")
+    assert "Potpis redakcije: prva" not in page, "an article kept from the old code"
+    assert "Potpis redakcije: nova" in page
+    assert "Nothing changed" in run_build(content, output, settings=settings).stdout
+
+
+@pytest.mark.build
+def test_a_linked_folder_of_articles_pointed_elsewhere_is_read_again(tmp_path):
+    """A folder of articles that is a symbolic link to another place in the content counts by
+    where it points and what is there: retargeted, or its article edited, the site follows."""
+    content = copy_content(tmp_path, complete=True)
+    source = (content / SOURCE).read_text(encoding="utf-8")
+    english = (content / SOURCE.replace(".sr.", ".en.")).read_text(encoding="utf-8")
+    versions = {  # in both languages: a build asks no provider
+        "sr": source.replace("Beogradski metro: počelo bušenje prvog tunela",
+                             "Novosadski tramvaj: počeli radovi"),
+        "en": english.replace("Belgrade metro: boring of the first tunnel begins",
+                              "Novi Sad tram: works begin").replace(
+            "belgrade-metro-tunnel-boring-begins", "novi-sad-tram-works-begin")}
+    for edition in ("jutro", "vece"):
+        folder = content / "dodaci" / edition
+        folder.mkdir(parents=True)
+        for lang, text in versions.items():
+            (folder / f"tramvaj-novi-sad.{lang}.md").write_text(
+                text.replace("Date: 2024-02-06", "Date: 2024-03-06")
+                + f"\nIzdanje: {edition}.\n", encoding="utf-8")
+    link = content / "articles" / "dodatak"
+    link.symlink_to("../dodaci/jutro", target_is_directory=True)
+    settings = write_settings(tmp_path, CACHE_PATH=str(tmp_path / "cache"))
+    output = tmp_path / "out"
+    page = output / "2024" / "tramvaj-novi-sad" / "index.html"
+    first = run_build(content, output, settings=settings)
+    assert "Built" in first.stdout, first.stdout + first.stderr
+    assert "Izdanje: jutro." in page.read_text(encoding="utf-8")
+    run_build(content, output, settings=settings)  # the first wrote the article's memory files
+    assert "Nothing changed" in run_build(content, output, settings=settings).stdout
+
+    link.unlink()
+    link.symlink_to("../dodaci/vece", target_is_directory=True)
+    again = run_build(content, output, settings=settings)
+    assert "Built" in again.stdout, again.stdout
+    assert "Izdanje: vece." in page.read_text(encoding="utf-8")
+
+    article = content / "dodaci" / "vece" / "tramvaj-novi-sad.sr.md"
+    article.write_text(article.read_text(encoding="utf-8") + "Dopuna.\n", encoding="utf-8")
+    assert "Built" in run_build(content, output, settings=settings).stdout
+    assert "Dopuna." in page.read_text(encoding="utf-8")
+    assert "Nothing changed" in run_build(content, output, settings=settings).stdout
+
+
 @pytest.mark.build
 def test_a_build_with_problems_is_never_taken_as_done(tmp_path):
     content = copy_content(tmp_path, complete=True)
@@ -178,7 +276,7 @@ def test_content_cache_is_dropped_when_a_photo_or_the_code_changes(tmp_path):
 
     def content_cache_valid(cache, settings):
         return fingerprint.site_key_valid(buildstate.store(cache),
-                                          fingerprint.inputs(settings, False))
+                                          fingerprint.site_key(settings))
 
     settings = read_settings(str(write_settings(tmp_path)), override={"PATH": str(content)})
     assert not content_cache_valid(cache, settings), "no cache yet"
