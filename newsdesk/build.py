@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from newsdesk import SITE_SETTINGS, atomic, buildstate, fingerprint
+from newsdesk import SITE_SETTINGS, atomic, buildstate, fingerprint, paths
 
 if TYPE_CHECKING:
     from newsdesk import pagecache
@@ -197,16 +197,19 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
                 else None)
     if known is None:
         pagecache.drop_spare(output)
+    overrides = {**(overrides or {})}
+    links_left_out = _folder_links_left_out({**defaults, **overrides}, content, overrides)
     settings = read_settings(
         str(settings_file),
         # Pelican's own cache of what the reader made of each file is not loaded: the kept
         # articles (newsdesk/plugins/newsmeta/kept.py) take its place between builds.
         override={"LOAD_CONTENT_CACHE": False, "REUSE_CACHE": bool(reuse),
-                  **(overrides or {}), "PATH": str(content), "OUTPUT_PATH": str(staging),
+                  **overrides, "PATH": str(content), "OUTPUT_PATH": str(staging),
                   "STRICT": strict},
     )
     collector = ProblemCollector()
     logging.getLogger().addHandler(collector)
+    paths.report_links_left_out(content, links_left_out)
     started = time.perf_counter()
     written = pagecache.WrittenPages()
     try:
@@ -247,6 +250,18 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
     print(f"Built {output} in {elapsed:.1f} s: {errors} error(s), {warnings} warning(s); "
           f"{written.rendered} page(s) rendered, {written.unchanged} unchanged")
     return collector.records
+
+
+def _folder_links_left_out(settings: dict[str, Any], content: Path,
+                           overrides: dict[str, Any]) -> list[tuple[str, str]]:
+    """The links to folders that Pelican must not walk into (paths.folder_links_left_out),
+    added to `overrides` as excluded from the articles, pages and static files."""
+    left_out = paths.folder_links_left_out(content, [
+        *settings["ARTICLE_PATHS"], *settings["PAGE_PATHS"], *settings["STATIC_PATHS"]])
+    if left_out:
+        for name in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
+            overrides[name] = [*settings[name], *(link for link, _ in left_out)]
+    return left_out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ target of a symbolic link) is resolved, symbolic links and `..` included, before
 import logging
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,74 @@ def link_leading_out(content_root: Path | str, relative: Path | str) -> str | No
         if os.path.islink(current) and not is_within(root, current):
             return os.path.relpath(current, root)
     return None
+
+
+def folder_links_left_out(content_root: Path | str, folders: Iterable[str]
+                          ) -> list[tuple[str, str]]:
+    """The symbolic links to folders under these content folders that the build must not
+    follow, each as (content-relative path, why): one that leads outside the content folder,
+    and one that leads to a folder it is in (followed, it would be read over and over)."""
+    root = os.path.realpath(content_root)
+    found: dict[str, str] = {}
+
+    def walk(folder: str, relative: str, above: frozenset[tuple[int, int]]) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                if not entry.is_dir():
+                    continue
+                path = f"{relative}/{entry.name}" if relative else entry.name
+                st = os.stat(entry.path)
+                if entry.is_symlink():
+                    if not _inside(os.path.realpath(entry.path), root):
+                        found[path] = "a link to a folder outside the content folder"
+                        continue
+                    if (st.st_dev, st.st_ino) in above:
+                        found[path] = ("a link to a folder it is in, which would be read over "
+                                       "and over")
+                        continue
+            except OSError:
+                continue
+            walk(entry.path, path, above | {(st.st_dev, st.st_ino)})
+
+    for start in folders:
+        folder = os.path.join(root, start)
+        if not os.path.isdir(folder):
+            continue
+        above = {(st.st_dev, st.st_ino) for st in map(os.stat, _parents(folder, root))}
+        walk(folder, start.strip("/"), frozenset(above))
+    return list(found.items())
+
+
+def report_links_left_out(content_root: Path | str, left_out: Iterable[tuple[str, str]]
+                          ) -> None:
+    """One error for each link `folder_links_left_out` found."""
+    for link, why in left_out:
+        log.error("%s: %s; not read", where(os.path.join(content_root, link)), why)
+
+
+def content_files(content_root: Path | str, folder: str, suffix: str) -> list[Path]:
+    """The files ending in `suffix` under a content folder, as the build finds them: through
+    links to folders inside the content, but those `folder_links_left_out` names (reported)."""
+    left_out = folder_links_left_out(content_root, [folder])
+    report_links_left_out(content_root, left_out)
+    skipped = {os.path.join(content_root, link) for link, _ in left_out}
+    found = []
+    for dirpath, dirs, files in os.walk(os.path.join(content_root, folder), followlinks=True):
+        dirs[:] = [name for name in dirs if os.path.join(dirpath, name) not in skipped]
+        found += [Path(dirpath, name) for name in files if name.endswith(suffix)]
+    return sorted(found)
+
+
+def _parents(folder: str, root: str) -> Iterator[str]:
+    """`folder` and the folders it is in, up to `root`."""
+    yield root
+    for part in Path(os.path.relpath(folder, root)).parts:
+        root = os.path.join(root, part)
+        yield root
 
 
 def key_problem(key: str) -> str | None:

@@ -14,7 +14,7 @@ from markdown import Markdown
 from newsdesk.filenames import article_key, language_code
 from newsdesk.languages import article_language
 from newsdesk.memo import Memo, file_stamp
-from newsdesk.paths import key_problem, link_leading_out
+from newsdesk.paths import content_files, key_problem, link_leading_out
 from newsdesk.report import where
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def find_sources(content: Path | str, article_paths: Iterable[str] = ("articles"
     name an article, is reported and left out, as the build leaves it out."""
     groups: dict[str, dict[str, SourceArticle]] = {}
     for folder in article_paths:
-        for path in sorted((Path(content) / folder).rglob("*.md")):
+        for path in content_files(content, folder, ".md"):
             outside = link_leading_out(content, path.relative_to(content))
             if outside:
                 log.error("%s: a link to a file outside the content folder; left out",

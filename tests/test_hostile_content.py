@@ -52,6 +52,12 @@ def _hostile_site(tmp_path):
     (images / "passwd.pdf").symlink_to("/etc/passwd")
     (images / "arhiva").symlink_to(outside / "nested", target_is_directory=True)
     (content / "articles" / "2024" / "tudji.sr.md").symlink_to(outside / "clanak.sr.md")
+    # folders of articles: one that holds the link (read over and over if followed), one out
+    (content / "articles" / "2024" / "petlja").symlink_to("..", target_is_directory=True)
+    (outside / "rubrika").mkdir()
+    (outside / "rubrika" / "spolja.sr.md").write_text(ARTICLE.format(
+        title="Rubrika spolja", extra="", body=SECRET), encoding="utf-8")
+    (content / "articles" / "rubrika").symlink_to(outside / "rubrika", target_is_directory=True)
     _photo_with_camera_data(images / "neiskorisceno.jpg")
     (images / ".env").write_text(f"AWS_SECRET_ACCESS_KEY={SECRET}\n", encoding="utf-8")
     (images / "unutra.jpg").symlink_to("metro-tunel.jpg")  # a link inside: allowed
@@ -74,6 +80,8 @@ def _hostile_site(tmp_path):
         "link to a deleted photo": "images/izbrisana.jpg",
         "link to a deleted photo outside": "images/nestala.jpg",
         "symlinked article": "tudji.sr.md",
+        "symlinked folder holding it": "articles/2024/petlja",
+        "symlinked folder of articles": "articles/rubrika",
         "lead photo outside": _article(content, "slika-spolja.sr.md", "Slika spolja",
                                        extra="Image: {static}/../outside/photo.jpg\n"
                                              "Caption: Ćevapi. [TANJUG/Ž. Živković]").name,
@@ -186,7 +194,7 @@ def test_left_out_articles_are_not_published(hostile):
     _tmp, _content, output, _cases, _preview, _before, _after = hostile
     pages = {path.parent.name for path in output.glob("2024/*/index.html")}
     for slug in ("slika-spolja", "link-spolja", "sablon-spolja", "sablon-nema",
-                 "kontrolni-znak", "kontrolni-sazetak", "ugnjezdeno", "tudji"):
+                 "kontrolni-znak", "kontrolni-sazetak", "ugnjezdeno", "tudji", "spolja"):
         assert slug not in pages, slug
     page = read_html(output / "en" / "2024" / "kljuc" / "index.html")
     assert page.h1.get_text(strip=True) == "Key two", "of two keys that slugify alike, one"

@@ -59,3 +59,30 @@ def test_the_page_cache_writes_no_page_whose_address_leads_out(site):
         cache.write(settings["OUTPUT_PATH"], "../elsewhere/index.html", None,
                     lambda: rendered.append(True))
     assert not rendered
+
+
+def test_translate_finds_the_articles_the_build_reads_through_linked_folders(site, caplog):
+    """`invoke translate` lists articles as the build does: through a link to another folder
+    of the content, never through one out of it or to a folder it is in (one error each)."""
+    from newsdesk.sources import find_sources
+
+    root, _ = site
+    content = root / "content"
+    (content / "articles" / "2026").mkdir(parents=True)
+    (content / "dodaci").mkdir()
+    article = "Title: {title}\nDate: 3.4.2026.\nCategory: Politika\n\nTekst.\n"
+    (content / "articles" / "2026" / "izbori.sr.md").write_text(
+        article.format(title="Izbori"), encoding="utf-8")
+    (content / "dodaci" / "poplave.sr.md").write_text(
+        article.format(title="Поплаве у Лозници"), encoding="utf-8")
+    (root / "elsewhere" / "tudje.sr.md").write_text(article.format(title="Tuđe"), "utf-8")
+    (content / "articles" / "dodatak").symlink_to("../dodaci", target_is_directory=True)
+    (content / "articles" / "2026" / "petlja").symlink_to("..", target_is_directory=True)
+    (content / "articles" / "spolja").symlink_to(root / "elsewhere", target_is_directory=True)
+    with caplog.at_level("ERROR"):
+        found = find_sources(content, ["articles"])
+    assert sorted(found) == ["izbori", "poplave"]
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 2, errors
+    assert any("articles/2026/petlja: a link to a folder it is in" in e for e in errors)
+    assert any("articles/spolja: a link to a folder outside the content" in e for e in errors)
