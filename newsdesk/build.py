@@ -16,12 +16,13 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from newsdesk import SITE_SETTINGS, atomic, buildstate, fingerprint, paths
+from newsdesk import SITE_SETTINGS, atomic, buildstate, fingerprint, paths, written
 
 if TYPE_CHECKING:
     from newsdesk import pagecache
@@ -179,7 +180,8 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
     atomic.remove_orphans(cache)
     state = buildstate.store(cache)
     files_before = early.files(defaults) if early else fingerprint.files(defaults)
-    before = fingerprint.inputs(defaults, files_digest=files_before)
+    fingerprint_of = fingerprint.with_files(defaults)
+    before = fingerprint_of(files_before)
     files_read = (fingerprint.folders(defaults), files_before)
     if not force and fingerprint.unchanged(state, output, before, strict):
         if early:  # found by the full look: the next build finds it early
@@ -214,7 +216,7 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
     written = pagecache.WrittenPages()
     try:
         with _page_cache_ready(known, None if known is None else str(output), clearing,
-                               written):
+                               written), _journal_of_writes() as own_writes:
             Pelican(settings).run()
     except KeyboardInterrupt:
         shutil.rmtree(staging, ignore_errors=True)
@@ -237,19 +239,43 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
                              reusable=known is not None)
     with state.transaction() as writes:
         pagecache.remember(writes, output, site_key, written.keys, spare)
-        # Remembered only if the build itself changed no input (a new translation memory
-        # entry does): an edit made while it ran must not be taken for built. Nor if it logged
-        # a problem: translations a configured provider left pending do (newsdesk.translate),
-        # so the next build asks it again.
-        if not collector.records and fingerprint.files(defaults) == files_before:
-            fingerprint.remember(writes, output, before, strict)
+        # Remembered only if no input changed while it ran but by its own writes (the
+        # translation memory's notes): an edit made meanwhile must not be taken for built.
+        # Nor if it logged a problem: translations a configured provider left pending do
+        # (newsdesk.translate), so the next build asks it again.
+        files_after = fingerprint.files(defaults)
+        if not collector.records and (files_after == files_before or fingerprint.only_own_writes(
+                defaults, files_before, own_writes)):
+            fingerprint.remember(writes, output, fingerprint_of(files_after), strict)
             if early:
-                fingerprint.remember_early(writes, output, early, files_read)
+                fingerprint.remember_early(writes, output, early, (files_read[0], files_after))
         else:
             writes.drop_build(output)
     print(f"Built {output} in {elapsed:.1f} s: {errors} error(s), {warnings} warning(s); "
           f"{written.rendered} page(s) rendered, {written.unchanged} unchanged")
     return collector.records
+
+
+@contextlib.contextmanager
+def _journal_of_writes() -> Iterator[dict[str, written.Write]]:
+    """Have the build's processes list the input files they write (newsdesk.written): in the
+    preview's journal, or in one of the build's own. Gives the dict that takes what this
+    build wrote, once it ends."""
+    journal = os.environ.get(written.JOURNAL)
+    offset = os.path.getsize(journal) if journal and os.path.exists(journal) else 0
+    own = None
+    if journal is None:
+        handle, own = tempfile.mkstemp(prefix="newsdesk-written-")
+        os.close(handle)
+        os.environ[written.JOURNAL] = own
+    writes: dict[str, written.Write] = {}
+    try:
+        yield writes
+    finally:
+        writes.update(written.writes(journal or str(own), offset))
+        if own is not None:
+            del os.environ[written.JOURNAL]
+            os.unlink(own)
 
 
 def _folder_links_left_out(settings: dict[str, Any], content: Path,

@@ -21,13 +21,14 @@ import site
 import stat
 import sys
 import sysconfig
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
 
-from newsdesk import buildstate
+from newsdesk import buildstate, written
 from newsdesk.buildstate import Store, Transaction
+from newsdesk.memo import Stamp
 
 PACKAGES = ("pelican", "Markdown", "Jinja2", "Babel", "Pillow", "pagefind-bin", "feedgenerator",
             "nh3")
@@ -50,23 +51,25 @@ def _stable(value: object) -> str | list[str]:
 
 
 def _tree(digest: "hashlib._Hash", folder: Path | str, skip: tuple[str, ...] = (),
-          by_content: bool = False) -> None:
+          by_content: bool = False, was: Mapping[str, Stamp | None] | None = None) -> None:
     """Each file under `folder` by its relative path, size, modification and change time
     (by_content: by what it holds), folders in name order; a symbolic link that leads nowhere
     by where it points (the build reports it). A link to a folder counts by where it points,
     and is followed when it leads to another place inside `folder` (as Pelican reads it),
-    once per path: a link to a folder that holds it is not followed again."""
+    once per path: a link to a folder that holds it is not followed again. `was`: files
+    (by path) taken with this stamp instead of the one they have (None: as if not there)."""
     folder = os.path.normpath(folder)
     if os.path.isdir(folder):
-        _folder(digest, folder, "", skip, by_content, os.path.realpath(folder), frozenset())
+        _folder(digest, folder, "", skip, by_content, os.path.realpath(folder), frozenset(),
+                was=was or {})
     elif os.path.isfile(folder):  # a module of the site's own code (`settings_code`)
         _folder(digest, os.path.dirname(folder), "", skip, by_content, "", frozenset(),
-                only=os.path.basename(folder))
+                only=os.path.basename(folder), was=was or {})
 
 
 def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str, ...],
             by_content: bool, root: str, above: frozenset[tuple[int, int]],
-            only: str | None = None) -> None:
+            was: Mapping[str, Stamp | None], only: str | None = None) -> None:
     """Files are looked at by name in their open folder (stat with dir_fd), not by path: the
     look at every file is most of the time of a build that has nothing to do. `above`: the
     folders (device, inode) this one is in; `only`: this file of the folder alone."""
@@ -94,7 +97,11 @@ def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str
                                 and (st.st_dev, st.st_ino) not in above):
                             folders.append(name)
                         continue
-                if by_content:
+                if was and (path := os.path.join(folder, name)) in was:
+                    stamp = was[path]
+                    if stamp is not None:
+                        lines.append(f"{relative}{name}\0{stamp[0]}\0{stamp[1]}\0{stamp[2]}\n")
+                elif by_content:
                     with open(os.open(name, os.O_RDONLY, dir_fd=handle), "rb") as file:
                         held = hashlib.file_digest(file, "sha256").hexdigest()
                     lines.append(f"{relative}{name}\0{held}\n")
@@ -108,7 +115,7 @@ def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str
     digest.update("".join(lines).encode())
     for name in folders:
         _folder(digest, os.path.join(folder, name), f"{relative}{name}/", skip, by_content,
-                root, above)
+                root, above, was=was)
 
 
 def _link_target(name: str, folder: int) -> str:
@@ -127,6 +134,14 @@ def inputs(settings: Mapping[str, Any], articles: bool = True,
     same code keeps it); provider=False leaves out the MT_* environment (which provider
     translates).
     """
+    return with_files(settings, provider)(
+        files_digest or files(settings, articles, code_by_content=not articles))
+
+
+def with_files(settings: Mapping[str, Any], provider: bool = True) -> Callable[[str], str]:
+    """`inputs(settings, files_digest=…)` for any hash of the files, with the settings, the
+    versions and the environment as they are now (a build's readers change settings values
+    in place: Pelican's Markdown reader adds its extensions)."""
     digest = hashlib.sha256()
     values = {k: v for k, v in settings.items()
               if k not in ("OUTPUT_PATH", "STRICT") and not k.startswith(UPLOAD_SETTINGS)}
@@ -141,9 +156,13 @@ def inputs(settings: Mapping[str, Any], articles: bool = True,
     if provider:
         digest.update(json.dumps(sorted((k, v) for k, v in os.environ.items()
                                         if k.startswith("MT_"))).encode())
-    digest.update((files_digest or files(settings, articles, code_by_content=not articles)
-                   ).encode())
-    return digest.hexdigest()
+
+    def fingerprint(files_digest: str) -> str:
+        whole = digest.copy()
+        whole.update(files_digest.encode())
+        return whole.hexdigest()
+
+    return fingerprint
 
 
 def site_key(settings: Mapping[str, Any]) -> str:
@@ -227,15 +246,31 @@ def files(settings: Mapping[str, Any], articles: bool = True, content: bool = Tr
 
 
 def _files(folders: list[str], text_skipped: tuple[str, ...] = (), content: str = "",
-           code_by_content: bool = False) -> str:
+           code_by_content: bool = False, was: Mapping[str, Stamp | None] | None = None
+           ) -> str:
     digest = hashlib.sha256()
     for folder in folders:
         digest.update(f"\n[{folder}]\n".encode())
         if folder == content:
-            _tree(digest, folder, skip=text_skipped)
+            _tree(digest, folder, skip=text_skipped, was=was)
         else:
-            _tree(digest, folder, by_content=code_by_content)
+            _tree(digest, folder, by_content=code_by_content, was=was)
     return digest.hexdigest()
+
+
+def only_own_writes(settings: Mapping[str, Any], before: str,
+                    writes: Mapping[str, written.Write]) -> bool:
+    """Whether the files the build read (`files(settings)`, `before` when it began) changed only
+    by its own writes (newsdesk.written: the translation memory): each written file still
+    holds what the build wrote, and with the stamps they had before, the files hash as before."""
+    if not writes:
+        return False
+    was: dict[str, Stamp | None] = {}
+    for path, write in writes.items():
+        if isinstance(write.before, str) or not written.own(path, {path: write.digest}):
+            return False
+        was[path] = write.before
+    return _files(folders(settings), (), str(settings["PATH"]), was=was) == before
 
 
 def site_code(settings: Mapping[str, Any]) -> str:

@@ -27,6 +27,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from newsdesk import written
 from newsdesk.atomic import leftovers, remove_orphans, write_atomic
 from newsdesk.fields import caption_and_credit
+from newsdesk.memo import file_stamp
 from newsdesk.paths import is_within
 
 MACHINE_FLAG = "fuzzy"
@@ -170,10 +171,11 @@ class MemoryFile:
             data = _po_bytes(self._merged(on_disk, unused if drop_unused else set()))
             changes = on_disk is None or data not in (old, _po_bytes(on_disk))
             if changes:
+                before = file_stamp(self.path)
                 _replace(self.path, data, self.swept)
                 # what another run or an editor saved meanwhile is theirs, not this run's
                 if old == self.seen:
-                    written.record(self.path, data)
+                    written.record(self.path, data, before=before)
             self.seen = data if changes else old
         self.changed = False
         return changes

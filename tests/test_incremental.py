@@ -215,7 +215,6 @@ def test_a_linked_folder_of_articles_pointed_elsewhere_is_read_again(tmp_path):
     first = run_build(content, output, settings=settings)
     assert "Built" in first.stdout, first.stdout + first.stderr
     assert "Izdanje: jutro." in page.read_text(encoding="utf-8")
-    run_build(content, output, settings=settings)  # the first wrote the article's memory files
     assert "Nothing changed" in run_build(content, output, settings=settings).stdout
 
     link.unlink()
@@ -229,6 +228,75 @@ def test_a_linked_folder_of_articles_pointed_elsewhere_is_read_again(tmp_path):
     assert "Built" in run_build(content, output, settings=settings).stdout
     assert "Dopuna." in page.read_text(encoding="utf-8")
     assert "Nothing changed" in run_build(content, output, settings=settings).stdout
+
+
+# A Markdown extension that stands in for an author who saves a file while a build runs: the
+# first time it is used, it adds a sentence to the file named by the flag file, and removes it.
+AUTHOR_MEANWHILE = """
+import os
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+
+FLAG = {flag!r}
+
+
+class Meanwhile(Postprocessor):
+    def run(self, text):
+        if os.path.exists(FLAG):
+            with open(FLAG, encoding="utf-8") as fp:
+                target = fp.read()
+            os.unlink(FLAG)
+            with open(target, "a", encoding="utf-8") as fp:
+                fp.write("\\nDopisano tokom izgradnje.\\n")
+        return text
+
+
+class MeanwhileExtension(Extension):
+    def extendMarkdown(self, md):
+        md.postprocessors.register(Meanwhile(md), "meanwhile", 0)
+"""
+
+
+@pytest.mark.build
+def test_a_build_that_writes_the_memory_is_done_but_not_one_edited_meanwhile(tmp_path):
+    """A new article's memory files, written by the build that first reads it, are that
+    build's own: the next build has nothing to do. A file an author saves while a build runs
+    is not: the next build reads it."""
+    content = copy_content(tmp_path, complete=True)
+    code = tmp_path / "site-code"
+    code.mkdir()
+    flag = tmp_path / "author-saves"
+    (code / "meanwhile.py").write_text(AUTHOR_MEANWHILE.format(flag=str(flag)), "utf-8")
+    settings = tmp_path / "siteconf.py"
+    settings.write_text("\n".join([
+        "import sys", f"sys.path.insert(0, {str(ROOT)!r})", f"sys.path.insert(0, {str(code)!r})",
+        "from pelicanconf import *", "import meanwhile",
+        "MARKDOWN = {**MARKDOWN, 'extensions': [meanwhile.MeanwhileExtension()]}",
+        f"CACHE_PATH = {str(tmp_path / 'cache')!r}"]) + "\n", encoding="utf-8")
+    output = tmp_path / "out"
+    assert "Built" in run_build(content, output, settings=settings).stdout
+    source = (content / SOURCE).read_text(encoding="utf-8")
+    english = (content / SOURCE.replace(".sr.", ".en.")).read_text(encoding="utf-8")
+    articles = content / "articles" / "2024"
+    (articles / "tramvaj-novi-sad.sr.md").write_text(source.replace(
+        "Beogradski metro: počelo bušenje prvog tunela", "Novosadski tramvaj: počeli radovi"),
+        encoding="utf-8")
+    (articles / "tramvaj-novi-sad.en.md").write_text(english.replace(
+        "belgrade-metro-tunnel-boring-begins", "novi-sad-tram-works-begin"), encoding="utf-8")
+    new = run_build(content, output, settings=settings)
+    assert "Built" in new.stdout, new.stdout + new.stderr
+    assert (content / "translations" / "en" / "tramvaj-novi-sad.po").is_file()
+    again = run_build(content, output, settings=settings)
+    assert "Nothing changed" in again.stdout, "the build's own writes are not edits"
+
+    other = content / "articles" / "2024" / "citaonice-nocu.sr.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\nIspravka.\n", encoding="utf-8")
+    flag.write_text(str(content / SOURCE), encoding="utf-8")
+    assert "Built" in run_build(content, output, settings=settings).stdout
+    assert not flag.exists(), "the author saved during the build"
+    after = run_build(content, output, settings=settings)
+    assert "Built" in after.stdout, "an edit made while a build ran is not taken for built"
+    assert "Dopisano tokom izgradnje." in (output / ARTICLE).read_text(encoding="utf-8")
 
 
 @pytest.mark.build
