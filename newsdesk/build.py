@@ -213,10 +213,10 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
     logging.getLogger().addHandler(collector)
     paths.report_links_left_out(content, links_left_out)
     started = time.perf_counter()
-    written = pagecache.WrittenPages()
+    pages = pagecache.WrittenPages()
     try:
         with _page_cache_ready(known, None if known is None else str(output), clearing,
-                               written), _journal_of_writes() as own_writes:
+                               pages), _journal_of_writes() as own_writes:
             Pelican(settings).run()
     except KeyboardInterrupt:
         shutil.rmtree(staging, ignore_errors=True)
@@ -238,7 +238,7 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
     spare = pagecache.retire(output, replace_folder(staging, output),
                              reusable=known is not None)
     with state.transaction() as writes:
-        pagecache.remember(writes, output, site_key, written.keys, spare)
+        pagecache.remember(writes, output, site_key, pages.keys, spare)
         # Remembered only if no input changed while it ran but by its own writes (the
         # translation memory's notes): an edit made meanwhile must not be taken for built.
         # Nor if it logged a problem: translations a configured provider left pending do
@@ -252,7 +252,7 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
         else:
             writes.drop_build(output)
     print(f"Built {output} in {elapsed:.1f} s: {errors} error(s), {warnings} warning(s); "
-          f"{written.rendered} page(s) rendered, {written.unchanged} unchanged")
+          f"{pages.rendered} page(s) rendered, {pages.unchanged} unchanged")
     return collector.records
 
 
