@@ -192,7 +192,9 @@ def _build(settings_file: Path, defaults: dict[str, Any], content: Path, output:
 
     staging = output.with_name(f".{output.name}.new-{os.getpid()}")
     site_key = fingerprint.site_key(defaults)
-    reuse = defaults.get("CACHE_CONTENT") and fingerprint.site_key_valid(state, site_key)
+    # --force keeps nothing from earlier builds: no page, no kept article, no memo entry.
+    reuse = (defaults.get("CACHE_CONTENT") and fingerprint.site_key_valid(state, site_key)
+             and not force)
     known = None if force else pagecache.previous_build(state, output, site_key)
     # The build before last, kept as the spare, is the staging folder when it can be reused.
     clearing = (pagecache.take_spare(state, output, site_key, staging) if known is not None

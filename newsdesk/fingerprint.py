@@ -11,6 +11,7 @@ A build that changes nothing is found before Pelican is imported (`look_early`),
 last good build recorded under a hash of what decides its settings.
 """
 
+import ast
 import contextlib
 import functools
 import hashlib
@@ -22,6 +23,7 @@ import stat
 import sys
 import sysconfig
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
@@ -50,26 +52,35 @@ def _stable(value: object) -> str | list[str]:
     return f"{getattr(kind, '__module__', '')}.{getattr(kind, '__qualname__', kind)}"
 
 
-def _tree(digest: "hashlib._Hash", folder: Path | str, skip: tuple[str, ...] = (),
-          by_content: bool = False, was: Mapping[str, Stamp | None] | None = None) -> None:
+@dataclass(frozen=True)
+class _Look:
+    """How files are taken into a hash: `skip`: file name endings left out; `by_content`: by
+    what they hold, not by their stamps; `links`: links to folders by where they point too;
+    `was`: files (by path) taken with this stamp instead of the one they have (None: as if
+    they were not there)."""
+
+    skip: tuple[str, ...] = ()
+    by_content: bool = False
+    links: bool = True
+    was: Mapping[str, Stamp | None] = field(default_factory=dict)
+
+
+def _tree(digest: "hashlib._Hash", folder: Path | str, look: _Look) -> None:
     """Each file under `folder` by its relative path, size, modification and change time
-    (by_content: by what it holds), folders in name order; a symbolic link that leads nowhere
-    by where it points (the build reports it). A link to a folder counts by where it points,
-    and is followed when it leads to another place inside `folder` (as Pelican reads it),
-    once per path: a link to a folder that holds it is not followed again. `was`: files
-    (by path) taken with this stamp instead of the one they have (None: as if not there)."""
+    (or what it holds), folders in name order; a symbolic link that leads nowhere by where it
+    points (the build reports it). A link to a folder is followed when it leads to another
+    place inside `folder` (as Pelican reads it), once per path: a link to a folder that holds
+    it is not followed again."""
     folder = os.path.normpath(folder)
     if os.path.isdir(folder):
-        _folder(digest, folder, "", skip, by_content, os.path.realpath(folder), frozenset(),
-                was=was or {})
+        _folder(digest, folder, "", look, os.path.realpath(folder), frozenset())
     elif os.path.isfile(folder):  # a module of the site's own code (`settings_code`)
-        _folder(digest, os.path.dirname(folder), "", skip, by_content, "", frozenset(),
-                only=os.path.basename(folder), was=was or {})
+        _folder(digest, os.path.dirname(folder), "", look, "", frozenset(),
+                only=os.path.basename(folder))
 
 
-def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str, ...],
-            by_content: bool, root: str, above: frozenset[tuple[int, int]],
-            was: Mapping[str, Stamp | None], only: str | None = None) -> None:
+def _folder(digest: "hashlib._Hash", folder: str, relative: str, look: _Look, root: str,
+            above: frozenset[tuple[int, int]], only: str | None = None) -> None:
     """Files are looked at by name in their open folder (stat with dir_fd), not by path: the
     look at every file is most of the time of a build that has nothing to do. `above`: the
     folders (device, inode) this one is in; `only`: this file of the folder alone."""
@@ -86,22 +97,23 @@ def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str
                     if name != "__pycache__":
                         folders.append(name)
                     continue
-                if name.endswith(skip):
+                if name.endswith(look.skip):
                     continue
                 if stat.S_ISLNK(st.st_mode):
                     st = os.stat(name, dir_fd=handle)
                     if stat.S_ISDIR(st.st_mode):
-                        lines.append(f"{relative}{name}\0-> {_link_target(name, handle)}\n")
+                        if look.links:
+                            lines.append(f"{relative}{name}\0-> {_link_target(name, handle)}\n")
                         real = os.path.realpath(os.path.join(folder, name))
                         if (real.startswith(root + os.sep)
                                 and (st.st_dev, st.st_ino) not in above):
                             folders.append(name)
                         continue
-                if was and (path := os.path.join(folder, name)) in was:
-                    stamp = was[path]
+                if look.was and (path := os.path.join(folder, name)) in look.was:
+                    stamp = look.was[path]
                     if stamp is not None:
                         lines.append(f"{relative}{name}\0{stamp[0]}\0{stamp[1]}\0{stamp[2]}\n")
-                elif by_content:
+                elif look.by_content:
                     with open(os.open(name, os.O_RDONLY, dir_fd=handle), "rb") as file:
                         held = hashlib.file_digest(file, "sha256").hexdigest()
                     lines.append(f"{relative}{name}\0{held}\n")
@@ -114,8 +126,7 @@ def _folder(digest: "hashlib._Hash", folder: str, relative: str, skip: tuple[str
         os.close(handle)
     digest.update("".join(lines).encode())
     for name in folders:
-        _folder(digest, os.path.join(folder, name), f"{relative}{name}/", skip, by_content,
-                root, above, was=was)
+        _folder(digest, os.path.join(folder, name), f"{relative}{name}/", look, root, above)
 
 
 def _link_target(name: str, folder: int) -> str:
@@ -183,40 +194,68 @@ def folders(settings: Mapping[str, Any], content: bool = True) -> list[str]:
 def settings_code(settings: Mapping[str, Any]) -> list[str]:
     """The site's own code that the settings name, outside the installed libraries and this
     package: Markdown extensions, plugins, Jinja extensions, filters, globals and tests, given
-    as objects or by module name; a module by its file, a package by its folder."""
+    as objects or by module name, and the site's modules these import (read, not run); a
+    module by its file, a package by its folder."""
     named: list[object] = []
     markdown = settings["MARKDOWN"]
     named += [*markdown.get("extensions", []), *markdown.get("extension_configs", {})]
     named += settings["PLUGINS"] or []
     named += settings["JINJA_ENVIRONMENT"].get("extensions", [])
-    for name in ("JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS"):
-        named += settings[name].values()
-    found = {path for item in named if (path := _code_file(item)) and _own_code(path)}
+    named += [*settings["JINJA_FILTERS"].values(), *settings["JINJA_GLOBALS"].values(),
+              *settings["JINJA_TESTS"].values()]
+    todo = [path for item in named for path in _code_files(item)]
+    found: set[str] = set()
+    while todo:
+        path = todo.pop()
+        if path not in found and _own_code(path):
+            found.add(path)
+            todo += [file for name in _imports(path) for file in _code_files(name)]
     return sorted(found)
 
 
-def _code_file(item: object) -> str | None:
-    """The file (a package's folder) of the module that defines `item`, or that a string
-    names ("module.name" or "module.name:Attribute")."""
+def _code_files(item: object) -> list[str]:
+    """The file, or a package's folders, of the top-level module that defines `item` or that
+    a string names ("module.name" or "module.name:Attribute"); found, not imported."""
     if isinstance(item, str):
         name = item.partition(":")[0]
-        module = sys.modules.get(name)
-        if module is None:
-            try:
-                spec = importlib.util.find_spec(name)
-            except (ImportError, ValueError):
-                return None
-            if spec is None:
-                return None
-            locations = spec.submodule_search_locations
-            return next(iter(locations)) if locations else spec.origin
+    elif isinstance(item, ModuleType):
+        name = item.__name__
     else:
-        module = item if isinstance(item, ModuleType) else sys.modules.get(
-            getattr(item, "__module__", None) or type(item).__module__)
-    if module is None:
-        return None
-    path = getattr(module, "__path__", None)
-    return next(iter(path), None) if path else getattr(module, "__file__", None)
+        name = getattr(item, "__module__", None) or type(item).__module__
+    top = name.partition(".")[0]
+    module = sys.modules.get(top)
+    if module is not None:
+        path, file = getattr(module, "__path__", None), getattr(module, "__file__", None)
+    else:
+        try:
+            spec = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            return []
+        if spec is None:
+            return []
+        path, file = spec.submodule_search_locations, spec.origin
+    if path:
+        return list(path)
+    return [file] if file else []
+
+
+def _imports(path: str) -> set[str]:
+    """The names of the modules a module's file (a package: each of its files) imports by
+    absolute name."""
+    files = [path] if os.path.isfile(path) else [
+        str(file) for file in sorted(Path(path).rglob("*.py"))]
+    names: set[str] = set()
+    for file in files:
+        try:
+            tree = ast.parse(Path(file).read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module)
+    return names
 
 
 def _own_code(path: str) -> bool:
@@ -248,13 +287,16 @@ def files(settings: Mapping[str, Any], articles: bool = True, content: bool = Tr
 def _files(folders: list[str], text_skipped: tuple[str, ...] = (), content: str = "",
            code_by_content: bool = False, was: Mapping[str, Stamp | None] | None = None
            ) -> str:
+    """The hash of `folders`; `text_skipped`: the content's text inputs left out, and where
+    its links to folders point (what they lead to counts)."""
     digest = hashlib.sha256()
     for folder in folders:
         digest.update(f"\n[{folder}]\n".encode())
         if folder == content:
-            _tree(digest, folder, skip=text_skipped, was=was)
+            _tree(digest, folder, _Look(skip=text_skipped, links=not text_skipped,
+                                        was=was or {}))
         else:
-            _tree(digest, folder, by_content=code_by_content, was=was)
+            _tree(digest, folder, _Look(by_content=code_by_content, was=was or {}))
     return digest.hexdigest()
 
 

@@ -139,13 +139,19 @@ def test_a_file_put_back_with_its_old_size_and_time_is_read_again(tmp_path):
 
 
 OWN_EXTENSION = """
+import pathlib
+
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
+
+from potpis_tekst import SIGNATURE
+
+NOTE = pathlib.Path(__file__).with_name("napomena.txt")
 
 
 class Signature(Postprocessor):
     def run(self, text):
-        return text + "<p>Potpis redakcije: {version}</p>"
+        return text + "<p class={css}>" + SIGNATURE + " " + NOTE.read_text() + "</p>"
 
 
 class SignatureExtension(Extension):
@@ -157,13 +163,16 @@ class SignatureExtension(Extension):
 @pytest.mark.build
 @pytest.mark.parametrize("named", ["as an object", "by module name"])
 def test_the_sites_own_markdown_extension_is_code_the_build_depends_on(tmp_path, named):
-    """A Markdown extension of the site's own, beside its settings file, is code: an edit to
-    it makes the articles again (none is kept from the old one), and only that."""
+    """A Markdown extension of the site's own, beside its settings file, is code, with the
+    site's modules it imports: an edit to either makes the articles again (none is kept from
+    the old code). What it reads at run time is not: `--force` keeps nothing."""
     content = copy_content(tmp_path, complete=True)
     code = tmp_path / "site-code"
     code.mkdir()
-    module = code / "potpis.py"
-    module.write_text(OWN_EXTENSION.format(version="prva"), encoding="utf-8")
+    module, helper, note = code / "potpis.py", code / "potpis_tekst.py", code / "napomena.txt"
+    module.write_text(OWN_EXTENSION.format(css="potpis"), encoding="utf-8")
+    helper.write_text("SIGNATURE = 'Potpis redakcije: prva'\n", encoding="utf-8")
+    note.write_text("Napomena A.", encoding="utf-8")
     extension = ("potpis.SignatureExtension()" if named == "as an object"
                  else "'potpis:SignatureExtension'")
     settings = tmp_path / "siteconf.py"
@@ -173,18 +182,30 @@ def test_the_sites_own_markdown_extension_is_code_the_build_depends_on(tmp_path,
         f"MARKDOWN = {{**MARKDOWN, 'extensions': [{extension}]}}",
         f"CACHE_PATH = {str(tmp_path / 'cache')!r}"]) + "\n", encoding="utf-8")
     output = tmp_path / "out"
+
+    def page():
+        return (output / ARTICLE).read_text(encoding="utf-8")
+
     first = run_build(content, output, settings=settings)
     assert "Built" in first.stdout, first.stdout + first.stderr
-    assert "Potpis redakcije: prva" in (output / ARTICLE).read_text(encoding="utf-8")
+    assert "<p class=potpis>Potpis redakcije: prva Napomena A.</p>" in page()
     assert "Nothing changed" in run_build(content, output, settings=settings).stdout
 
-    module.write_text(OWN_EXTENSION.format(version="nova"), encoding="utf-8")
+    helper.write_text("SIGNATURE = 'Potpis redakcije: nova'\n", encoding="utf-8")
     edited = run_build(content, output, settings=settings)
     assert "Built" in edited.stdout, edited.stdout
-    page = (output / ARTICLE).read_text(encoding="utf-8")
-    assert "Potpis redakcije: prva" not in page, "an article kept from the old code"
-    assert "Potpis redakcije: nova" in page
+    assert "Potpis redakcije: prva" not in page(), "an article kept from the old code"
+    assert "Potpis redakcije: nova" in page()
     assert "Nothing changed" in run_build(content, output, settings=settings).stdout
+
+    module.write_text(OWN_EXTENSION.format(css="signature"), encoding="utf-8")
+    assert "Built" in run_build(content, output, settings=settings).stdout
+    assert "<p class=signature>Potpis redakcije: nova" in page()
+
+    note.write_text("Napomena B.", encoding="utf-8")
+    assert "Nothing changed" in run_build(content, output, settings=settings).stdout
+    assert "Built" in run_build(content, output, "--force", settings=settings).stdout
+    assert "Napomena B." in page(), "--force keeps no article from an earlier build"
 
 
 @pytest.mark.build
@@ -222,6 +243,8 @@ def test_a_linked_folder_of_articles_pointed_elsewhere_is_read_again(tmp_path):
     again = run_build(content, output, settings=settings)
     assert "Built" in again.stdout, again.stdout
     assert "Izdanje: vece." in page.read_text(encoding="utf-8")
+    unchanged = int(re.search(r"page\(s\) rendered, (\d+) unchanged", again.stdout).group(1))
+    assert unchanged > 100, "the link's other folder holds articles alone: the rest is kept"
 
     article = content / "dodaci" / "vece" / "tramvaj-novi-sad.sr.md"
     article.write_text(article.read_text(encoding="utf-8") + "Dopuna.\n", encoding="utf-8")
