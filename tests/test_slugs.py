@@ -117,3 +117,25 @@ def test_one_name_in_either_script_is_one_name(tmp_path):
     assert len(author.select(".teaser")) == 3
     section = read_html(output / "kategorija" / "drustvo" / "index.html")
     assert "Друштво" not in section.get_text()
+
+
+@pytest.mark.build
+def test_a_new_article_that_spells_a_section_otherwise_is_the_one_reported(tmp_path):
+    """The sections, topics and authors are named as their oldest articles name them: a
+    breaking story whose key sorts first and that writes its section in capitals and Cyrillic
+    is one error naming it, not one for every older article of the section."""
+    content = copy_content(tmp_path, complete=True)
+    articles = content / "articles" / "2026"
+    articles.mkdir()
+    (articles / "alarm-poplave.sr.md").write_text(
+        "Title: Поплаве у Лозници\nDate: 3.4.2026. 06:15\nAuthor: Ђорђе Петровић\n"
+        "Category: ПОЛИТИКА\nTags: Лозница\n\nВода се повлачи.\n", encoding="utf-8")
+    output = tmp_path / "out"
+    preview = run_build(content, output)
+    log = preview.stdout + preview.stderr
+    errors = [line for line in log.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and "alarm-poplave.sr.md" in errors[0], log
+    assert "'POLITIKA'" in errors[0] and "'Politika'" in errors[0], errors
+    section = read_html(output / "kategorija" / "politika" / "index.html")
+    assert section.h1.get_text(strip=True) == "Politika", "named as its older articles name it"
+    assert len(section.select(".teaser")) == 2, "the new article is filed under it"

@@ -131,8 +131,11 @@ class EditionsGenerator(UsesPageCache, Generator):
         groups = self._group_by_key(articles)
         for step in (editions_grouped, editions_translate, editions_translated):
             step.send(self, groups=groups)
+        # Oldest first: a category, tag or author is named as its first article names it, and a
+        # newer article that spells it otherwise is the one reported, whatever its key.
+        by_age = [group for _, group in sorted(groups.items(), key=_first_published)]
         for edition in self.editions:
-            for group in groups.values():
+            for group in by_age:
                 if edition.code in group:
                     self._place(group[edition.code], edition)
         for key in self._address_clashes(groups):
@@ -526,6 +529,12 @@ def load_bios(settings: Mapping[str, Any]) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         log.error("%s: %s", where(path), exc)
         return {}
+
+
+def _first_published(item: tuple[str, Mapping[str, Article]]) -> tuple[Any, str]:
+    """When a group's first version was published, and its key (for a tie)."""
+    key, group = item
+    return min(article.date for article in group.values()), key
 
 
 def _derived(article: Article) -> bool:
