@@ -109,17 +109,18 @@ def _folder(digest: "hashlib._Hash", folder: str, relative: str, look: _Look, ro
                                 and (st.st_dev, st.st_ino) not in above):
                             folders.append(name)
                         continue
+                stamp: Stamp | None
                 if look.was and (path := os.path.join(folder, name)) in look.was:
                     stamp = look.was[path]
-                    if stamp is not None:
-                        lines.append(f"{relative}{name}\0{stamp[0]}\0{stamp[1]}\0{stamp[2]}\n")
                 elif look.by_content:
                     with open(os.open(name, os.O_RDONLY, dir_fd=handle), "rb") as file:
                         held = hashlib.file_digest(file, "sha256").hexdigest()
                     lines.append(f"{relative}{name}\0{held}\n")
+                    continue
                 else:
-                    lines.append(f"{relative}{name}\0{st.st_size}\0{st.st_mtime_ns}"
-                                 f"\0{st.st_ctime_ns}\n")
+                    stamp = st.st_size, st.st_mtime_ns, st.st_ctime_ns
+                if stamp is not None:
+                    lines.append(f"{relative}{name}\0{stamp[0]}\0{stamp[1]}\0{stamp[2]}\n")
             except OSError:
                 lines.append(f"{relative}{name}\0-> {_link_target(name, handle)}\n")
     finally:
@@ -276,12 +277,12 @@ def _library_folders() -> list[str]:
 
 
 def files(settings: Mapping[str, Any], articles: bool = True, content: bool = True,
-          code_by_content: bool = False) -> str:
+          code_by_content: bool = False, was: Mapping[str, Stamp | None] | None = None) -> str:
     """One hash of the files in `folders(settings, content)`; articles=False leaves out the
     content's text inputs; code_by_content: the folders but the content by what their files
-    hold, not by their stamps."""
+    hold, not by their stamps; `was`: files taken with these stamps (`_Look`)."""
     return _files(folders(settings, content), () if articles else TEXT_INPUTS,
-                  str(settings["PATH"]), code_by_content)
+                  str(settings["PATH"]), code_by_content, was)
 
 
 def _files(folders: list[str], text_skipped: tuple[str, ...] = (), content: str = "",
@@ -312,7 +313,7 @@ def only_own_writes(settings: Mapping[str, Any], before: str,
         if isinstance(write.before, str) or not written.own(path, {path: write.digest}):
             return False
         was[path] = write.before
-    return _files(folders(settings), (), str(settings["PATH"]), was=was) == before
+    return files(settings, was=was) == before
 
 
 def site_code(settings: Mapping[str, Any]) -> str:
